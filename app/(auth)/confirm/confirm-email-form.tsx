@@ -1,0 +1,27 @@
+"use client";
+import { useActionState } from "react";
+import { Field } from "@/components/ui/field";
+import { FormMessage } from "@/components/ui/form-message";
+import { SubmitButton } from "@/components/ui/submit-button";
+import { confirmMyEmail, resendMyConfirmation } from "./actions";
+
+export function ConfirmEmailForm() {
+  const [state, formAction] = useActionState(confirmMyEmail, null);
+  const [resendState, resendAction] = useActionState(resendMyConfirmation, null);
+  const e = (!state?.ok && state?.fieldErrors) || {};
+  return (
+    <div className="space-y-4">
+      <form action={formAction} className="space-y-4" noValidate>
+        <FormMessage state={state} />
+        <Field label="Code" name="code" inputMode="numeric" autoComplete="one-time-code" maxLength={6} required error={e.code} />
+        <SubmitButton pendingText="Checking…">Confirm email</SubmitButton>
+      </form>
+      <form action={resendAction} className="space-y-2">
+        <FormMessage state={resendState} />
+        <SubmitButton variant="secondary" pendingText="Sending…">
+          Send a new code
+        </SubmitButton>
+      </form>
+    </div>
+  );
+}

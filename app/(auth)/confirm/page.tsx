@@ -1,0 +1,52 @@
+import Link from "next/link";
+import { requireUser } from "@/lib/auth/guards";
+import { confirmationNeeds } from "@/lib/accounts";
+import { getSettings } from "@/lib/settings";
+import { Notice } from "@/components/ui/form-message";
+import { ConfirmEmailForm } from "./confirm-email-form";
+
+export const metadata = { title: "Confirm your account" };
+
+export default async function ConfirmPage({ searchParams }: { searchParams: Promise<{ done?: string }> }) {
+  const { user } = await requireUser();
+  const { confirmationMode } = await getSettings("account");
+  const needs = confirmationNeeds(user, confirmationMode);
+  const done = (await searchParams).done;
+  return (
+    <>
+      <h1 className="mb-2 text-2xl font-semibold">Confirm your account</h1>
+      {done === "email" ? (
+        <div className="mb-4">
+          <Notice>Your email address is confirmed.</Notice>
+        </div>
+      ) : null}
+      {needs.email ? (
+        <section aria-labelledby="confirm-email" className="space-y-3">
+          <h2 id="confirm-email" className="text-lg font-semibold">
+            Email address
+          </h2>
+          <p className="text-sm text-slate-700">
+            We sent a code and a link to <strong>{user.email}</strong>. Enter the code below or follow the link.
+          </p>
+          <ConfirmEmailForm />
+        </section>
+      ) : null}
+      {needs.phone ? (
+        <section aria-labelledby="confirm-phone" className="mt-6 space-y-2">
+          <h2 id="confirm-phone" className="text-lg font-semibold">
+            Phone number
+          </h2>
+          <p className="text-sm text-slate-700">This site also asks you to confirm a phone number.</p>
+        </section>
+      ) : null}
+      {!needs.email && !needs.phone ? (
+        <p className="text-sm text-slate-700">
+          Your account is confirmed.{" "}
+          <Link href="/dashboard" className="text-brand-600 underline">
+            Continue
+          </Link>
+        </p>
+      ) : null}
+    </>
+  );
+}

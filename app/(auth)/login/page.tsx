@@ -1,0 +1,30 @@
+import Link from "next/link";
+import { redirectIfSignedIn } from "@/lib/auth/guards";
+import { safeNext } from "@/lib/action";
+import { Notice } from "@/components/ui/form-message";
+import { LoginForm } from "./login-form";
+
+export const metadata = { title: "Sign in" };
+
+export default async function LoginPage({ searchParams }: { searchParams: Promise<{ next?: string; confirmed?: string }> }) {
+  await redirectIfSignedIn();
+  const sp = await searchParams;
+  const next = sp.next ? safeNext(sp.next) : undefined;
+  return (
+    <>
+      <h1 className="mb-1 text-2xl font-semibold">Sign in</h1>
+      <p className="mb-6 text-sm text-slate-600">
+        New here?{" "}
+        <Link href="/signup" className="font-medium text-brand-600 underline">
+          Create an account
+        </Link>
+      </p>
+      {sp.confirmed ? (
+        <div className="mb-4">
+          <Notice>Your email address is confirmed. Sign in to continue.</Notice>
+        </div>
+      ) : null}
+      <LoginForm next={next} />
+    </>
+  );
+}

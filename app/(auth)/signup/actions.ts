@@ -1,0 +1,19 @@
+"use server";
+import { redirect } from "next/navigation";
+import { z } from "zod";
+import { action } from "@/lib/action";
+import { signUpWithEmail } from "@/lib/accounts";
+import { clientIp } from "@/lib/request";
+import { PASSWORD_MAX } from "@/lib/passwords";
+
+const schema = z.object({
+  name: z.string().trim().min(1, "Enter your name.").max(100, "Use at most 100 characters."),
+  email: z.string().trim().min(1, "Enter your email address.").max(254, "This email address is too long.").email("Enter a valid email address, like name@example.com."),
+  // Oversize input is refused here, before any hashing.
+  password: z.string().min(1, "Choose a password.").max(PASSWORD_MAX * 4, `Use at most ${PASSWORD_MAX} characters.`),
+});
+
+export const signUp = action(schema, async (data) => {
+  await signUpWithEmail({ ...data, ip: await clientIp() });
+  redirect(`/signup/check-email?email=${encodeURIComponent(data.email.trim().toLowerCase())}`);
+});

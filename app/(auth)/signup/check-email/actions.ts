@@ -1,0 +1,26 @@
+"use server";
+import { z } from "zod";
+import { action } from "@/lib/action";
+import { confirmEmailWithCode, resendConfirmationTo } from "@/lib/accounts";
+import { startSession } from "@/lib/auth/sign-in";
+import { currentSession } from "@/lib/auth/current";
+import { redirect } from "next/navigation";
+
+const email = z.string().trim().toLowerCase().min(3).max(254).email("Enter a valid email address.");
+
+export const confirmSignupCode = action(
+  z.object({ email, code: z.string().trim().min(1, "Enter the code from the email.").max(20, "Enter the 6-digit code.") }),
+  async (data) => {
+    const { user, firstConfirmation } = await confirmEmailWithCode(data.email, data.code);
+    const current = await currentSession();
+    if (current?.user.id === user.id) redirect("/dashboard");
+    // Proving the address of a brand-new account signs it in; later confirmations never do.
+    if (firstConfirmation && user.status !== "blocked") await startSession(user.id, "/dashboard", "email_confirmation");
+    redirect("/login?confirmed=1");
+  },
+);
+
+export const resendSignupCode = action(z.object({ email }), async (data) => {
+  await resendConfirmationTo(data.email);
+  return { ok: true, message: "If this address is waiting for confirmation, we sent a new code." };
+});

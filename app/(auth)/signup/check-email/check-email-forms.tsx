@@ -1,0 +1,38 @@
+"use client";
+import { useActionState } from "react";
+import { Field } from "@/components/ui/field";
+import { FormMessage } from "@/components/ui/form-message";
+import { SubmitButton } from "@/components/ui/submit-button";
+import { confirmSignupCode, resendSignupCode } from "./actions";
+
+export function CheckEmailForms({ email }: { email: string }) {
+  const [state, formAction] = useActionState(confirmSignupCode, null);
+  const [resendState, resendAction] = useActionState(resendSignupCode, null);
+  const e = (!state?.ok && state?.fieldErrors) || {};
+  return (
+    <div className="space-y-6">
+      <form action={formAction} className="space-y-4" noValidate>
+        <FormMessage state={state} />
+        <input type="hidden" name="email" value={email} />
+        <Field
+          label="Code"
+          name="code"
+          inputMode="numeric"
+          autoComplete="one-time-code"
+          pattern="[0-9]*"
+          maxLength={6}
+          required
+          error={e.code ?? e.email}
+        />
+        <SubmitButton pendingText="Checking…">Confirm</SubmitButton>
+      </form>
+      <form action={resendAction} className="space-y-2">
+        <FormMessage state={resendState} />
+        <input type="hidden" name="email" value={email} />
+        <SubmitButton variant="secondary" pendingText="Sending…">
+          Send a new code
+        </SubmitButton>
+      </form>
+    </div>
+  );
+}

@@ -1,0 +1,87 @@
+"use client";
+import { useActionState } from "react";
+import { Checkbox, Field, Select } from "@/components/ui/field";
+import { FormMessage } from "@/components/ui/form-message";
+import { SubmitButton } from "@/components/ui/submit-button";
+import type { AccountSettings } from "@/lib/settings";
+import { saveAccountSettings } from "./actions";
+
+export function AccountSettingsForm({ settings }: { settings: AccountSettings }) {
+  const [state, formAction] = useActionState(saveAccountSettings, null);
+  const e = (!state?.ok && state?.fieldErrors) || {};
+  const v = (!state?.ok && state?.values) || {};
+  const k = state && !state.ok ? JSON.stringify(v) : "saved";
+  return (
+    <form action={formAction} className="max-w-xl space-y-5" noValidate key={k}>
+      <FormMessage state={state} />
+      <Field
+        label="Online status timeframe (minutes)"
+        name="onlineTimeframeMinutes"
+        type="number"
+        min={1}
+        max={43200}
+        hint="A session ends after this many minutes without activity. Accounts active within it show as online."
+        defaultValue={v.onlineTimeframeMinutes ?? settings.onlineTimeframeMinutes}
+        error={e.onlineTimeframeMinutes}
+      />
+      <Field
+        label="Session lifetime (days)"
+        name="absoluteSessionDays"
+        type="number"
+        min={1}
+        max={365}
+        hint="Every session ends this many days after sign-in, active or not."
+        defaultValue={v.absoluteSessionDays ?? settings.absoluteSessionDays}
+        error={e.absoluteSessionDays}
+      />
+      <Checkbox
+        label="Automatic account activation after creation"
+        name="automaticActivation"
+        defaultChecked={settings.automaticActivation}
+        hint="When off, new accounts are pending until an administrator activates them."
+      />
+      <Checkbox
+        label="Enable account activation letter"
+        name="activationLetter"
+        defaultChecked={settings.activationLetter}
+        hint="Email the user when their account is activated."
+      />
+      <Select
+        label="Account is confirmed when"
+        name="confirmationMode"
+        defaultValue={v.confirmationMode ?? settings.confirmationMode}
+        error={e.confirmationMode}
+        options={[
+          { value: "none", label: "No confirmation" },
+          { value: "email", label: "Email is confirmed" },
+          { value: "phone", label: "Phone is confirmed" },
+          { value: "both", label: "Email and phone are confirmed" },
+        ]}
+      />
+      <Checkbox label="Enable 2FA" name="enable2fa" defaultChecked={settings.enable2fa} hint="Ask for a second factor after the password." />
+      <Checkbox
+        label="Automatic profile creation from account name"
+        name="automaticProfileCreation"
+        defaultChecked={settings.automaticProfileCreation}
+        hint="When off, users create their first profile right after sign-up."
+      />
+      <Select
+        label="Default profile type"
+        name="defaultProfileType"
+        defaultValue={v.defaultProfileType ?? settings.defaultProfileType}
+        error={e.defaultProfileType}
+        options={settings.profileTypes.map((t) => ({ value: t, label: t }))}
+      />
+      <Field
+        label="Limit number of profiles (0 - no limit)"
+        name="profileLimit"
+        type="number"
+        min={0}
+        max={1000}
+        defaultValue={v.profileLimit ?? settings.profileLimit}
+        error={e.profileLimit}
+      />
+      <SubmitButton pendingText="Saving…">Save settings</SubmitButton>
+    </form>
+  );
+}

@@ -1,0 +1,16 @@
+import { NextResponse } from "next/server";
+import { z } from "zod";
+import { listOutbox, outboxEnabled } from "@/lib/outbox";
+
+export const dynamic = "force-dynamic";
+
+// GET /api/dev/outbox?to=ADDRESS — newest first. Exists only in development or with LATCHKEY_DEV_OUTBOX=1.
+export async function GET(request: Request) {
+  if (!outboxEnabled()) return NextResponse.json({ error: "Not found" }, { status: 404 });
+  const to = new URL(request.url).searchParams.get("to") ?? undefined;
+  const parsed = z.string().trim().min(1).max(254).optional().safeParse(to);
+  if (!parsed.success) return NextResponse.json({ error: "Invalid 'to' parameter" }, { status: 400 });
+  const address = parsed.data?.includes("@") ? parsed.data.toLowerCase() : parsed.data;
+  const rows = await listOutbox(address);
+  return NextResponse.json(rows.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() })));
+}

@@ -1,0 +1,35 @@
+"use client";
+// A submit button that shows progress while its form's action runs (and works as a plain button without JS).
+import { useFormStatus } from "react-dom";
+
+export function SubmitButton({
+  children,
+  pendingText,
+  variant = "primary",
+  name,
+  value,
+}: {
+  children: React.ReactNode;
+  pendingText?: string;
+  variant?: "primary" | "secondary" | "danger";
+  name?: string;
+  value?: string;
+}) {
+  const { pending } = useFormStatus();
+  const styles = {
+    primary: "bg-brand-600 text-white hover:bg-brand-700",
+    secondary: "bg-white text-slate-800 border border-slate-300 hover:bg-slate-100",
+    danger: "bg-red-700 text-white hover:bg-red-800",
+  }[variant];
+  return (
+    <button
+      type="submit"
+      name={name}
+      value={value}
+      aria-disabled={pending}
+      className={`inline-flex min-h-10 items-center justify-center rounded-md px-4 py-2 text-sm font-semibold shadow-sm disabled:opacity-60 ${styles}`}
+    >
+      {pending && pendingText ? pendingText : children}
+    </button>
+  );
+}

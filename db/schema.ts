@@ -1,0 +1,134 @@
+// Drizzle tables of Latchkey: accounts, sessions, one-time codes, settings, outbox, audit log, limits.
+import { sql } from "drizzle-orm";
+import {
+  bigserial,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+
+export const users = pgTable(
+  "users",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    // Lower-cased, trimmed. Null for phone-only accounts.
+    email: text("email"),
+    emailVerifiedAt: ts("email_verified_at"),
+    // E.164.
+    phone: text("phone"),
+    phoneVerifiedAt: ts("phone_verified_at"),
+    passwordHash: text("password_hash"),
+    status: text("status", { enum: ["active", "pending", "blocked"] }).notNull().default("active"),
+    isAdmin: boolean("is_admin").notNull().default(false),
+    canChangePassword: boolean("can_change_password").notNull().default(true),
+    canReceiveSms: boolean("can_receive_sms").notNull().default(true),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    activatedAt: ts("activated_at"),
+    blockedAt: ts("blocked_at"),
+    lastActiveAt: ts("last_active_at"),
+  },
+  (t) => [
+    uniqueIndex("users_email_key").on(t.email),
+    uniqueIndex("users_confirmed_phone_key").on(t.phone).where(sql`${t.phoneVerifiedAt} is not null`),
+    index("users_created_at_idx").on(t.createdAt),
+  ],
+);
+
+export const sessions = pgTable(
+  "sessions",
+  {
+    // HMAC-SHA-256 of the session token; the token itself lives only in the encrypted cookie.
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    // Set when the session is handed to the browser; a token can be bound only once.
+    boundAt: ts("bound_at"),
+    lastActiveAt: ts("last_active_at").notNull().defaultNow(),
+    expiresAt: ts("expires_at").notNull(),
+    revokedAt: ts("revoked_at"),
+    userAgent: text("user_agent"),
+    ip: text("ip"),
+  },
+  (t) => [index("sessions_user_idx").on(t.userId)],
+);
+
+export const codes = pgTable(
+  "codes",
+  {
+    id: text("id").primaryKey(),
+    purpose: text("purpose").notNull(),
+    // What the code proves control of: an email address, a phone number or a user id.
+    target: text("target").notNull(),
+    userId: text("user_id").references(() => users.id, { onDelete: "cascade" }),
+    codeHash: text("code_hash").notNull(),
+    // Emailed links carry a long token instead of the short code; both unlock the same row.
+    linkHash: text("link_hash"),
+    attempts: integer("attempts").notNull().default(0),
+    maxAttempts: integer("max_attempts").notNull().default(5),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    expiresAt: ts("expires_at").notNull(),
+    consumedAt: ts("consumed_at"),
+  },
+  (t) => [
+    index("codes_purpose_target_idx").on(t.purpose, t.target),
+    uniqueIndex("codes_link_hash_key").on(t.linkHash),
+  ],
+);
+
+export const settings = pgTable("settings", {
+  key: text("key").primaryKey(),
+  value: jsonb("value").notNull(),
+  updatedAt: ts("updated_at").notNull().defaultNow(),
+  updatedBy: text("updated_by"),
+});
+
+export const outbox = pgTable(
+  "outbox",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    channel: text("channel", { enum: ["email", "sms"] }).notNull(),
+    to: text("to").notNull(),
+    subject: text("subject"),
+    body: text("body").notNull(),
+    html: text("html"),
+    createdAt: ts("created_at").notNull().defaultNow(),
+  },
+  (t) => [index("outbox_to_idx").on(t.to, t.createdAt)],
+);
+
+export const auditLog = pgTable(
+  "audit_log",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    // The account the entry is about (may be null for system-wide changes).
+    userId: text("user_id"),
+    // Who did it: the user, an admin, or null for the system.
+    actorId: text("actor_id"),
+    action: text("action").notNull(),
+    detail: jsonb("detail"),
+    ip: text("ip"),
+    createdAt: ts("created_at").notNull().defaultNow(),
+  },
+  (t) => [index("audit_user_idx").on(t.userId, t.createdAt), index("audit_created_idx").on(t.createdAt)],
+);
+
+// Fixed-window counters shared by every app instance (see lib/rate-limit.ts).
+export const rateLimits = pgTable("rate_limits", {
+  key: text("key").primaryKey(),
+  count: integer("count").notNull(),
+  resetAt: ts("reset_at").notNull(),
+});
+
+export type User = typeof users.$inferSelect;
+export type Session = typeof sessions.$inferSelect;
+export type OutboxMessage = typeof outbox.$inferSelect;

@@ -1,0 +1,343 @@
+import "server-only";
+// Accounts: sign-up by email, confirmation, activation, blocking, rights, password change, admin listing.
+import { and, asc, desc, eq, ilike, isNull, or, sql, type SQL } from "drizzle-orm";
+import { db } from "@/db/client";
+import { users, type User } from "@/db/schema";
+import { audit } from "./audit";
+import { consumeCode, consumeLink, discardCode, issueCode } from "./codes";
+import { newId } from "./crypto";
+import { sendEmail } from "./email";
+import {
+  activationLetterTemplate,
+  confirmEmailTemplate,
+  passwordChangedTemplate,
+  signupAttemptTemplate,
+} from "./email/templates";
+import { ErrorCodes, UserError } from "./errors";
+import { hashPassword, passwordProblem, verifyPassword } from "./passwords";
+import { hit, LIMITS, retryAfterText } from "./rate-limit";
+import { getSettings, type ConfirmationMode } from "./settings";
+import { revokeAllSessions, revokeOtherSessions } from "./auth/sessions";
+
+export const normalizeEmail = (email: string) => email.trim().toLowerCase();
+
+export async function findUserByEmail(email: string): Promise<User | null> {
+  const [u] = await db.select().from(users).where(eq(users.email, normalizeEmail(email))).limit(1);
+  return u ?? null;
+}
+
+export async function findUserByConfirmedPhone(phone: string): Promise<User | null> {
+  const [u] = await db
+    .select()
+    .from(users)
+    .where(and(eq(users.phone, phone), sql`${users.phoneVerifiedAt} is not null`))
+    .limit(1);
+  return u ?? null;
+}
+
+export async function getUser(id: string): Promise<User | null> {
+  const [u] = await db.select().from(users).where(eq(users.id, id)).limit(1);
+  return u ?? null;
+}
+
+/** What the confirmation mode in force still asks of this account. */
+export function confirmationNeeds(user: Pick<User, "emailVerifiedAt" | "phoneVerifiedAt">, mode: ConfirmationMode) {
+  return {
+    email: (mode === "email" || mode === "both") && !user.emailVerifiedAt,
+    phone: (mode === "phone" || mode === "both") && !user.phoneVerifiedAt,
+  };
+}
+
+export function isConfirmed(user: Pick<User, "emailVerifiedAt" | "phoneVerifiedAt">, mode: ConfirmationMode) {
+  const needs = confirmationNeeds(user, mode);
+  return !needs.email && !needs.phone;
+}
+
+async function sendConfirmationEmail(user: Pick<User, "id" | "name" | "email">) {
+  if (!user.email) throw new UserError(ErrorCodes.NOT_ALLOWED, "This account has no email address.");
+  const issued = await issueCode({ purpose: "email_confirm", target: user.email, userId: user.id, withLink: true });
+  try {
+    await sendEmail({ to: user.email, ...confirmEmailTemplate({ name: user.name, code: issued.code, linkToken: issued.linkToken! }) });
+  } catch (err) {
+    await discardCode(issued.id);
+    throw err;
+  }
+}
+
+async function sendActivationLetter(user: Pick<User, "id" | "name" | "email">) {
+  const { activationLetter } = await getSettings("account");
+  if (!activationLetter || !user.email) return;
+  try {
+    await sendEmail({ to: user.email, ...activationLetterTemplate({ name: user.name }) });
+  } catch (err) {
+    // The activation itself stands; the letter is informational.
+    console.error("activation letter not sent", err instanceof Error ? err.message : err);
+  }
+}
+
+/**
+ * Email sign-up (A1). The reply never says whether the address already has an account: a new
+ * address gets a confirmation code and link; a known one gets a "someone tried to register" email.
+ * Both paths hash the password, so they take the same time.
+ */
+export async function signUpWithEmail(input: { name: string; email: string; password: string; ip?: string | null }) {
+  const email = normalizeEmail(input.email);
+  const problem = passwordProblem(input.password, email);
+  if (problem) throw new UserError(ErrorCodes.WEAK_PASSWORD, problem, "password");
+  if (input.ip) {
+    const r = await hit(`signup-ip:${input.ip}`, LIMITS.signupPerIp);
+    if (!r.success) throw new UserError(ErrorCodes.RATE_LIMITED, `Too many sign-ups from your network. Try again in ${retryAfterText(r.resetAt)}.`);
+  }
+  const passwordHash = await hashPassword(input.password);
+  const existing = await findUserByEmail(email);
+  if (existing) {
+    await notifySignupAttempt(email);
+    return;
+  }
+  const settings = await getSettings("account");
+  const active = settings.automaticActivation;
+  const id = newId();
+  const inserted = await db
+    .insert(users)
+    .values({
+      id,
+      name: input.name.trim(),
+      email,
+      passwordHash,
+      status: active ? "active" : "pending",
+      activatedAt: active ? new Date() : null,
+    })
+    .onConflictDoNothing()
+    .returning({ id: users.id });
+  if (!inserted.length) {
+    // Lost a race with another sign-up for the same address: same answer as an existing account.
+    await notifySignupAttempt(email);
+    return;
+  }
+  const user = { id, name: input.name.trim(), email };
+  try {
+    await sendConfirmationEmail(user);
+  } catch (err) {
+    // No half account: without the confirmation email the sign-up is undone and can be retried.
+    await db.delete(users).where(eq(users.id, id));
+    throw err;
+  }
+  await audit({ action: "account.created", userId: id, actorId: id, ip: input.ip, detail: { method: "email", status: active ? "active" : "pending" } });
+  if (active) await sendActivationLetter(user);
+}
+
+async function notifySignupAttempt(email: string) {
+  try {
+    await sendEmail({ to: email, ...signupAttemptTemplate() });
+  } catch (err) {
+    throw err;
+  }
+}
+
+/**
+ * Sends a fresh confirmation code to an address. Says nothing about whether the address has an
+ * account: unknown and already-confirmed addresses are silently skipped.
+ */
+export async function resendConfirmationTo(emailInput: string) {
+  const email = normalizeEmail(emailInput);
+  const user = await findUserByEmail(email);
+  if (!user || user.emailVerifiedAt) return;
+  await sendConfirmationEmail(user);
+}
+
+export async function resendConfirmationForUser(userId: string) {
+  const user = await getUser(userId);
+  if (!user?.email || user.emailVerifiedAt) return;
+  await sendConfirmationEmail(user);
+}
+
+async function markEmailConfirmed(userId: string | null, email: string) {
+  if (!userId) throw new UserError(ErrorCodes.INVALID_CODE, "This code is not valid. Ask for a new one.", "code");
+  const [u] = await db
+    .update(users)
+    .set({ emailVerifiedAt: new Date() })
+    .where(and(eq(users.id, userId), eq(users.email, email)))
+    .returning();
+  if (!u) throw new UserError(ErrorCodes.INVALID_CODE, "This code no longer matches the account's email address.", "code");
+  await audit({ action: "email.confirmed", userId, actorId: userId });
+  return u;
+}
+
+/** Confirms an email address with the typed code. Returns the account and whether it was its first confirmation. */
+export async function confirmEmailWithCode(emailInput: string, code: string) {
+  const email = normalizeEmail(emailInput);
+  const before = await findUserByEmail(email);
+  const consumed = await consumeCode({ purpose: "email_confirm", target: email, code });
+  const user = await markEmailConfirmed(consumed.userId, email);
+  return { user, firstConfirmation: !before?.emailVerifiedAt };
+}
+
+export async function confirmEmailWithLink(token: string) {
+  const consumed = await consumeLink({ purpose: "email_confirm", token });
+  const before = consumed.userId ? await getUser(consumed.userId) : null;
+  const user = await markEmailConfirmed(consumed.userId, consumed.target);
+  return { user, firstConfirmation: !before?.emailVerifiedAt };
+}
+
+/** First factor by password (A1). Same message for an unknown identifier and a wrong password. */
+export async function checkPassword(input: { user: User | null; identifierKey: string; password: string; ip?: string | null }) {
+  const idLimit = await hit(`login-id:${input.identifierKey}`, LIMITS.loginPerIdentifier);
+  const ipLimit = input.ip ? await hit(`login-ip:${input.ip}`, LIMITS.loginPerIp) : null;
+  if (!idLimit.success || (ipLimit && !ipLimit.success)) {
+    const resetAt = !idLimit.success ? idLimit.resetAt : ipLimit!.resetAt;
+    throw new UserError(ErrorCodes.RATE_LIMITED, `Too many sign-in attempts. Try again in ${retryAfterText(resetAt)}.`);
+  }
+  const ok = await verifyPassword(input.user?.passwordHash, input.password);
+  if (!ok || !input.user) {
+    await audit({ action: "signin.failed", userId: input.user?.id ?? null, ip: input.ip, detail: { method: "password" } });
+    throw new UserError(ErrorCodes.INVALID_CREDENTIALS, "The email, phone or password is not right.");
+  }
+  if (input.user.status === "blocked") {
+    await audit({ action: "signin.refused", userId: input.user.id, ip: input.ip, detail: { reason: "blocked" } });
+    const on = input.user.blockedAt ? ` on ${input.user.blockedAt.toISOString().slice(0, 10)}` : "";
+    throw new UserError(ErrorCodes.ACCOUNT_BLOCKED, `This account was blocked${on}. Contact your administrator.`);
+  }
+  // A successful sign-in does not wipe the counter: slow guessing stays bounded per window.
+  return input.user;
+}
+
+/** A7: change password. Ends every other session. */
+export async function changePassword(input: { userId: string; current: string; next: string; keepSessionId: string | null }) {
+  const user = await getUser(input.userId);
+  if (!user) throw new UserError(ErrorCodes.NOT_FOUND, "Account not found.");
+  if (!user.canChangePassword) throw new UserError(ErrorCodes.NOT_ALLOWED, "Your administrator does not allow changing the password of this account.");
+  if (user.passwordHash && !(await verifyPassword(user.passwordHash, input.current))) {
+    throw new UserError(ErrorCodes.WRONG_PASSWORD, "Your current password is not right.", "currentPassword");
+  }
+  const problem = passwordProblem(input.next, user.email);
+  if (problem) throw new UserError(ErrorCodes.WEAK_PASSWORD, problem, "newPassword");
+  const passwordHash = await hashPassword(input.next);
+  await db.update(users).set({ passwordHash }).where(eq(users.id, user.id));
+  const ended = await revokeOtherSessions(user.id, input.keepSessionId);
+  await audit({ action: "password.changed", userId: user.id, actorId: user.id, detail: { endedSessions: ended } });
+  if (user.email) {
+    await sendEmail({ to: user.email, ...passwordChangedTemplate({ name: user.name }) }).catch(() => {});
+  }
+}
+
+// ——— Manager app ———
+
+export async function activateAccount(userId: string, actorId: string | null) {
+  const [u] = await db
+    .update(users)
+    .set({ status: "active", activatedAt: new Date() })
+    .where(and(eq(users.id, userId), eq(users.status, "pending")))
+    .returning();
+  if (!u) return false;
+  await audit({ action: "account.activated", userId, actorId });
+  await sendActivationLetter(u);
+  return true;
+}
+
+export async function blockAccount(userId: string, actorId: string | null) {
+  const [u] = await db
+    .update(users)
+    .set({ status: "blocked", blockedAt: new Date() })
+    .where(and(eq(users.id, userId), sql`${users.status} <> 'blocked'`))
+    .returning({ id: users.id });
+  if (!u) return false;
+  await revokeAllSessions(userId);
+  await audit({ action: "account.blocked", userId, actorId });
+  return true;
+}
+
+export async function unblockAccount(userId: string, actorId: string | null) {
+  const [u] = await db
+    .update(users)
+    .set({ status: sql`case when ${users.activatedAt} is null then 'pending' else 'active' end`, blockedAt: null })
+    .where(and(eq(users.id, userId), eq(users.status, "blocked")))
+    .returning({ id: users.id });
+  if (!u) return false;
+  await audit({ action: "account.unblocked", userId, actorId });
+  return true;
+}
+
+export async function setRights(userId: string, rights: { canChangePassword: boolean; canReceiveSms: boolean }, actorId: string | null) {
+  const before = await getUser(userId);
+  if (!before) throw new UserError(ErrorCodes.NOT_FOUND, "Account not found.");
+  await db.update(users).set(rights).where(eq(users.id, userId));
+  const changes: Record<string, { from: boolean; to: boolean }> = {};
+  if (before.canChangePassword !== rights.canChangePassword) changes.canChangePassword = { from: before.canChangePassword, to: rights.canChangePassword };
+  if (before.canReceiveSms !== rights.canReceiveSms) changes.canReceiveSms = { from: before.canReceiveSms, to: rights.canReceiveSms };
+  if (Object.keys(changes).length) await audit({ action: "account.rights_changed", userId, actorId, detail: changes });
+}
+
+/** A12: an admin creates an account. The email may be marked confirmed; the account is active. */
+export async function createAccountByAdmin(input: {
+  name: string;
+  email: string;
+  password: string;
+  emailConfirmed: boolean;
+  isAdmin?: boolean;
+  actorId: string | null;
+}) {
+  const email = normalizeEmail(input.email);
+  const problem = passwordProblem(input.password, email);
+  if (problem) throw new UserError(ErrorCodes.WEAK_PASSWORD, problem, "password");
+  if (await findUserByEmail(email)) throw new UserError(ErrorCodes.EMAIL_IN_USE, "An account with this email already exists.", "email");
+  const passwordHash = await hashPassword(input.password);
+  const id = newId();
+  const rows = await db
+    .insert(users)
+    .values({
+      id,
+      name: input.name.trim(),
+      email,
+      passwordHash,
+      status: "active",
+      activatedAt: new Date(),
+      emailVerifiedAt: input.emailConfirmed ? new Date() : null,
+      isAdmin: input.isAdmin ?? false,
+    })
+    .onConflictDoNothing()
+    .returning();
+  if (!rows.length) throw new UserError(ErrorCodes.EMAIL_IN_USE, "An account with this email already exists.", "email");
+  await audit({ action: "account.created", userId: id, actorId: input.actorId, detail: { method: "admin", isAdmin: input.isAdmin ?? false } });
+  return rows[0]!;
+}
+
+/** Creates the first admin from the environment when there is none yet; idempotent. */
+export async function ensureAdmin(email: string | undefined, password: string | undefined) {
+  if (!email || !password) return null;
+  const [anyAdmin] = await db.select({ id: users.id }).from(users).where(eq(users.isAdmin, true)).limit(1);
+  if (anyAdmin) return null;
+  const existing = await findUserByEmail(email);
+  if (existing) {
+    await db.update(users).set({ isAdmin: true }).where(eq(users.id, existing.id));
+    await audit({ action: "account.made_admin", userId: existing.id, detail: { source: "environment" } });
+    return existing.id;
+  }
+  const u = await createAccountByAdmin({ name: "Administrator", email, password, emailConfirmed: true, isAdmin: true, actorId: null });
+  return u.id;
+}
+
+export type AccountListFilter = { q?: string; status?: "active" | "pending" | "blocked"; page?: number };
+
+export async function listAccounts(filter: AccountListFilter) {
+  const where: SQL[] = [];
+  if (filter.status) where.push(eq(users.status, filter.status));
+  if (filter.q) {
+    const q = `%${filter.q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
+    where.push(or(ilike(users.email, q), ilike(users.name, q), ilike(users.phone, q))!);
+  }
+  const pageSize = 50;
+  const page = Math.max(1, filter.page ?? 1);
+  const rows = await db
+    .select()
+    .from(users)
+    .where(where.length ? and(...where) : undefined)
+    .orderBy(desc(users.createdAt), asc(users.id))
+    .limit(pageSize + 1)
+    .offset((page - 1) * pageSize);
+  return { rows: rows.slice(0, pageSize), hasMore: rows.length > pageSize, page };
+}
+
+export async function countAdmins() {
+  const rows = await db.select({ n: sql<number>`count(*)::int` }).from(users).where(and(eq(users.isAdmin, true), isNull(users.blockedAt)));
+  return Number(rows[0]?.n ?? 0);
+}

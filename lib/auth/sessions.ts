@@ -1,0 +1,135 @@
+import "server-only";
+// Server-side sessions: the cookie carries a random token, the database keeps its hash, expiry and activity.
+import { and, desc, eq, gt, isNull, ne, sql } from "drizzle-orm";
+import { db } from "@/db/client";
+import { sessions, users, type Session, type User } from "@/db/schema";
+import { hashSecret, randomToken } from "../crypto";
+import { getSettings } from "../settings";
+
+// Last-activity writes are throttled: one per minute per session keeps each request cheap.
+const TOUCH_EVERY_MS = 60_000;
+// A fresh token must be handed to the browser quickly, and only once.
+const BIND_WITHIN_MS = 2 * 60_000;
+
+export async function createSession(userId: string, meta: { userAgent?: string | null; ip?: string | null }) {
+  const token = randomToken(32);
+  const { absoluteSessionDays } = await getSettings("account");
+  await db.insert(sessions).values({
+    id: hashSecret(`session:${token}`),
+    userId,
+    userAgent: meta.userAgent ?? null,
+    ip: meta.ip ?? null,
+    expiresAt: new Date(Date.now() + absoluteSessionDays * 86_400_000),
+  });
+  return token;
+}
+
+/** Marks a new session as handed to a browser; a token binds once, within two minutes of creation. */
+export async function bindSession(token: string): Promise<string | null> {
+  if (typeof token !== "string" || token.length < 40 || token.length > 64) return null;
+  const [row] = await db
+    .update(sessions)
+    .set({ boundAt: new Date() })
+    .where(
+      and(
+        eq(sessions.id, hashSecret(`session:${token}`)),
+        isNull(sessions.boundAt),
+        isNull(sessions.revokedAt),
+        gt(sessions.createdAt, new Date(Date.now() - BIND_WITHIN_MS)),
+      ),
+    )
+    .returning({ userId: sessions.userId });
+  return row?.userId ?? null;
+}
+
+export type ActiveSession = { session: Session; user: User };
+
+/**
+ * Resolves a session token to its live session and user, or null when it is unknown, revoked,
+ * past its absolute expiry, idle longer than the online status timeframe, or its account blocked.
+ */
+export async function validateSession(token: string | undefined | null): Promise<ActiveSession | null> {
+  if (!token) return null;
+  const id = hashSecret(`session:${token}`);
+  const [row] = await db
+    .select({ session: sessions, user: users })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(eq(sessions.id, id))
+    .limit(1);
+  if (!row || row.session.revokedAt || !row.session.boundAt) return null;
+  const now = Date.now();
+  if (row.session.expiresAt.getTime() <= now) return null;
+  if (row.user.status === "blocked") return null;
+  const { onlineTimeframeMinutes } = await getSettings("account");
+  if (now - row.session.lastActiveAt.getTime() > onlineTimeframeMinutes * 60_000) {
+    await db.update(sessions).set({ revokedAt: new Date() }).where(and(eq(sessions.id, id), isNull(sessions.revokedAt)));
+    return null;
+  }
+  if (now - row.session.lastActiveAt.getTime() > TOUCH_EVERY_MS) {
+    const at = new Date(now);
+    await db.update(sessions).set({ lastActiveAt: at }).where(eq(sessions.id, id));
+    await db.update(users).set({ lastActiveAt: at }).where(eq(users.id, row.user.id));
+    row.session.lastActiveAt = at;
+  }
+  return row;
+}
+
+export async function revokeSessionByToken(token: string) {
+  await db
+    .update(sessions)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(sessions.id, hashSecret(`session:${token}`)), isNull(sessions.revokedAt)));
+}
+
+/** Ends one of the user's sessions (by its stored id); refuses other users' sessions. */
+export async function revokeSession(userId: string, sessionId: string) {
+  const rows = await db
+    .update(sessions)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(sessions.id, sessionId), eq(sessions.userId, userId), isNull(sessions.revokedAt)))
+    .returning({ id: sessions.id });
+  return rows.length > 0;
+}
+
+export async function revokeOtherSessions(userId: string, keepSessionId: string | null) {
+  const rows = await db
+    .update(sessions)
+    .set({ revokedAt: new Date() })
+    .where(
+      and(
+        eq(sessions.userId, userId),
+        isNull(sessions.revokedAt),
+        keepSessionId ? ne(sessions.id, keepSessionId) : sql`true`,
+      ),
+    )
+    .returning({ id: sessions.id });
+  return rows.length;
+}
+
+export const revokeAllSessions = (userId: string) => revokeOtherSessions(userId, null);
+
+/** The user's live sessions, newest activity first. */
+export async function listSessions(userId: string) {
+  const { onlineTimeframeMinutes } = await getSettings("account");
+  const idleCutoff = new Date(Date.now() - onlineTimeframeMinutes * 60_000);
+  return db
+    .select({
+      id: sessions.id,
+      createdAt: sessions.createdAt,
+      lastActiveAt: sessions.lastActiveAt,
+      userAgent: sessions.userAgent,
+      ip: sessions.ip,
+    })
+    .from(sessions)
+    .where(
+      and(
+        eq(sessions.userId, userId),
+        isNull(sessions.revokedAt),
+        sql`${sessions.boundAt} is not null`,
+        gt(sessions.expiresAt, new Date()),
+        gt(sessions.lastActiveAt, idleCutoff),
+      ),
+    )
+    .orderBy(desc(sessions.lastActiveAt));
+}

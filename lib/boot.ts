@@ -1,0 +1,17 @@
+import "server-only";
+// Start-up work of a server process: migrations (unless the deploy pipeline runs them) and the first admin.
+import { migrateDatabase } from "@/db/migrate";
+import { ensureAdmin } from "./accounts";
+import { env } from "./env";
+
+export async function boot() {
+  const e = env();
+  if (!e.LATCHKEY_SKIP_MIGRATIONS) {
+    const started = Date.now();
+    await migrateDatabase();
+    console.log(`latchkey: database ready (${e.DATABASE_URL ? "postgres" : `embedded, ${e.LATCHKEY_DATA_DIR}`}) in ${Date.now() - started} ms`);
+  }
+  const adminId = await ensureAdmin(e.LATCHKEY_ADMIN_EMAIL, e.LATCHKEY_ADMIN_PASSWORD);
+  if (adminId) console.log(`latchkey: created the first admin ${e.LATCHKEY_ADMIN_EMAIL}`);
+  if (e.outboxEnabled) console.log(`latchkey: development outbox at ${e.baseUrl}/dev/outbox`);
+}

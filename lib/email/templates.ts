@@ -1,0 +1,62 @@
+import "server-only";
+// The text of every email Latchkey sends. Links always use the configured base URL, never the request's Host.
+import { env } from "../env";
+
+const esc = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+
+function layout(title: string, paragraphs: string[], action?: { label: string; url: string }) {
+  const html = `<!doctype html><html><body style="font-family:system-ui,sans-serif;color:#111;max-width:560px;margin:auto;padding:24px">
+<h1 style="font-size:20px">${esc(title)}</h1>
+${paragraphs.map((p) => `<p>${esc(p)}</p>`).join("\n")}
+${action ? `<p><a href="${esc(action.url)}" style="display:inline-block;background:#1d4ed8;color:#fff;padding:10px 16px;border-radius:6px;text-decoration:none">${esc(action.label)}</a></p><p style="font-size:12px;color:#555">Or open: ${esc(action.url)}</p>` : ""}
+<p style="font-size:12px;color:#555">Latchkey</p></body></html>`;
+  const text = [title, "", ...paragraphs, ...(action ? ["", `${action.label}: ${action.url}`] : []), "", "Latchkey"].join("\n");
+  return { html, text };
+}
+
+export const url = (path: string) => `${env().baseUrl}${path}`;
+
+export function confirmEmailTemplate(p: { name: string; code: string; linkToken: string }) {
+  const link = url(`/confirm/email?token=${encodeURIComponent(p.linkToken)}`);
+  return {
+    subject: `Your Latchkey confirmation code: ${p.code}`,
+    ...layout(
+      "Confirm your email address",
+      [`Hello ${p.name},`, `Your confirmation code is ${p.code}. It is valid for 10 minutes.`, "You can also confirm with the button below."],
+      { label: "Confirm email", url: link },
+    ),
+  };
+}
+
+export function signupAttemptTemplate() {
+  return {
+    subject: "Someone tried to register with your address",
+    ...layout("Someone tried to register with your address", [
+      "Someone tried to create a new Latchkey account with this email address, which already has an account.",
+      "If it was you, sign in instead, or reset your password if you forgot it.",
+      "If it wasn't you, you can ignore this message: your account is unchanged.",
+    ], { label: "Sign in", url: url("/login") }),
+  };
+}
+
+export function activationLetterTemplate(p: { name: string }) {
+  return {
+    subject: "Your Latchkey account is active",
+    ...layout("Your account is active", [`Hello ${p.name},`, "Your account has been activated. You can now use every feature."], {
+      label: "Sign in",
+      url: url("/login"),
+    }),
+  };
+}
+
+export function passwordChangedTemplate(p: { name: string }) {
+  return {
+    subject: "Your Latchkey password was changed",
+    ...layout("Your password was changed", [
+      `Hello ${p.name},`,
+      "The password of your account was just changed and your other sessions were signed out.",
+      "If you did not do this, reset your password now and contact your administrator.",
+    ], { label: "Sign in", url: url("/login") }),
+  };
+}

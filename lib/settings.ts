@@ -1,0 +1,82 @@
+import "server-only";
+// Every admin setting: zod schema with defaults, read at call time from the database, updated with an audit entry.
+import { eq } from "drizzle-orm";
+import { z } from "zod";
+import { db } from "@/db/client";
+import { settings } from "@/db/schema";
+import { audit } from "./audit";
+
+export const CONFIRMATION_MODES = ["none", "email", "phone", "both"] as const;
+export type ConfirmationMode = (typeof CONFIRMATION_MODES)[number];
+
+const checkbox = z.preprocess((v) => v === true || v === "on" || v === "true" || v === "1", z.boolean());
+
+export const accountSettingsSchema = z.object({
+  onlineTimeframeMinutes: z.coerce
+    .number({ error: "Enter a number of minutes." })
+    .int("Enter a whole number of minutes.")
+    .min(1, "Use at least 1 minute.")
+    .max(43_200, "Use at most 43,200 minutes (30 days).")
+    .default(30),
+  automaticActivation: checkbox.default(true),
+  activationLetter: checkbox.default(true),
+  confirmationMode: z.enum(CONFIRMATION_MODES, { error: "Choose how an account is confirmed." }).default("email"),
+  enable2fa: checkbox.default(false),
+  automaticProfileCreation: checkbox.default(true),
+  defaultProfileType: z.string().trim().min(1, "Choose a profile type.").max(60).default("Person"),
+  profileLimit: z.coerce
+    .number({ error: "Enter a number." })
+    .int("Enter a whole number.")
+    .min(0, "Use 0 for no limit, or a positive number.")
+    .max(1000, "Use at most 1,000.")
+    .default(0),
+  absoluteSessionDays: z.coerce
+    .number({ error: "Enter a number of days." })
+    .int("Enter a whole number of days.")
+    .min(1, "Use at least 1 day.")
+    .max(365, "Use at most 365 days.")
+    .default(30),
+  profileTypes: z.array(z.string().trim().min(1).max(60)).min(1).default(["Person", "Organization"]),
+});
+
+export type AccountSettings = z.infer<typeof accountSettingsSchema>;
+
+const sections = {
+  account: accountSettingsSchema,
+} as const;
+
+export type SectionName = keyof typeof sections;
+type SectionValue<S extends SectionName> = z.infer<(typeof sections)[S]>;
+
+/** Reads one settings section; stored values are merged over the schema defaults. */
+export async function getSettings<S extends SectionName>(section: S): Promise<SectionValue<S>> {
+  const rows = await db.select({ value: settings.value }).from(settings).where(eq(settings.key, section));
+  const schema = sections[section];
+  const parsed = schema.safeParse(rows[0]?.value ?? {});
+  // A stored value that no longer validates (older version) falls back to defaults field by field.
+  if (parsed.success) return parsed.data as SectionValue<S>;
+  return schema.parse({}) as SectionValue<S>;
+}
+
+export const defaultSettings = <S extends SectionName>(section: S) => sections[section].parse({}) as SectionValue<S>;
+
+/** Validates and stores a section, writing an audit entry with each changed field (old → new). */
+export async function updateSettings<S extends SectionName>(
+  section: S,
+  input: unknown,
+  actorId: string | null,
+): Promise<SectionValue<S>> {
+  const schema = sections[section];
+  const value = schema.parse(input) as SectionValue<S>;
+  const old = await getSettings(section);
+  await db
+    .insert(settings)
+    .values({ key: section, value, updatedBy: actorId })
+    .onConflictDoUpdate({ target: settings.key, set: { value, updatedAt: new Date(), updatedBy: actorId } });
+  const changes: Record<string, { from: unknown; to: unknown }> = {};
+  for (const k of Object.keys(value) as Array<keyof typeof value>) {
+    if (JSON.stringify(old[k]) !== JSON.stringify(value[k])) changes[k as string] = { from: old[k], to: value[k] };
+  }
+  if (Object.keys(changes).length) await audit({ action: "settings.changed", actorId, detail: { section, changes } });
+  return value;
+}

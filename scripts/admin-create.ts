@@ -1,0 +1,35 @@
+// `npm run admin:create -- --email you@example.com --password '…' [--name 'Your Name']`
+// Creates an admin account, or makes an existing account an admin.
+import { parseArgs } from "node:util";
+import { eq } from "drizzle-orm";
+import { closeDb, db } from "@/db/client";
+import { migrateDatabase } from "@/db/migrate";
+import { users } from "@/db/schema";
+import { createAccountByAdmin, findUserByEmail } from "@/lib/accounts";
+import { audit } from "@/lib/audit";
+import { UserError } from "@/lib/errors";
+
+async function main() {
+  const { values } = parseArgs({
+    options: { email: { type: "string" }, password: { type: "string" }, name: { type: "string", default: "Administrator" } },
+  });
+  if (!values.email) throw new UserError("INVALID_INPUT", "--email is required");
+  await migrateDatabase();
+  const existing = await findUserByEmail(values.email);
+  if (existing) {
+    await db.update(users).set({ isAdmin: true }).where(eq(users.id, existing.id));
+    await audit({ action: "account.made_admin", userId: existing.id, detail: { source: "cli" } });
+    console.log(`${existing.email} is now an admin`);
+  } else {
+    if (!values.password) throw new UserError("INVALID_INPUT", "--password is required for a new account");
+    const u = await createAccountByAdmin({ name: values.name!, email: values.email, password: values.password, emailConfirmed: true, isAdmin: true, actorId: null });
+    console.log(`created admin ${u.email}`);
+  }
+  await closeDb();
+}
+
+main().catch(async (err) => {
+  console.error(err instanceof UserError ? err.message : err);
+  await closeDb().catch(() => {});
+  process.exit(1);
+});
