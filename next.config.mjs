@@ -1,5 +1,7 @@
 /** @type {import('next').NextConfig} */
 const nextConfig = {
+  // Benchmarks and parallel test runs build into their own folder so they never clobber `.next`.
+  distDir: process.env.NEXT_DIST_DIR || ".next",
   // PGlite loads its WASM and data files from its own package folder at run time.
   serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2"],
   // The migrator and the common-password list are read from disk at run time.
