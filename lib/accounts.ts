@@ -4,7 +4,7 @@ import { and, asc, desc, eq, ilike, isNull, or, sql, type SQL } from "drizzle-or
 import { db } from "@/db/client";
 import { users, type User } from "@/db/schema";
 import { audit } from "./audit";
-import { consumeCode, consumeLink, discardCode, issueCode } from "./codes";
+import { consumeCode, consumeLink, discardCode, issueCode, RESEND_COOLDOWN_SECONDS } from "./codes";
 import { newId } from "./crypto";
 import { sendEmail } from "./email";
 import {
@@ -127,11 +127,10 @@ export async function signUpWithEmail(input: { name: string; email: string; pass
 }
 
 async function notifySignupAttempt(email: string) {
-  try {
-    await sendEmail({ to: email, ...signupAttemptTemplate() });
-  } catch (err) {
-    throw err;
-  }
+  // A victim's inbox must not be floodable through the sign-up form: at most a few notices an hour.
+  const r = await hit(`signup-notice:${email}`, { max: 3, windowSeconds: 3600 });
+  if (!r.success) return;
+  await sendEmail({ to: email, ...signupAttemptTemplate() });
 }
 
 /**
@@ -140,9 +139,20 @@ async function notifySignupAttempt(email: string) {
  */
 export async function resendConfirmationTo(emailInput: string) {
   const email = normalizeEmail(emailInput);
+  // The cooldown is keyed on the address before any lookup, so known and unknown addresses answer alike.
+  const r = await hit(`resend-confirm:${email}`, { max: 1, windowSeconds: RESEND_COOLDOWN_SECONDS });
+  if (!r.success) {
+    throw new UserError(ErrorCodes.RESEND_COOLDOWN, `Please wait ${retryAfterText(r.resetAt)} before asking for a new code.`);
+  }
   const user = await findUserByEmail(email);
   if (!user || user.emailVerifiedAt) return;
-  await sendConfirmationEmail(user);
+  try {
+    await sendConfirmationEmail(user);
+  } catch (err) {
+    // Limits that only an existing account can hit are not reported: that would reveal the account.
+    if (err instanceof UserError && (err.code === ErrorCodes.RESEND_COOLDOWN || err.code === ErrorCodes.RATE_LIMITED)) return;
+    throw err;
+  }
 }
 
 export async function resendConfirmationForUser(userId: string) {

@@ -21,6 +21,7 @@ export async function createSession(userId: string, meta: { userAgent?: string |
     ip: meta.ip ?? null,
     expiresAt: new Date(Date.now() + absoluteSessionDays * 86_400_000),
   });
+  await db.update(users).set({ lastActiveAt: new Date() }).where(eq(users.id, userId));
   return token;
 }
 
