@@ -4,7 +4,8 @@ import { and, asc, desc, eq, ilike, isNull, or, sql, type SQL } from "drizzle-or
 import { db } from "@/db/client";
 import { users, type User } from "@/db/schema";
 import { audit } from "./audit";
-import { consumeCode, consumeLink, discardCode, issueCode, RESEND_COOLDOWN_SECONDS } from "./codes";
+import { consumeCode, consumeLink, RESEND_COOLDOWN_SECONDS } from "./codes";
+import { sendEmailCode } from "./verification";
 import { newId } from "./crypto";
 import { sendEmail } from "./email";
 import {
@@ -53,15 +54,15 @@ export function isConfirmed(user: Pick<User, "emailVerifiedAt" | "phoneVerifiedA
   return !needs.email && !needs.phone;
 }
 
-async function sendConfirmationEmail(user: Pick<User, "id" | "name" | "email">) {
+export async function sendConfirmationEmail(user: Pick<User, "id" | "name" | "email">) {
   if (!user.email) throw new UserError(ErrorCodes.NOT_ALLOWED, "This account has no email address.");
-  const issued = await issueCode({ purpose: "email_confirm", target: user.email, userId: user.id, withLink: true });
-  try {
-    await sendEmail({ to: user.email, ...confirmEmailTemplate({ name: user.name, code: issued.code, linkToken: issued.linkToken! }) });
-  } catch (err) {
-    await discardCode(issued.id);
-    throw err;
-  }
+  await sendEmailCode({
+    purpose: "email_confirm",
+    email: user.email,
+    userId: user.id,
+    withLink: true,
+    template: (code, linkToken) => confirmEmailTemplate({ name: user.name, code, linkToken: linkToken! }),
+  });
 }
 
 async function sendActivationLetter(user: Pick<User, "id" | "name" | "email">) {

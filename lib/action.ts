@@ -104,7 +104,9 @@ export function safeNext(next: unknown, fallback = "/dashboard"): string {
   try {
     const u = new URL(next, "http://latchkey.invalid");
     if (u.origin !== "http://latchkey.invalid") return fallback;
-    return u.pathname + u.search + u.hash;
+    const out = u.pathname + u.search + u.hash;
+    // Dot segments normalise ("/.//evil.example" → "//evil.example"): never hand back a protocol-relative URL.
+    return out.startsWith("//") ? fallback : out;
   } catch {
     return fallback;
   }

@@ -115,7 +115,11 @@ export async function consumeCode(input: { purpose: CodePurpose; target: string;
     .where(and(eq(codes.purpose, purpose), eq(codes.target, target)))
     .orderBy(desc(codes.createdAt))
     .limit(1);
-  if (!latest) throw new UserError(ErrorCodes.INVALID_CODE, "That code is not right. Ask for a new code.", "code");
+  if (!latest) {
+    // No code was ever sent to this target: answer exactly like a wrong code, and count it the same.
+    await hit(failKey, LIMITS.codeFailuresPerTarget);
+    throw new UserError(ErrorCodes.INVALID_CODE, "That code is not right. Check it and try again.", "code");
+  }
   if (latest.consumedAt) throw new UserError(ErrorCodes.CODE_USED, "That code was already used. Ask for a new code.", "code");
   if (latest.expiresAt <= new Date()) throw new UserError(ErrorCodes.CODE_EXPIRED, "That code has expired. Ask for a new code.", "code");
   throw new UserError(ErrorCodes.TOO_MANY_ATTEMPTS, "Too many wrong tries for this code. Ask for a new code.", "code");
@@ -148,9 +152,14 @@ export async function consumeLink(input: { purpose: CodePurpose; token: string }
 
 /** Peeks whether a link token is still usable, without consuming it (for the landing page). */
 export async function linkIsUsable(purpose: CodePurpose, token: string): Promise<boolean> {
-  if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return false;
+  return (await linkOwner(purpose, token)) !== null;
+}
+
+/** The account and target a usable link belongs to, without consuming it. */
+export async function linkOwner(purpose: CodePurpose, token: string): Promise<{ userId: string | null; target: string } | null> {
+  if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
   const [row] = await db
-    .select({ id: codes.id })
+    .select({ userId: codes.userId, target: codes.target })
     .from(codes)
     .where(
       and(
@@ -161,5 +170,5 @@ export async function linkIsUsable(purpose: CodePurpose, token: string): Promise
       ),
     )
     .limit(1);
-  return Boolean(row);
+  return row ?? null;
 }

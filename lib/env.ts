@@ -24,6 +24,26 @@ const schema = z.object({
   LATCHKEY_EMAIL_FROM: z.string().default("Latchkey <no-reply@latchkey.local>"),
   LATCHKEY_EMAIL_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   LATCHKEY_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  // SMS providers (S1–S4). Credentials set here pin the provider's settings (shown "set by environment").
+  LATCHKEY_SMS_PROVIDER: z.enum(["outbox", "twilio", "clickatell", "twofactor"]).optional(),
+  LATCHKEY_SMS_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  TWILIO_ACCOUNT_SID: z.string().optional(),
+  TWILIO_AUTH_TOKEN: z.string().optional(),
+  TWILIO_FROM: z.string().optional(),
+  TWILIO_BASE_URL: z.string().url().optional(),
+  CLICKATELL_API_KEY: z.string().optional(),
+  CLICKATELL_FROM: z.string().optional(),
+  CLICKATELL_BASE_URL: z.string().url().optional(),
+  TWOFACTOR_API_KEY: z.string().optional(),
+  TWOFACTOR_SENDER_ID: z.string().optional(),
+  TWOFACTOR_TEMPLATE: z.string().optional(),
+  TWOFACTOR_BASE_URL: z.string().url().optional(),
+  // Rate limits in Upstash Redis when both are set; otherwise in Postgres (O2).
+  UPSTASH_REDIS_REST_URL: z.string().url().optional(),
+  UPSTASH_REDIS_REST_TOKEN: z.string().optional(),
+  UPSTASH_TIMEOUT_MS: z.coerce.number().int().positive().default(3_000),
+  // Guards GET /api/cron/* (Authorization: Bearer <CRON_SECRET>).
+  CRON_SECRET: z.string().min(16).optional(),
 });
 
 export type Env = z.infer<typeof schema> & { baseUrl: string; outboxEnabled: boolean; secret: string };

@@ -41,8 +41,48 @@ export const accountSettingsSchema = z.object({
 
 export type AccountSettings = z.infer<typeof accountSettingsSchema>;
 
+// ISO 3166-1 alpha-2, upper case.
+const country = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .regex(/^[A-Z]{2}$/, "Choose a country.");
+
+export const regionalSettingsSchema = z.object({
+  defaultCountry: country.default("US"),
+});
+export type RegionalSettings = z.infer<typeof regionalSettingsSchema>;
+
+export const SMS_PROVIDERS = ["outbox", "twilio", "clickatell", "twofactor"] as const;
+export type SmsProviderName = (typeof SMS_PROVIDERS)[number];
+
+// Credentials are stored sealed (lib/crypto encryptSecret); "" means not set.
+export const smsSettingsSchema = z.object({
+  provider: z.enum(SMS_PROVIDERS).default("outbox"),
+  fallbackProvider: z.enum(["none", ...SMS_PROVIDERS]).default("none"),
+  twilioAccountSid: z.string().trim().max(64).default(""),
+  twilioAuthToken: z.string().max(1000).default(""),
+  twilioFrom: z.string().trim().max(32).default(""),
+  clickatellApiKey: z.string().max(1000).default(""),
+  clickatellFrom: z.string().trim().max(32).default(""),
+  twofactorApiKey: z.string().max(1000).default(""),
+  twofactorSenderId: z.string().trim().max(16).default(""),
+  twofactorTemplate: z.string().trim().max(64).default(""),
+  // Countries SMS may be sent to; empty means the regional country only.
+  allowedCountries: z.array(country).max(250).default([]),
+  // Budgets (S8): per number per day, and for the whole site per day.
+  perNumberDaily: z.coerce.number().int().min(1).max(1000).default(10),
+  globalDaily: z.coerce.number().int().min(1).max(1_000_000).default(1000),
+});
+export type SmsSettings = z.infer<typeof smsSettingsSchema>;
+
+/** Settings fields that hold secrets: masked in the audit log and never sent to the browser. */
+export const SECRET_SETTING_KEYS = new Set(["twilioAuthToken", "clickatellApiKey", "twofactorApiKey"]);
+
 const sections = {
   account: accountSettingsSchema,
+  regional: regionalSettingsSchema,
+  sms: smsSettingsSchema,
 } as const;
 
 export type SectionName = keyof typeof sections;
@@ -75,7 +115,10 @@ export async function updateSettings<S extends SectionName>(
     .onConflictDoUpdate({ target: settings.key, set: { value, updatedAt: new Date(), updatedBy: actorId } });
   const changes: Record<string, { from: unknown; to: unknown }> = {};
   for (const k of Object.keys(value) as Array<keyof typeof value>) {
-    if (JSON.stringify(old[k]) !== JSON.stringify(value[k])) changes[k as string] = { from: old[k], to: value[k] };
+    if (JSON.stringify(old[k]) === JSON.stringify(value[k])) continue;
+    changes[k as string] = SECRET_SETTING_KEYS.has(k as string)
+      ? { from: old[k] ? "••••(set)" : "(not set)", to: value[k] ? "••••(set)" : "(not set)" }
+      : { from: old[k], to: value[k] };
   }
   if (Object.keys(changes).length) await audit({ action: "settings.changed", actorId, detail: { section, changes } });
   return value;

@@ -7,6 +7,8 @@ export const metadata = { title: { default: "Manager", template: "%s · Manager 
 const nav = [
   { href: "/admin/accounts", label: "Accounts" },
   { href: "/admin/settings/account", label: "Account settings" },
+  { href: "/admin/settings/sms", label: "SMS" },
+  { href: "/admin/settings/regional", label: "Regional" },
 ];
 
 export default async function AdminLayout({ children }: { children: React.ReactNode }) {

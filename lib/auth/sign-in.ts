@@ -7,15 +7,17 @@ import { clientIp, userAgent } from "../request";
 import { createSession, revokeSessionByToken } from "./sessions";
 import { signIn, signOut } from "./next-auth";
 import { currentSession } from "./current";
+import { getSettings } from "../settings";
 
 /** Finds the account for "Email or phone": an address, or a number in any common format. */
-export async function findByIdentifier(identifier: string, defaultCountry: CountryCode = "US") {
+export async function findByIdentifier(identifier: string) {
   const id = identifier.trim();
   if (id.includes("@")) {
     const email = id.toLowerCase();
     return { key: `email:${email}`, user: await findUserByEmail(email) };
   }
-  const phone = parsePhoneNumberFromString(id, defaultCountry);
+  const { defaultCountry } = await getSettings("regional");
+  const phone = parsePhoneNumberFromString(id, defaultCountry as CountryCode);
   if (!phone?.isValid()) return { key: `raw:${id.toLowerCase()}`, user: null };
   return { key: `phone:${phone.number}`, user: await findUserByConfirmedPhone(phone.number) };
 }

@@ -60,3 +60,30 @@ export function passwordChangedTemplate(p: { name: string }) {
     ], { label: "Sign in", url: url("/login") }),
   };
 }
+
+export function recoveryTemplate(p: { code: string; linkToken: string }) {
+  const link = url(`/recover/reset?token=${encodeURIComponent(p.linkToken)}`);
+  return {
+    subject: `Reset your Latchkey password: ${p.code}`,
+    ...layout(
+      "Reset your password",
+      [
+        `Your password reset code is ${p.code}. It is valid for 10 minutes.`,
+        "You can also choose a new password with the button below.",
+        "If you did not ask for this, ignore this email: your password stays the same.",
+      ],
+      { label: "Choose a new password", url: link },
+    ),
+  };
+}
+
+export function passwordResetNoticeTemplate(p: { name: string }) {
+  return {
+    subject: "Your Latchkey password was reset",
+    ...layout("Your password was reset", [
+      `Hello ${p.name},`,
+      "The password of your account was just reset. Every session was signed out and remembered devices were forgotten.",
+      "If you did not do this, contact your administrator now.",
+    ]),
+  };
+}

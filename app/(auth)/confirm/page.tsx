@@ -4,12 +4,16 @@ import { confirmationNeeds } from "@/lib/accounts";
 import { getSettings } from "@/lib/settings";
 import { Notice } from "@/components/ui/form-message";
 import { ConfirmEmailForm } from "./confirm-email-form";
+import { PhoneConfirmForm } from "@/components/forms/phone-confirm-form";
+import { readFlow } from "@/lib/flow-cookie";
+import { countryOptions, formatPhone } from "@/lib/phone";
 
 export const metadata = { title: "Confirm your account" };
 
 export default async function ConfirmPage({ searchParams }: { searchParams: Promise<{ done?: string }> }) {
   const { user } = await requireUser();
-  const { confirmationMode } = await getSettings("account");
+  const [{ confirmationMode }, { defaultCountry }] = await Promise.all([getSettings("account"), getSettings("regional")]);
+  const pending = await readFlow<{ phone: string; userId: string }>("phone_confirm");
   const needs = confirmationNeeds(user, confirmationMode);
   const done = (await searchParams).done;
   return (
@@ -32,11 +36,23 @@ export default async function ConfirmPage({ searchParams }: { searchParams: Prom
         </section>
       ) : null}
       {needs.phone ? (
-        <section aria-labelledby="confirm-phone" className="mt-6 space-y-2">
+        <section aria-labelledby="confirm-phone" className="mt-6 space-y-3">
           <h2 id="confirm-phone" className="text-lg font-semibold">
             Phone number
           </h2>
-          <p className="text-sm text-slate-700">This site also asks you to confirm a phone number.</p>
+          {user.canReceiveSms ? (
+            <>
+              <p className="text-sm text-slate-700">Enter your mobile number. We'll text you a code to confirm it.</p>
+              <PhoneConfirmForm
+                countries={countryOptions()}
+                defaultCountry={defaultCountry}
+                pendingPhone={pending?.userId === user.id ? pending.phone : null}
+                pendingPhoneLabel={pending ? formatPhone(pending.phone) : undefined}
+              />
+            </>
+          ) : (
+            <p className="text-sm text-slate-700">Text messages are turned off for your account. Contact your administrator to confirm a phone number.</p>
+          )}
         </section>
       ) : null}
       {!needs.email && !needs.phone ? (

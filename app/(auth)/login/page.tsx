@@ -6,7 +6,7 @@ import { LoginForm } from "./login-form";
 
 export const metadata = { title: "Sign in" };
 
-export default async function LoginPage({ searchParams }: { searchParams: Promise<{ next?: string; confirmed?: string }> }) {
+export default async function LoginPage({ searchParams }: { searchParams: Promise<{ next?: string; confirmed?: string; reset?: string }> }) {
   await redirectIfSignedIn();
   const sp = await searchParams;
   const next = sp.next ? safeNext(sp.next) : undefined;
@@ -24,7 +24,20 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
           <Notice>Your email address is confirmed. Sign in to continue.</Notice>
         </div>
       ) : null}
+      {sp.reset ? (
+        <div className="mb-4">
+          <Notice>Your password was changed. Sign in with the new one.</Notice>
+        </div>
+      ) : null}
       <LoginForm next={next} />
+      <div className="mt-6 flex flex-wrap justify-between gap-3 border-t border-slate-200 pt-4 text-sm">
+        <Link href={next ? `/login/phone?next=${encodeURIComponent(next)}` : "/login/phone"} className="font-medium text-brand-600 underline">
+          Sign in with a phone code
+        </Link>
+        <Link href="/recover" className="text-brand-600 underline">
+          Forgot your password?
+        </Link>
+      </div>
     </>
   );
 }

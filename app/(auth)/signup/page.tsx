@@ -16,6 +16,11 @@ export default async function SignupPage() {
         </Link>
       </p>
       <SignupForm />
+      <p className="mt-6 border-t border-slate-200 pt-4 text-sm">
+        <Link href="/register/phone" className="font-medium text-brand-600 underline">
+          Register with a phone number instead
+        </Link>
+      </p>
     </>
   );
 }

@@ -2,6 +2,10 @@ import { requireUser } from "@/lib/auth/guards";
 import { listSessions } from "@/lib/auth/sessions";
 import { deviceLabel } from "@/lib/request";
 import { PasswordForm } from "./password-form";
+import { PhoneConfirmForm } from "@/components/forms/phone-confirm-form";
+import { readFlow } from "@/lib/flow-cookie";
+import { countryOptions, formatPhone } from "@/lib/phone";
+import { getSettings } from "@/lib/settings";
 import { SessionsList } from "./sessions-list";
 
 export const metadata = { title: "Security" };
@@ -10,7 +14,11 @@ const fmt = (d: Date) => d.toISOString().replace("T", " ").slice(0, 16) + " UTC"
 
 export default async function SecurityPage() {
   const { user, sessionId } = await requireUser();
-  const sessions = await listSessions(user.id);
+  const [sessions, { defaultCountry }, pending] = await Promise.all([
+    listSessions(user.id),
+    getSettings("regional"),
+    readFlow<{ phone: string; userId: string }>("phone_confirm"),
+  ]);
   return (
     <div className="space-y-10">
       <h1 className="text-2xl font-semibold">Security</h1>
@@ -33,6 +41,27 @@ export default async function SecurityPage() {
           </>
         ) : (
           <p className="text-sm text-slate-700">Your administrator manages the password of this account, so it cannot be changed here.</p>
+        )}
+      </section>
+      <section aria-labelledby="phone-h" className="space-y-3">
+        <h2 id="phone-h" className="text-lg font-semibold">
+          Phone
+        </h2>
+        <p className="text-sm text-slate-700">
+          {user.phone && user.phoneVerifiedAt ? `${formatPhone(user.phone)} · confirmed` : "No confirmed phone number"}
+        </p>
+        {user.canReceiveSms ? (
+          <div className="max-w-xl">
+            <h3 className="mb-2 text-sm font-semibold">{user.phoneVerifiedAt ? "Change your phone number" : "Add a phone number"}</h3>
+            <PhoneConfirmForm
+              countries={countryOptions()}
+              defaultCountry={defaultCountry}
+              pendingPhone={pending?.userId === user.id ? pending.phone : null}
+              pendingPhoneLabel={pending ? formatPhone(pending.phone) : undefined}
+            />
+          </div>
+        ) : (
+          <p className="text-sm text-slate-700">Text messages are turned off for your account by your administrator.</p>
         )}
       </section>
       <section aria-labelledby="sessions-h" className="space-y-3">

@@ -1,0 +1,47 @@
+"use server";
+// Confirming or changing the account's phone (A4, P3): used by /confirm and the security tab.
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { userAction } from "@/lib/action";
+import { clearFlow, readFlow, setFlow } from "@/lib/flow-cookie";
+import { ErrorCodes, UserError } from "@/lib/errors";
+import { parsePhone } from "@/lib/phone";
+import { codeInput, phoneInput } from "@/lib/phone-input";
+import { finishPhoneConfirmation, startPhoneConfirmation } from "@/lib/phone-auth";
+import { clientIp } from "@/lib/request";
+
+const FLOW = "phone_confirm";
+
+export const sendPhoneConfirmCode = userAction(z.object(phoneInput), async (data, { user }) => {
+  const { e164 } = parsePhone(data.phone, data.phoneCountry);
+  await startPhoneConfirmation(user.id, e164, await clientIp());
+  await setFlow(FLOW, { phone: e164, userId: user.id }, 15 * 60);
+  revalidatePath("/", "layout");
+  return { ok: true, message: "We sent a code by SMS." };
+});
+
+async function flowFor(userId: string) {
+  const f = await readFlow<{ phone: string; userId: string }>(FLOW);
+  if (!f || f.userId !== userId) throw new UserError(ErrorCodes.CODE_EXPIRED, "This confirmation has expired. Enter your phone number again.");
+  return f;
+}
+
+export const verifyPhoneConfirmCode = userAction(z.object(codeInput), async (data, { user }) => {
+  const f = await flowFor(user.id);
+  await finishPhoneConfirmation(user.id, f.phone, data.code);
+  await clearFlow(FLOW);
+  revalidatePath("/", "layout");
+  return { ok: true, message: "Your phone number is confirmed." };
+});
+
+export const resendPhoneConfirmCode = userAction(z.object({}), async (_d, { user }) => {
+  const f = await flowFor(user.id);
+  await startPhoneConfirmation(user.id, f.phone, await clientIp());
+  return { ok: true, message: "We sent a new code." };
+});
+
+export const cancelPhoneConfirm = userAction(z.object({}), async () => {
+  await clearFlow(FLOW);
+  revalidatePath("/", "layout");
+  return { ok: true };
+});

@@ -1,0 +1,39 @@
+"use server";
+import { redirect } from "next/navigation";
+import { z } from "zod";
+import { action, safeNext } from "@/lib/action";
+import { startSession } from "@/lib/auth/sign-in";
+import { clearFlow, readFlow, setFlow } from "@/lib/flow-cookie";
+import { ErrorCodes, UserError } from "@/lib/errors";
+import { parsePhone } from "@/lib/phone";
+import { codeInput, phoneInput } from "@/lib/phone-input";
+import { finishPhoneLogin, startPhoneLogin } from "@/lib/phone-auth";
+import { clientIp } from "@/lib/request";
+
+const FLOW = "phone_login";
+
+export const sendLoginCode = action(z.object({ ...phoneInput, next: z.string().max(512).optional() }), async (data) => {
+  const { e164 } = parsePhone(data.phone, data.phoneCountry);
+  await startPhoneLogin(e164, await clientIp());
+  await setFlow(FLOW, { phone: e164, next: safeNext(data.next) }, 15 * 60);
+  redirect("/login/phone?step=code");
+});
+
+async function flow() {
+  const f = await readFlow<{ phone: string; next: string }>(FLOW);
+  if (!f) throw new UserError(ErrorCodes.CODE_EXPIRED, "This sign-in has expired. Enter your phone number again.");
+  return f;
+}
+
+export const verifyLoginCode = action(z.object(codeInput), async (data) => {
+  const f = await flow();
+  const user = await finishPhoneLogin(f.phone, data.code);
+  await clearFlow(FLOW);
+  await startSession(user.id, safeNext(f.next), "sms_code");
+});
+
+export const resendLoginCode = action(z.object({}), async () => {
+  const f = await flow();
+  await startPhoneLogin(f.phone, await clientIp());
+  return { ok: true, message: "If an account uses this number, we sent a new code." };
+});

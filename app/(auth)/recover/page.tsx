@@ -1,0 +1,41 @@
+import Link from "next/link";
+import { readFlow } from "@/lib/flow-cookie";
+import { formatPhone } from "@/lib/phone";
+import { smsRecoveryEnabled, type RecoveryTarget } from "@/lib/recovery";
+import { RecoverCodeForm, RecoverStartForm } from "./recover-forms";
+
+export const metadata = { title: "Reset your password", referrer: "no-referrer" };
+
+export default async function RecoverPage({ searchParams }: { searchParams: Promise<{ step?: string }> }) {
+  const step = (await searchParams).step;
+  const flow = step === "code" ? await readFlow<RecoveryTarget>("recover") : null;
+  return (
+    <>
+      <h1 className="mb-1 text-2xl font-semibold">Reset your password</h1>
+      {flow ? (
+        <>
+          <p className="mb-6 text-sm text-slate-700">
+            If an account matches <strong>{flow.kind === "phone" ? formatPhone(flow.target) : flow.target}</strong>, we sent it a 6-digit
+            code{flow.kind === "email" ? " and a link" : " by SMS"}. Enter the code and choose a new password. This signs you out everywhere.
+          </p>
+          <RecoverCodeForm />
+          <p className="mt-6 text-sm">
+            <Link href="/recover" className="text-brand-600 underline">
+              Start again
+            </Link>
+          </p>
+        </>
+      ) : (
+        <>
+          <p className="mb-6 text-sm text-slate-700">We'll send you a code to choose a new password.</p>
+          <RecoverStartForm smsEnabled={await smsRecoveryEnabled()} />
+        </>
+      )}
+      <p className="mt-6 text-sm text-slate-600">
+        <Link href="/login" className="text-brand-600 underline">
+          Back to sign in
+        </Link>
+      </p>
+    </>
+  );
+}

@@ -1,0 +1,73 @@
+"use client";
+import { useActionState } from "react";
+import { CodeField } from "@/components/forms/code-field";
+import { Field } from "@/components/ui/field";
+import { FormMessage } from "@/components/ui/form-message";
+import { SubmitButton } from "@/components/ui/submit-button";
+import { resendRecoveryAction, resetWithCodeAction, resetWithLinkAction, startRecoveryAction } from "./actions";
+
+export function RecoverStartForm({ smsEnabled }: { smsEnabled: boolean }) {
+  const [state, formAction] = useActionState(startRecoveryAction, null);
+  const e = (!state?.ok && state?.fieldErrors) || {};
+  const v = state?.values ?? {};
+  return (
+    <form action={formAction} className="space-y-4" noValidate>
+      <FormMessage state={state} />
+      <Field
+        label={smsEnabled ? "Email or phone" : "Email"}
+        name="identifier"
+        autoComplete="username"
+        required
+        defaultValue={v.identifier}
+        key={`i${v.identifier}`}
+        hint={smsEnabled ? "A phone number gets a code by SMS; an email address gets a code and a link." : "We'll email you a code and a link."}
+        error={e.identifier}
+      />
+      <SubmitButton pendingText="Sending…">Send code</SubmitButton>
+    </form>
+  );
+}
+
+function NewPasswordFields({ e }: { e: Record<string, string> }) {
+  return (
+    <>
+      <Field label="New password" name="newPassword" type="password" autoComplete="new-password" required hint="At least 8 characters. Avoid common passwords." error={e.newPassword} />
+      <Field label="Confirm new password" name="confirmPassword" type="password" autoComplete="new-password" required error={e.confirmPassword} />
+    </>
+  );
+}
+
+export function RecoverCodeForm() {
+  const [state, formAction] = useActionState(resetWithCodeAction, null);
+  const [resendState, resendAction] = useActionState(resendRecoveryAction, null);
+  const e = (!state?.ok && state?.fieldErrors) || {};
+  return (
+    <div className="space-y-6">
+      <form action={formAction} className="space-y-4" noValidate>
+        <FormMessage state={state} />
+        <CodeField error={e.code} />
+        <NewPasswordFields e={e} />
+        <SubmitButton pendingText="Saving…">Set new password</SubmitButton>
+      </form>
+      <form action={resendAction} className="space-y-2">
+        <FormMessage state={resendState} />
+        <SubmitButton variant="secondary" pendingText="Sending…">
+          Send a new code
+        </SubmitButton>
+      </form>
+    </div>
+  );
+}
+
+export function ResetWithLinkForm({ token }: { token: string }) {
+  const [state, formAction] = useActionState(resetWithLinkAction, null);
+  const e = (!state?.ok && state?.fieldErrors) || {};
+  return (
+    <form action={formAction} className="space-y-4" noValidate>
+      <FormMessage state={state} />
+      <input type="hidden" name="token" value={token} />
+      <NewPasswordFields e={e} />
+      <SubmitButton pendingText="Saving…">Set new password</SubmitButton>
+    </form>
+  );
+}

@@ -1,0 +1,37 @@
+import { requireAdmin } from "@/lib/auth/guards";
+import { countryOptions } from "@/lib/phone";
+import { getSettings } from "@/lib/settings";
+import { resolveSmsConfig } from "@/lib/sms";
+import { SmsSettingsForm, TestSmsForm } from "./sms-settings-form";
+
+export const metadata = { title: "SMS settings" };
+
+export default async function SmsSettingsPage() {
+  await requireAdmin();
+  const [view, sms, regional] = await Promise.all([resolveSmsConfig(), getSettings("sms"), getSettings("regional")]);
+  return (
+    <div className="space-y-10">
+      <div>
+        <h1 className="text-2xl font-semibold">Settings › SMS</h1>
+        <p className="mt-1 text-sm text-slate-600">
+          SMS is sent for phone confirmation, phone registration and sign-in, two-factor codes and password recovery. Credentials are
+          encrypted at rest and never shown again in full.
+        </p>
+      </div>
+      <SmsSettingsForm
+        view={view}
+        allowedCountries={sms.allowedCountries}
+        perNumberDaily={sms.perNumberDaily}
+        globalDaily={sms.globalDaily}
+        regionalCountry={regional.defaultCountry}
+      />
+      <section aria-labelledby="test-h" className="space-y-3">
+        <h2 id="test-h" className="text-lg font-semibold">
+          Send test SMS
+        </h2>
+        <p className="text-sm text-slate-600">Sends a message through the active provider and shows its answer.</p>
+        <TestSmsForm countries={countryOptions()} defaultCountry={regional.defaultCountry} />
+      </section>
+    </div>
+  );
+}

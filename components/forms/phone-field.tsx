@@ -1,0 +1,78 @@
+// A phone number with its country selector (P3). Both controls are labelled; errors sit next to the field.
+export type CountryOption = { value: string; label: string };
+
+export function PhoneField({
+  name = "phone",
+  label = "Phone number",
+  countries,
+  defaultCountry,
+  defaultValue,
+  error,
+  countryError,
+}: {
+  name?: string;
+  label?: string;
+  countries: CountryOption[];
+  defaultCountry: string;
+  defaultValue?: string;
+  error?: string;
+  countryError?: string;
+}) {
+  const id = `field-${name}`;
+  const countryId = `${id}-country`;
+  return (
+    <div className="space-y-1">
+      <div className="grid gap-3 sm:grid-cols-[minmax(0,14rem)_1fr]">
+        <div className="space-y-1">
+          <label htmlFor={countryId} className="block text-sm font-medium text-slate-800">
+            Country
+          </label>
+          <select
+            id={countryId}
+            name={`${name}Country`}
+            defaultValue={defaultCountry}
+            autoComplete="tel-country-code"
+            aria-invalid={countryError ? true : undefined}
+            aria-describedby={countryError ? `${countryId}-error` : undefined}
+            className="block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-base"
+          >
+            {countries.map((c) => (
+              <option key={c.value} value={c.value}>
+                {c.label}
+              </option>
+            ))}
+          </select>
+          {countryError ? (
+            <p id={`${countryId}-error`} className="text-sm text-red-700">
+              {countryError}
+            </p>
+          ) : null}
+        </div>
+        <div className="space-y-1">
+          <label htmlFor={id} className="block text-sm font-medium text-slate-800">
+            {label}
+          </label>
+          <input
+            id={id}
+            name={name}
+            type="tel"
+            inputMode="tel"
+            autoComplete="tel-national"
+            required
+            maxLength={40}
+            defaultValue={defaultValue}
+            key={defaultValue}
+            aria-invalid={error ? true : undefined}
+            aria-describedby={error ? `${id}-error` : undefined}
+            className={`block w-full rounded-md border bg-white px-3 py-2 text-base ${error ? "border-red-600" : "border-slate-300"}`}
+          />
+        </div>
+      </div>
+      {error ? (
+        <p id={`${id}-error`} className="text-sm text-red-700">
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,150 @@
+import "server-only";
+// Phone sign-in (P2), phone registration (P1) and phone confirmation (A4, P3): codes by SMS through lib/verification.
+import { and, eq, ne, sql } from "drizzle-orm";
+import { db } from "@/db/client";
+import { users, type User } from "@/db/schema";
+import { findUserByConfirmedPhone, findUserByEmail, normalizeEmail, sendConfirmationEmail, getUser } from "./accounts";
+import { audit } from "./audit";
+import { consumeCode, RESEND_COOLDOWN_SECONDS, type CodePurpose } from "./codes";
+import { newId } from "./crypto";
+import { ErrorCodes, UserError } from "./errors";
+import { hashPassword, passwordProblem } from "./passwords";
+import { hit, retryAfterText } from "./rate-limit";
+import { getSettings } from "./settings";
+import { sendPhoneCode, smsAllowedFor } from "./verification";
+
+/**
+ * Checks every limit that must look the same whether or not an account exists, before any lookup:
+ * the allowlist, the 30-second cooldown and 5 sends per 10 minutes per number.
+ */
+export async function preSendChecks(purpose: CodePurpose, phone: string, field = "phone") {
+  if (!(await smsAllowedFor(phone))) throw new UserError(ErrorCodes.NOT_ALLOWED, "We can't send text messages to this country.", field);
+  const cool = await hit(`sms-cooldown:${purpose}:${phone}`, { max: 1, windowSeconds: RESEND_COOLDOWN_SECONDS });
+  if (!cool.success) throw new UserError(ErrorCodes.RESEND_COOLDOWN, `Please wait ${retryAfterText(cool.resetAt)} before asking for a new code.`, field);
+  const sends = await hit(`sms-start:${purpose}:${phone}`, { max: 5, windowSeconds: 600 });
+  if (!sends.success) throw new UserError(ErrorCodes.RATE_LIMITED, `Too many codes were requested. Try again in ${retryAfterText(sends.resetAt)}.`, field);
+}
+
+/** Limits an account-holder alone could hit are swallowed where reporting them would reveal the account. */
+function quietLimit(err: unknown) {
+  if (err instanceof UserError && (err.code === ErrorCodes.RESEND_COOLDOWN || err.code === ErrorCodes.RATE_LIMITED)) return;
+  throw err;
+}
+
+// ——— P2: sign in with a phone code ———
+
+/** Sends a sign-in code only when an account has this confirmed phone and may receive SMS; says nothing either way. */
+export async function startPhoneLogin(phone: string, ip: string | null) {
+  await preSendChecks("phone_login", phone);
+  const user = await findUserByConfirmedPhone(phone);
+  if (!user || !user.canReceiveSms || user.status === "blocked") return;
+  await sendPhoneCode({ purpose: "phone_login", phone, userId: user.id, ip }).catch(quietLimit);
+}
+
+export async function finishPhoneLogin(phone: string, code: string): Promise<User> {
+  const consumed = await consumeCode({ purpose: "phone_login", target: phone, code });
+  const user = consumed.userId ? await getUser(consumed.userId) : null;
+  if (!user || user.phone !== phone || !user.phoneVerifiedAt) {
+    throw new UserError(ErrorCodes.INVALID_CODE, "That code is not right. Check it and try again.", "code");
+  }
+  if (user.status === "blocked") {
+    const on = user.blockedAt ? ` on ${user.blockedAt.toISOString().slice(0, 10)}` : "";
+    throw new UserError(ErrorCodes.ACCOUNT_BLOCKED, `This account was blocked${on}. Contact your administrator.`);
+  }
+  return user;
+}
+
+// ——— P1: register with a phone number ———
+
+export async function startPhoneRegistration(phone: string, ip: string | null) {
+  await preSendChecks("phone_register", phone);
+  await sendPhoneCode({ purpose: "phone_register", phone, ip });
+}
+
+/** Verifies the code; returns the existing account when this phone already has one (the owner is then signed in). */
+export async function verifyPhoneRegistration(phone: string, code: string): Promise<{ existing: User | null }> {
+  await consumeCode({ purpose: "phone_register", target: phone, code });
+  const existing = await findUserByConfirmedPhone(phone);
+  if (existing?.status === "blocked") {
+    throw new UserError(ErrorCodes.ACCOUNT_BLOCKED, "The account with this phone number is blocked. Contact your administrator.");
+  }
+  return { existing };
+}
+
+/** Creates the account for a verified phone. Email and password are optional unless the confirmation mode needs an email. */
+export async function completePhoneRegistration(input: { phone: string; name: string; email?: string; password?: string; ip: string | null }) {
+  const settings = await getSettings("account");
+  const email = input.email ? normalizeEmail(input.email) : null;
+  if (!email && (settings.confirmationMode === "email" || settings.confirmationMode === "both")) {
+    throw new UserError(ErrorCodes.INVALID_INPUT, "Enter your email address: this site confirms accounts by email.", "email");
+  }
+  if (input.password) {
+    const problem = passwordProblem(input.password, email);
+    if (problem) throw new UserError(ErrorCodes.WEAK_PASSWORD, problem, "password");
+  }
+  if (email && (await findUserByEmail(email))) {
+    throw new UserError(ErrorCodes.EMAIL_IN_USE, "An account already uses this email address. Sign in with it instead, or leave the email empty.", "email");
+  }
+  if (await findUserByConfirmedPhone(input.phone)) {
+    throw new UserError(ErrorCodes.PHONE_IN_USE, "This phone number already belongs to an account. Sign in with it instead.", "phone");
+  }
+  const passwordHash = input.password ? await hashPassword(input.password) : null;
+  const active = settings.automaticActivation;
+  const id = newId();
+  const now = new Date();
+  try {
+    await db.insert(users).values({
+      id,
+      name: input.name.trim(),
+      email,
+      phone: input.phone,
+      phoneVerifiedAt: now,
+      passwordHash,
+      status: active ? "active" : "pending",
+      activatedAt: active ? now : null,
+    });
+  } catch (err) {
+    // Unique indexes close the race between two registrations of the same phone or email.
+    if (String((err as { code?: string }).code ?? (err as { cause?: { code?: string } }).cause?.code) === "23505") {
+      throw new UserError(ErrorCodes.PHONE_IN_USE, "This phone number or email already belongs to an account.", "phone");
+    }
+    throw err;
+  }
+  await audit({ action: "account.created", userId: id, actorId: id, ip: input.ip, detail: { method: "phone", status: active ? "active" : "pending" } });
+  if (email) {
+    // The account stands even if this email fails: the banner offers to resend it.
+    await sendConfirmationEmail({ id, name: input.name.trim(), email }).catch((err) => console.error("confirmation email not sent", err?.message ?? err));
+  }
+  return id;
+}
+
+// ——— A4/P3: confirm (or change) the account's phone ———
+
+export async function startPhoneConfirmation(userId: string, phone: string, ip: string | null) {
+  const user = await getUser(userId);
+  if (!user) throw new UserError(ErrorCodes.NOT_FOUND, "Account not found.");
+  if (!user.canReceiveSms) throw new UserError(ErrorCodes.NOT_ALLOWED, "Your administrator has turned off text messages for this account.", "phone");
+  const [other] = await db
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.phone, phone), sql`${users.phoneVerifiedAt} is not null`, ne(users.id, userId)))
+    .limit(1);
+  if (other) throw new UserError(ErrorCodes.PHONE_IN_USE, "This phone number belongs to another account. Use a different number.", "phone");
+  await preSendChecks("phone_confirm", phone);
+  await sendPhoneCode({ purpose: "phone_confirm", phone, userId, ip });
+}
+
+export async function finishPhoneConfirmation(userId: string, phone: string, code: string) {
+  const consumed = await consumeCode({ purpose: "phone_confirm", target: phone, code });
+  if (consumed.userId !== userId) throw new UserError(ErrorCodes.INVALID_CODE, "That code is not right. Check it and try again.", "code");
+  try {
+    const [u] = await db.update(users).set({ phone, phoneVerifiedAt: new Date() }).where(eq(users.id, userId)).returning();
+    await audit({ action: "phone.confirmed", userId, actorId: userId });
+    return u!;
+  } catch (err) {
+    if (String((err as { code?: string }).code ?? (err as { cause?: { code?: string } }).cause?.code) === "23505") {
+      throw new UserError(ErrorCodes.PHONE_IN_USE, "This phone number now belongs to another account.", "phone");
+    }
+    throw err;
+  }
+}
