@@ -1,7 +1,9 @@
 // Drizzle tables of Latchkey: accounts, sessions, one-time codes, settings, outbox, audit log, limits.
 import { sql } from "drizzle-orm";
 import {
+  bigint,
   bigserial,
+  customType,
   boolean,
   index,
   integer,
@@ -34,6 +36,18 @@ export const users = pgTable(
     activatedAt: ts("activated_at"),
     blockedAt: ts("blocked_at"),
     lastActiveAt: ts("last_active_at"),
+    // Per-user 2FA (T6): required in the Web app and/or the Manager app; set from the defaults at creation.
+    twoFactorWeb: boolean("two_factor_web").notNull().default(false),
+    twoFactorManager: boolean("two_factor_manager").notNull().default(false),
+    // Chosen methods (T1): "sms" | "email" | "totp" | "webauthn".
+    primaryMethod: text("primary_method"),
+    backupMethod: text("backup_method"),
+    // TOTP secret sealed with AES-256-GCM, and the last accepted time step (no replay).
+    totpSecret: text("totp_secret"),
+    totpPendingSecret: text("totp_pending_secret"),
+    totpLastStep: bigint("totp_last_step", { mode: "number" }),
+    // Email used for 2FA codes once confirmed by a code.
+    twoFactorEmailConfirmedAt: ts("two_factor_email_confirmed_at"),
   },
   (t) => [
     uniqueIndex("users_email_key").on(t.email),
@@ -58,6 +72,10 @@ export const sessions = pgTable(
     revokedAt: ts("revoked_at"),
     userAgent: text("user_agent"),
     ip: text("ip"),
+    // How the session was opened ("password", "sms_code", "webauthn", …) and when a second factor passed.
+    method: text("method"),
+    secondFactorAt: ts("second_factor_at"),
+    managerVerifiedAt: ts("manager_verified_at"),
   },
   (t) => [index("sessions_user_idx").on(t.userId)],
 );
@@ -127,6 +145,97 @@ export const rateLimits = pgTable("rate_limits", {
   key: text("key").primaryKey(),
   count: integer("count").notNull(),
   resetAt: ts("reset_at").notNull(),
+});
+
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array | Buffer }>({
+  dataType: () => "bytea",
+  fromDriver: (v) => new Uint8Array(v),
+});
+
+// WebAuthn credentials (security keys and passkeys).
+export const webauthnCredentials = pgTable(
+  "webauthn_credentials",
+  {
+    // The credential id, base64url.
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    publicKey: bytea("public_key").notNull(),
+    counter: bigint("counter", { mode: "number" }).notNull().default(0),
+    transports: jsonb("transports").$type<string[]>(),
+    deviceType: text("device_type"),
+    backedUp: boolean("backed_up").notNull().default(false),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    lastUsedAt: ts("last_used_at"),
+  },
+  (t) => [index("webauthn_user_idx").on(t.userId)],
+);
+
+// One-shot WebAuthn challenges: consumed atomically, so a challenge verifies once.
+export const webauthnChallenges = pgTable(
+  "webauthn_challenges",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id"),
+    purpose: text("purpose", { enum: ["register", "authenticate", "login"] }).notNull(),
+    challenge: text("challenge").notNull(),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    expiresAt: ts("expires_at").notNull(),
+    consumedAt: ts("consumed_at"),
+  },
+  (t) => [uniqueIndex("webauthn_challenges_challenge_key").on(t.challenge)],
+);
+
+export const recoveryCodes = pgTable(
+  "recovery_codes",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    codeHash: text("code_hash").notNull(),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    usedAt: ts("used_at"),
+  },
+  (t) => [index("recovery_codes_user_idx").on(t.userId), uniqueIndex("recovery_codes_hash_key").on(t.codeHash)],
+);
+
+export const trustedDevices = pgTable(
+  "trusted_devices",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    tokenHash: text("token_hash").notNull(),
+    label: text("label").notNull(),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    lastUsedAt: ts("last_used_at").notNull().defaultNow(),
+    expiresAt: ts("expires_at"),
+    revokedAt: ts("revoked_at"),
+  },
+  (t) => [index("trusted_devices_user_idx").on(t.userId), uniqueIndex("trusted_devices_token_key").on(t.tokenHash)],
+);
+
+// The state between the first and the second factor (T3, B4): the browser holds a signed cookie
+// with this row's token; no session exists until the second factor passes.
+export const signInChallenges = pgTable("sign_in_challenges", {
+  // HMAC of the random token in the cookie.
+  id: text("id").primaryKey(),
+  userId: text("user_id")
+    .notNull()
+    .references(() => users.id, { onDelete: "cascade" }),
+  firstFactor: text("first_factor").notNull(),
+  surface: text("surface", { enum: ["web", "manager"] }).notNull(),
+  next: text("next").notNull().default("/dashboard"),
+  failedAttempts: integer("failed_attempts").notNull().default(0),
+  // Set when a session already exists and this is a step-up into the Manager app.
+  sessionId: text("session_id"),
+  createdAt: ts("created_at").notNull().defaultNow(),
+  expiresAt: ts("expires_at").notNull(),
+  completedAt: ts("completed_at"),
 });
 
 export type User = typeof users.$inferSelect;

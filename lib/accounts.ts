@@ -16,9 +16,11 @@ import {
 } from "./email/templates";
 import { ErrorCodes, UserError } from "./errors";
 import { hashPassword, passwordProblem, verifyPassword } from "./passwords";
-import { hit, LIMITS, retryAfterText } from "./rate-limit";
+import { clear, hit, LIMITS, retryAfterText } from "./rate-limit";
 import { getSettings, type ConfirmationMode } from "./settings";
 import { revokeAllSessions, revokeOtherSessions } from "./auth/sessions";
+import { forgetAllTrustedDevices } from "./trusted-devices";
+import { newAccountTwoFactorDefaults } from "./two-factor";
 
 export const normalizeEmail = (email: string) => email.trim().toLowerCase();
 
@@ -107,6 +109,7 @@ export async function signUpWithEmail(input: { name: string; email: string; pass
       passwordHash,
       status: active ? "active" : "pending",
       activatedAt: active ? new Date() : null,
+      ...(await newAccountTwoFactorDefaults()),
     })
     .onConflictDoNothing()
     .returning({ id: users.id });
@@ -208,7 +211,9 @@ export async function checkPassword(input: { user: User | null; identifierKey: s
     const on = input.user.blockedAt ? ` on ${input.user.blockedAt.toISOString().slice(0, 10)}` : "";
     throw new UserError(ErrorCodes.ACCOUNT_BLOCKED, `This account was blocked${on}. Contact your administrator.`);
   }
-  // A successful sign-in does not wipe the counter: slow guessing stays bounded per window.
+  // Every attempt is counted before the hash is checked (parallel guesses cannot slip past the limit);
+  // the right password clears the account's count, so its owner is never locked out by their own sign-ins.
+  await clear(`login-id:${input.identifierKey}`);
   return input.user;
 }
 
@@ -225,6 +230,7 @@ export async function changePassword(input: { userId: string; current: string; n
   const passwordHash = await hashPassword(input.next);
   await db.update(users).set({ passwordHash }).where(eq(users.id, user.id));
   const ended = await revokeOtherSessions(user.id, input.keepSessionId);
+  await forgetAllTrustedDevices(user.id);
   await audit({ action: "password.changed", userId: user.id, actorId: user.id, detail: { endedSessions: ended } });
   if (user.email) {
     await sendEmail({ to: user.email, ...passwordChangedTemplate({ name: user.name }) }).catch(() => {});
@@ -284,6 +290,8 @@ export async function createAccountByAdmin(input: {
   email: string;
   password: string;
   emailConfirmed: boolean;
+  /** E.164; entered by the admin, so stored as confirmed. */
+  phone?: string | null;
   isAdmin?: boolean;
   actorId: string | null;
 }) {
@@ -291,6 +299,9 @@ export async function createAccountByAdmin(input: {
   const problem = passwordProblem(input.password, email);
   if (problem) throw new UserError(ErrorCodes.WEAK_PASSWORD, problem, "password");
   if (await findUserByEmail(email)) throw new UserError(ErrorCodes.EMAIL_IN_USE, "An account with this email already exists.", "email");
+  if (input.phone && (await findUserByConfirmedPhone(input.phone))) {
+    throw new UserError(ErrorCodes.PHONE_IN_USE, "Another account already uses this phone number.", "phone");
+  }
   const passwordHash = await hashPassword(input.password);
   const id = newId();
   const rows = await db
@@ -303,7 +314,10 @@ export async function createAccountByAdmin(input: {
       status: "active",
       activatedAt: new Date(),
       emailVerifiedAt: input.emailConfirmed ? new Date() : null,
+      phone: input.phone ?? null,
+      phoneVerifiedAt: input.phone ? new Date() : null,
       isAdmin: input.isAdmin ?? false,
+      ...(await newAccountTwoFactorDefaults()),
     })
     .onConflictDoNothing()
     .returning();

@@ -4,6 +4,7 @@ import { unstable_rethrow } from "next/navigation";
 import { z } from "zod";
 import { currentSession, type Current } from "./auth/current";
 import { ErrorCodes, UserError } from "./errors";
+import { loadPolicy, managerStepUpNeeded } from "./two-factor";
 
 export type FormState =
   | { ok: true; message?: string; values?: Record<string, string> }
@@ -84,30 +85,12 @@ export const adminAction = <S extends z.ZodType>(schema: S, fn: Handler<S, Curre
       const c = await currentSession();
       if (!c) return signedOut;
       if (!c.user.isAdmin) return { ok: false, code: ErrorCodes.NOT_ALLOWED, message: "Not found." } as FormState;
+      if (managerStepUpNeeded(c.user, await loadPolicy(), c.session.managerVerifiedAt)) {
+        return { ok: false, code: ErrorCodes.NOT_ALLOWED, message: "The Manager app asks for a second factor. Reload the page to verify." } as FormState;
+      }
       return c;
     },
     fn,
   );
 
-/** Same-origin path for redirects after sign-in; anything else falls back to `fallback`. */
-export function safeNext(next: unknown, fallback = "/dashboard"): string {
-  if (typeof next !== "string" || next.length > 512) return fallback;
-  let decoded = next;
-  try {
-    decoded = decodeURIComponent(next);
-  } catch {
-    return fallback;
-  }
-  for (const s of [next, decoded]) {
-    if (!s.startsWith("/") || s.startsWith("//") || s.startsWith("/\\") || /[\u0000-\u001f\\]/.test(s)) return fallback;
-  }
-  try {
-    const u = new URL(next, "http://latchkey.invalid");
-    if (u.origin !== "http://latchkey.invalid") return fallback;
-    const out = u.pathname + u.search + u.hash;
-    // Dot segments normalise ("/.//evil.example" → "//evil.example"): never hand back a protocol-relative URL.
-    return out.startsWith("//") ? fallback : out;
-  } catch {
-    return fallback;
-  }
-}
+export { safeNext } from "./safe-next";

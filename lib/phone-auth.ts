@@ -9,9 +9,10 @@ import { consumeCode, RESEND_COOLDOWN_SECONDS, type CodePurpose } from "./codes"
 import { newId } from "./crypto";
 import { ErrorCodes, UserError } from "./errors";
 import { hashPassword, passwordProblem } from "./passwords";
-import { hit, retryAfterText } from "./rate-limit";
+import { clear, hit, retryAfterText } from "./rate-limit";
 import { getSettings } from "./settings";
 import { sendPhoneCode, smsAllowedFor } from "./verification";
+import { newAccountTwoFactorDefaults } from "./two-factor";
 
 /**
  * Checks every limit that must look the same whether or not an account exists, before any lookup:
@@ -23,6 +24,16 @@ export async function preSendChecks(purpose: CodePurpose, phone: string, field =
   if (!cool.success) throw new UserError(ErrorCodes.RESEND_COOLDOWN, `Please wait ${retryAfterText(cool.resetAt)} before asking for a new code.`, field);
   const sends = await hit(`sms-start:${purpose}:${phone}`, { max: 5, windowSeconds: 600 });
   if (!sends.success) throw new UserError(ErrorCodes.RATE_LIMITED, `Too many codes were requested. Try again in ${retryAfterText(sends.resetAt)}.`, field);
+}
+
+/** Sends a code after preSendChecks; a failed delivery gives the cooldown back, so the user can retry at once. */
+async function sendAfterChecks(purpose: CodePurpose, input: Parameters<typeof sendPhoneCode>[0]) {
+  try {
+    await sendPhoneCode(input);
+  } catch (err) {
+    if (err instanceof UserError && err.code === ErrorCodes.DELIVERY_FAILED) await clear(`sms-cooldown:${purpose}:${input.phone}`);
+    throw err;
+  }
 }
 
 /** Limits an account-holder alone could hit are swallowed where reporting them would reveal the account. */
@@ -38,7 +49,7 @@ export async function startPhoneLogin(phone: string, ip: string | null) {
   await preSendChecks("phone_login", phone);
   const user = await findUserByConfirmedPhone(phone);
   if (!user || !user.canReceiveSms || user.status === "blocked") return;
-  await sendPhoneCode({ purpose: "phone_login", phone, userId: user.id, ip }).catch(quietLimit);
+  await sendAfterChecks("phone_login", { purpose: "phone_login", phone, userId: user.id, ip }).catch(quietLimit);
 }
 
 export async function finishPhoneLogin(phone: string, code: string): Promise<User> {
@@ -58,7 +69,7 @@ export async function finishPhoneLogin(phone: string, code: string): Promise<Use
 
 export async function startPhoneRegistration(phone: string, ip: string | null) {
   await preSendChecks("phone_register", phone);
-  await sendPhoneCode({ purpose: "phone_register", phone, ip });
+  await sendAfterChecks("phone_register", { purpose: "phone_register", phone, ip });
 }
 
 /** Verifies the code; returns the existing account when this phone already has one (the owner is then signed in). */
@@ -102,6 +113,7 @@ export async function completePhoneRegistration(input: { phone: string; name: st
       passwordHash,
       status: active ? "active" : "pending",
       activatedAt: active ? now : null,
+      ...(await newAccountTwoFactorDefaults()),
     });
   } catch (err) {
     // Unique indexes close the race between two registrations of the same phone or email.
@@ -131,7 +143,7 @@ export async function startPhoneConfirmation(userId: string, phone: string, ip: 
     .limit(1);
   if (other) throw new UserError(ErrorCodes.PHONE_IN_USE, "This phone number belongs to another account. Use a different number.", "phone");
   await preSendChecks("phone_confirm", phone);
-  await sendPhoneCode({ purpose: "phone_confirm", phone, userId, ip });
+  await sendAfterChecks("phone_confirm", { purpose: "phone_confirm", phone, userId, ip });
 }
 
 export async function finishPhoneConfirmation(userId: string, phone: string, code: string) {

@@ -15,7 +15,7 @@ export type LimitResult = { success: boolean; count: number; remaining: number; 
 export const LIMITS = {
   // Failed password sign-ins per identifier and per client IP.
   loginPerIdentifier: { max: 10, windowSeconds: 15 * 60 },
-  loginPerIp: { max: 100, windowSeconds: 15 * 60 },
+  loginPerIp: { max: 300, windowSeconds: 15 * 60 },
   signupPerIp: { max: 20, windowSeconds: 60 * 60 },
   // Code sends per target (email address or phone) — S8: at most 5 per 10 minutes.
   codeSendsPerTarget: { max: 5, windowSeconds: 10 * 60 },

@@ -11,11 +11,11 @@ import { passwordResetNoticeTemplate, recoveryTemplate } from "./email/templates
 import { ErrorCodes, UserError } from "./errors";
 import { hashPassword, passwordProblem } from "./passwords";
 import { parsePhone } from "./phone";
-import { hit, retryAfterText } from "./rate-limit";
+import { clear, hit, retryAfterText } from "./rate-limit";
 import { getSettings } from "./settings";
 import { sendEmailCode, sendPhoneCode, smsAllowedFor } from "./verification";
 import { revokeAllSessions } from "./auth/sessions";
-import { forgetAllTrustedDevices } from "./account-security-hooks";
+import { forgetAllTrustedDevices } from "./trusted-devices";
 
 export type RecoveryTarget = { kind: "email" | "phone"; target: string };
 
@@ -60,8 +60,10 @@ export async function startRecovery(t: RecoveryTarget, ip: string | null) {
       await sendPhoneCode({ purpose: "recovery", phone: t.target, userId: user.id, ip, field: "identifier" });
     }
   } catch (err) {
-    // Limits only an existing account can reach stay silent; delivery failures are reported (O5).
+    // Limits only an existing account can reach stay silent; delivery failures are reported (O5)
+    // and give the cooldown back so the retry can follow at once.
     if (err instanceof UserError && (err.code === ErrorCodes.RESEND_COOLDOWN || err.code === ErrorCodes.RATE_LIMITED)) return;
+    if (err instanceof UserError && err.code === ErrorCodes.DELIVERY_FAILED) await clear(`recover-cooldown:${t.target}`);
     throw err;
   }
 }

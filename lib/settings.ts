@@ -76,6 +76,24 @@ export const smsSettingsSchema = z.object({
 });
 export type SmsSettings = z.infer<typeof smsSettingsSchema>;
 
+export const TWO_FACTOR_METHODS = ["sms", "email", "totp", "webauthn"] as const;
+export type TwoFactorMethod = (typeof TWO_FACTOR_METHODS)[number];
+export const TRUSTED_DEVICE_DURATIONS = ["session", "1d", "7d", "30d"] as const;
+
+// T1, T2, T4, T5, T6. The master switch is the account section's `enable2fa`.
+export const twoFactorSettingsSchema = z.object({
+  allowedMethods: z.array(z.enum(TWO_FACTOR_METHODS)).min(1, "Allow at least one method.").default(["sms", "email", "totp", "webauthn"]),
+  deliveryPolicy: z.enum(["sms_then_email", "email_only"]).default("sms_then_email"),
+  contactName: z.string().trim().max(100, "Use at most 100 characters.").default(""),
+  contactEmail: z.union([z.literal(""), z.string().trim().max(254).email("Enter a valid email address.")]).default(""),
+  contactPhone: z.string().trim().max(40, "Use at most 40 characters.").default(""),
+  defaultWeb: checkbox.default(false),
+  defaultManager: checkbox.default(false),
+  defaultMethod: z.enum(TWO_FACTOR_METHODS).default("sms"),
+  trustedDeviceDuration: z.enum(TRUSTED_DEVICE_DURATIONS).default("30d"),
+});
+export type TwoFactorSettings = z.infer<typeof twoFactorSettingsSchema>;
+
 /** Settings fields that hold secrets: masked in the audit log and never sent to the browser. */
 export const SECRET_SETTING_KEYS = new Set(["twilioAuthToken", "clickatellApiKey", "twofactorApiKey"]);
 
@@ -83,6 +101,7 @@ const sections = {
   account: accountSettingsSchema,
   regional: regionalSettingsSchema,
   sms: smsSettingsSchema,
+  twoFactor: twoFactorSettingsSchema,
 } as const;
 
 export type SectionName = keyof typeof sections;

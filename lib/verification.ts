@@ -13,7 +13,7 @@ export const SMS_LIMITS = {
   perIp: { max: 20, windowSeconds: 60 * 60 },
   perAccount: { max: 10, windowSeconds: 60 * 60 },
   // Numbers under one prefix (SMS pumping walks sequential numbers): per country code + first digits.
-  perPrefix: { max: 30, windowSeconds: 60 * 60 },
+  perPrefix: { max: 50, windowSeconds: 60 * 60 },
 } satisfies Record<string, Limit>;
 
 const SMS_TEXT: Record<CodePurpose, string> = {
@@ -23,6 +23,7 @@ const SMS_TEXT: Record<CodePurpose, string> = {
   recovery: "Your Latchkey password reset code is",
   two_factor: "Your Latchkey security code is",
   email_confirm: "Your Latchkey confirmation code is",
+  method_confirm: "Your Latchkey confirmation code is",
 };
 
 /** Whether SMS may be sent to this number's country (admin allowlist; default: the regional country). */

@@ -9,6 +9,8 @@ const nav = [
   { href: "/admin/settings/account", label: "Account settings" },
   { href: "/admin/settings/sms", label: "SMS" },
   { href: "/admin/settings/regional", label: "Regional" },
+  { href: "/admin/settings/two-factor", label: "Two-factor" },
+  { href: "/admin/audit-log", label: "Audit log" },
 ];
 
 export default async function AdminLayout({ children }: { children: React.ReactNode }) {

@@ -17,11 +17,13 @@ export function PhoneConfirmForm({
   defaultCountry,
   pendingPhone,
   pendingPhoneLabel,
+  sendLabel = "Send code",
 }: {
   countries: CountryOption[];
   defaultCountry: string;
   pendingPhone: string | null;
   pendingPhoneLabel?: string;
+  sendLabel?: string;
 }) {
   const [sendState, sendAction] = useActionState(sendPhoneConfirmCode, null);
   const [codeState, codeAction] = useActionState(verifyPhoneConfirmCode, null);
@@ -59,7 +61,7 @@ export function PhoneConfirmForm({
     <form action={sendAction} className="space-y-4" noValidate>
       <FormMessage state={codeState?.ok ? codeState : sendState} />
       <PhoneField countries={countries} defaultCountry={v.phoneCountry ?? defaultCountry} defaultValue={v.phone} error={e.phone} countryError={e.phoneCountry} />
-      <SubmitButton pendingText="Sending…">Send code</SubmitButton>
+      <SubmitButton pendingText="Sending…">{sendLabel}</SubmitButton>
     </form>
   );
 }

@@ -9,6 +9,7 @@ export function PhoneField({
   defaultValue,
   error,
   countryError,
+  required = true,
 }: {
   name?: string;
   label?: string;
@@ -17,6 +18,7 @@ export function PhoneField({
   defaultValue?: string;
   error?: string;
   countryError?: string;
+  required?: boolean;
 }) {
   const id = `field-${name}`;
   const countryId = `${id}-country`;
@@ -58,7 +60,7 @@ export function PhoneField({
             type="tel"
             inputMode="tel"
             autoComplete="tel-national"
-            required
+            required={required}
             maxLength={40}
             defaultValue={defaultValue}
             key={defaultValue}

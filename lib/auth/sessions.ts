@@ -11,14 +11,22 @@ const TOUCH_EVERY_MS = 60_000;
 // A fresh token must be handed to the browser quickly, and only once.
 const BIND_WITHIN_MS = 2 * 60_000;
 
-export async function createSession(userId: string, meta: { userAgent?: string | null; ip?: string | null }) {
+export async function createSession(
+  userId: string,
+  meta: { userAgent?: string | null; ip?: string | null; method?: string; secondFactor?: boolean },
+) {
   const token = randomToken(32);
   const { absoluteSessionDays } = await getSettings("account");
+  const now = new Date();
   await db.insert(sessions).values({
     id: hashSecret(`session:${token}`),
     userId,
     userAgent: meta.userAgent ?? null,
     ip: meta.ip ?? null,
+    method: meta.method ?? null,
+    // A second factor verified at sign-in covers the Manager app too.
+    secondFactorAt: meta.secondFactor ? now : null,
+    managerVerifiedAt: meta.secondFactor ? now : null,
     expiresAt: new Date(Date.now() + absoluteSessionDays * 86_400_000),
   });
   await db.update(users).set({ lastActiveAt: new Date() }).where(eq(users.id, userId));

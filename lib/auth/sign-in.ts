@@ -8,6 +8,19 @@ import { createSession, revokeSessionByToken } from "./sessions";
 import { signIn, signOut } from "./next-auth";
 import { currentSession } from "./current";
 import { getSettings } from "../settings";
+import { redirect } from "next/navigation";
+import type { User } from "@/db/schema";
+import {
+  completeChallenge,
+  createChallenge,
+  firstFactorSatisfies,
+  loadPolicy,
+  methodsFor,
+  needsSecondFactor,
+  surfaceOf,
+  type Challenge,
+} from "../two-factor";
+import { isTrustedDevice, rememberDevice } from "../trusted-devices";
 
 /** Finds the account for "Email or phone": an address, or a number in any common format. */
 export async function findByIdentifier(identifier: string) {
@@ -22,21 +35,21 @@ export async function findByIdentifier(identifier: string) {
   return { key: `phone:${phone.number}`, user: await findUserByConfirmedPhone(phone.number) };
 }
 
-/** Password sign-in: on success a new session replaces any existing one and the browser is redirected. */
+/** Password sign-in: the first factor; the 2FA policy then decides between a session and /login/verify. */
 export async function signInWithPassword(input: { identifier: string; password: string; next: string }) {
   const ip = await clientIp();
   const found = await findByIdentifier(input.identifier);
   const user = await checkPassword({ user: found.user, identifierKey: found.key, password: input.password, ip });
-  await startSession(user.id, input.next, "password");
+  await afterFirstFactor(user, "password", input.next);
 }
 
 /** Opens a fresh session (never reusing the previous one: no fixation) and redirects. */
-export async function startSession(userId: string, next: string, method: string): Promise<never> {
+export async function startSession(userId: string, next: string, method: string, opts: { secondFactor?: boolean } = {}): Promise<never> {
   const ip = await clientIp();
   const previous = await currentSession();
   if (previous) await revokeSessionByToken(previous.token);
-  const sessionToken = await createSession(userId, { userAgent: await userAgent(), ip });
-  await audit({ action: "signin.succeeded", userId, actorId: userId, ip, detail: { method } });
+  const sessionToken = await createSession(userId, { userAgent: await userAgent(), ip, method, secondFactor: opts.secondFactor });
+  await audit({ action: "signin.succeeded", userId, actorId: userId, ip, detail: { method, secondFactor: Boolean(opts.secondFactor) } });
   await signIn("credentials", { sessionToken, redirectTo: next });
   throw new Error("unreachable: signIn redirects");
 }
@@ -48,4 +61,28 @@ export async function signOutCurrent() {
     await audit({ action: "signout", userId: c.user.id, actorId: c.user.id });
   }
   await signOut({ redirectTo: "/login" });
+}
+
+/**
+ * After the first factor (password, phone code, email confirmation, security key): the one place
+ * where the 2FA policy decides between a session and the verify step (T3, T10, B4).
+ */
+export async function afterFirstFactor(user: User, firstFactor: string, next: string, opts: { userVerified?: boolean } = {}): Promise<never> {
+  const policy = await loadPolicy();
+  const surface = surfaceOf(next);
+  if (!needsSecondFactor(user, policy, surface)) return startSession(user.id, next, firstFactor);
+  const methods = await methodsFor(user, policy);
+  if (firstFactorSatisfies(firstFactor, methods, opts.userVerified)) return startSession(user.id, next, firstFactor, { secondFactor: true });
+  if (await isTrustedDevice(user.id)) return startSession(user.id, next, `${firstFactor}+trusted_device`, { secondFactor: true });
+  // No session yet: only the verify step accepts this state.
+  await createChallenge({ userId: user.id, firstFactor, surface, next });
+  await audit({ action: "signin.first_factor", userId: user.id, ip: await clientIp(), detail: { method: firstFactor } });
+  redirect("/login/verify");
+}
+
+/** The second factor passed: the challenge is used once, the device remembered if asked, a new session opened. */
+export async function finishSecondFactor(challenge: Challenge, method: string, remember: boolean): Promise<never> {
+  if (!(await completeChallenge(challenge.id))) redirect("/login");
+  if (remember) await rememberDevice(challenge.userId, await userAgent());
+  return startSession(challenge.userId, challenge.next, `${challenge.firstFactor}+${method}`, { secondFactor: true });
 }

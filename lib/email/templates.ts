@@ -87,3 +87,30 @@ export function passwordResetNoticeTemplate(p: { name: string }) {
     ]),
   };
 }
+
+export function twoFactorCodeTemplate(p: { code: string }) {
+  return {
+    subject: `Your Latchkey security code: ${p.code}`,
+    ...layout("Your security code", [
+      `Your security code is ${p.code}. It is valid for 10 minutes.`,
+      "If you are not signing in right now, someone knows your password: change it.",
+    ]),
+  };
+}
+
+export function twoFactorEmailConfirmTemplate(p: { code: string }) {
+  return {
+    subject: `Confirm your email for security codes: ${p.code}`,
+    ...layout("Confirm your email for security codes", [`Your code is ${p.code}. It is valid for 10 minutes.`]),
+  };
+}
+
+export function twoFactorFailuresTemplate(p: { account: string; when: string }) {
+  return {
+    subject: "Repeated failed two-step verification",
+    ...layout("Repeated failed two-step verification", [
+      `The account ${p.account} failed two-step verification 3 times in one sign-in (${p.when}).`,
+      "The password of this account was right, so it may be known to someone else. Review the audit log.",
+    ], { label: "Open the audit log", url: url("/admin/audit-log") }),
+  };
+}

@@ -2,11 +2,10 @@ import "server-only";
 // Sending SMS (S1–S4): the active provider is read from settings at call time (environment variables
 // pin values, O3), every call is bounded by a timeout, the fallback provider is tried once, and a
 // failure becomes a UserError with a message safe to show. Credentials are never logged or returned.
-import { decryptSecret, maskSecret } from "../crypto";
-import { env, type Env } from "../env";
 import { ErrorCodes, UserError } from "../errors";
-import { getSettings, SMS_PROVIDERS, type SmsProviderName, type SmsSettings } from "../settings";
+import type { SmsProviderName } from "../settings";
 import { clickatellProvider } from "./clickatell";
+import { effectiveSmsConfig, missingSmsFields, SMS_PROVIDER_LABELS, type EffectiveSmsConfig, type SmsFieldKey } from "./config";
 import { maskNumber, SAFE_REASONS, SmsProviderError } from "./errors";
 import { outboxProvider } from "./outbox";
 import { twilioProvider } from "./twilio";
@@ -14,6 +13,8 @@ import { twofactorProvider } from "./twofactor";
 
 export type { SmsProviderName } from "../settings";
 export { SmsProviderError } from "./errors";
+export { resolveSmsConfig, updateSmsSettings, SMS_PROVIDER_LABELS } from "./config";
+export type { SmsConfigView, SmsFieldView, SmsProviderView } from "./config";
 
 export type SmsMessage = { to: string /* E.164 */; body: string; code?: string };
 
@@ -22,106 +23,12 @@ export interface SmsProvider {
   send(m: SmsMessage): Promise<{ id?: string }>;
 }
 
-export const SMS_PROVIDER_LABELS: Record<SmsProviderName, string> = {
-  outbox: "Outbox (no delivery)",
-  twilio: "Twilio",
-  clickatell: "Clickatell",
-  twofactor: "2Factor.in",
-};
-
 const GENERIC_FAILURE = "We couldn't send the SMS, try again.";
 const E164 = /^\+[1-9]\d{6,14}$/;
 
-type RemoteProvider = Exclude<SmsProviderName, "outbox">;
-type FieldKey = Exclude<keyof SmsSettings, "provider" | "fallbackProvider" | "allowedCountries" | "perNumberDaily" | "globalDaily">;
-type FieldSpec = { key: FieldKey; label: string; env: keyof Env & string; secret: boolean; required: boolean };
-
-const FIELDS: Record<RemoteProvider, FieldSpec[]> = {
-  twilio: [
-    { key: "twilioAccountSid", label: "Account SID", env: "TWILIO_ACCOUNT_SID", secret: false, required: true },
-    { key: "twilioAuthToken", label: "Auth Token", env: "TWILIO_AUTH_TOKEN", secret: true, required: true },
-    { key: "twilioFrom", label: "From number", env: "TWILIO_FROM", secret: false, required: true },
-  ],
-  clickatell: [
-    { key: "clickatellApiKey", label: "API key", env: "CLICKATELL_API_KEY", secret: true, required: true },
-    { key: "clickatellFrom", label: "Two-way number", env: "CLICKATELL_FROM", secret: false, required: false },
-  ],
-  twofactor: [
-    { key: "twofactorApiKey", label: "API key", env: "TWOFACTOR_API_KEY", secret: true, required: true },
-    { key: "twofactorSenderId", label: "Sender ID", env: "TWOFACTOR_SENDER_ID", secret: false, required: false },
-    { key: "twofactorTemplate", label: "Template name", env: "TWOFACTOR_TEMPLATE", secret: false, required: false },
-  ],
-};
-
-const BASE_URLS: Record<RemoteProvider, { env: keyof Env & string; default: string }> = {
-  twilio: { env: "TWILIO_BASE_URL", default: "https://api.twilio.com" },
-  clickatell: { env: "CLICKATELL_BASE_URL", default: "https://platform.clickatell.com" },
-  twofactor: { env: "TWOFACTOR_BASE_URL", default: "https://2factor.in" },
-};
-
-type FieldValue = { value: string; fromEnv: boolean; unreadable: boolean };
-
-type Effective = {
-  provider: SmsProviderName;
-  providerFromEnv: boolean;
-  fallbackProvider: SmsProviderName | "none";
-  timeoutMs: number;
-  fields: Record<FieldKey, FieldValue>;
-  baseUrls: Record<RemoteProvider, { value: string; fromEnv: boolean }>;
-};
-
-const envValue = (e: Env, name: keyof Env & string): string | undefined => {
-  const v = e[name];
-  return typeof v === "string" && v.trim() !== "" ? v.trim() : undefined;
-};
-
-/** Settings merged with the environment: a variable that is set wins over the stored value. */
-async function effectiveConfig(): Promise<Effective> {
-  const e = env();
-  const stored = await getSettings("sms");
-  const fields = {} as Record<FieldKey, FieldValue>;
-  for (const spec of Object.values(FIELDS).flat()) {
-    const pinned = envValue(e, spec.env);
-    if (pinned !== undefined) {
-      fields[spec.key] = { value: pinned, fromEnv: true, unreadable: false };
-      continue;
-    }
-    const raw = String(stored[spec.key] ?? "");
-    if (!spec.secret || raw === "") {
-      fields[spec.key] = { value: raw.trim(), fromEnv: false, unreadable: false };
-      continue;
-    }
-    try {
-      fields[spec.key] = { value: decryptSecret(raw), fromEnv: false, unreadable: false };
-    } catch {
-      // Sealed with another AUTH_SECRET (or not sealed at all): unusable until an admin enters it again.
-      fields[spec.key] = { value: "", fromEnv: false, unreadable: true };
-    }
-  }
-  const baseUrls = {} as Effective["baseUrls"];
-  for (const [name, b] of Object.entries(BASE_URLS) as Array<[RemoteProvider, (typeof BASE_URLS)[RemoteProvider]]>) {
-    const pinned = envValue(e, b.env);
-    baseUrls[name] = { value: (pinned ?? b.default).replace(/\/+$/, ""), fromEnv: pinned !== undefined };
-  }
-  return {
-    provider: e.LATCHKEY_SMS_PROVIDER ?? stored.provider,
-    providerFromEnv: e.LATCHKEY_SMS_PROVIDER !== undefined,
-    fallbackProvider: stored.fallbackProvider,
-    timeoutMs: e.LATCHKEY_SMS_TIMEOUT_MS,
-    fields,
-    baseUrls,
-  };
-}
-
-/** The provider's missing required fields, as labels (an unreadable stored secret counts as missing). */
-function missingFields(name: SmsProviderName, cfg: Effective): FieldSpec[] {
-  if (name === "outbox") return [];
-  return FIELDS[name].filter((f) => f.required && !cfg.fields[f.key].value);
-}
-
-function buildProvider(name: SmsProviderName, cfg: Effective): SmsProvider {
+function buildProvider(name: SmsProviderName, cfg: EffectiveSmsConfig): SmsProvider {
   if (name === "outbox") return outboxProvider;
-  const missing = missingFields(name, cfg);
+  const missing = missingSmsFields(name, cfg);
   if (missing.length) {
     const unreadable = missing.filter((f) => cfg.fields[f.key].unreadable).map((f) => f.label);
     const hint = unreadable.length
@@ -134,7 +41,7 @@ function buildProvider(name: SmsProviderName, cfg: Effective): SmsProvider {
         `Set it on the admin SMS settings page or with ${missing.map((f) => f.env).join(", ")}.`,
     );
   }
-  const v = (k: FieldKey) => cfg.fields[k].value;
+  const v = (k: SmsFieldKey) => cfg.fields[k].value;
   const common = { baseUrl: cfg.baseUrls[name].value, timeoutMs: cfg.timeoutMs };
   switch (name) {
     case "twilio":
@@ -152,7 +59,7 @@ function buildProvider(name: SmsProviderName, cfg: Effective): SmsProvider {
 }
 
 /** One provider call, bounded by the timeout whatever the provider's own client does. */
-async function attempt(name: SmsProviderName, cfg: Effective, m: SmsMessage): Promise<{ id?: string }> {
+async function attempt(name: SmsProviderName, cfg: EffectiveSmsConfig, m: SmsMessage): Promise<{ id?: string }> {
   const provider = buildProvider(name, cfg);
   let timer: ReturnType<typeof setTimeout> | undefined;
   const deadline = new Promise<never>((_, reject) => {
@@ -174,7 +81,10 @@ async function attempt(name: SmsProviderName, cfg: Effective, m: SmsMessage): Pr
 
 function logFailure(f: SmsProviderError, to: string) {
   // The admin's view of what went wrong: provider, kind and reason; never credentials or the body.
-  console.error(`SMS via ${f.provider} to ${maskNumber(to)} failed (${f.kind}): ${f.detail}`);
+  // Providers echo the number in their reasons: mask it there too.
+  const detail =
+    to.length > 6 ? f.detail.split(to).join(maskNumber(to)).split(to.slice(1)).join(maskNumber(to).slice(1)) : f.detail;
+  console.error(`SMS via ${f.provider} to ${maskNumber(to)} failed (${f.kind}): ${detail}`);
 }
 
 /**
@@ -187,7 +97,7 @@ export async function sendSms(m: SmsMessage): Promise<void> {
     console.error(`SMS not sent: "to" is not an E.164 number (${maskNumber(m.to)})`);
     throw new UserError(ErrorCodes.DELIVERY_FAILED, SAFE_REASONS.invalidNumber);
   }
-  const cfg = await effectiveConfig();
+  const cfg = await effectiveSmsConfig();
   const chain: SmsProviderName[] = [cfg.provider];
   if (cfg.fallbackProvider !== "none" && cfg.fallbackProvider !== cfg.provider) chain.push(cfg.fallbackProvider);
 
@@ -214,7 +124,7 @@ export type TestSmsResult = { ok: true; provider: SmsProviderName; id?: string }
  * so each provider can be checked on its own. The failure message is admin-facing and detailed.
  */
 export async function sendTestSms(to: string, provider?: SmsProviderName): Promise<TestSmsResult> {
-  const cfg = await effectiveConfig();
+  const cfg = await effectiveSmsConfig();
   const name = provider ?? cfg.provider;
   const number = to.replace(/[\s().-]/g, "");
   if (!E164.test(number)) {
@@ -229,82 +139,4 @@ export async function sendTestSms(to: string, provider?: SmsProviderName): Promi
     const message = f.kind === "config" ? f.detail : `${SMS_PROVIDER_LABELS[name]} failed (${f.kind}): ${f.detail}`;
     return { ok: false, provider: name, message };
   }
-}
-
-export type SmsFieldView = {
-  key: FieldKey;
-  label: string;
-  secret: boolean;
-  required: boolean;
-  /** Non-secret values in full; secrets masked ("••••1234") or "" when not set. */
-  value: string;
-  set: boolean;
-  setByEnvironment: boolean;
-  /** The environment variable that pins this field. */
-  env: string;
-  /** A stored secret that cannot be decrypted (AUTH_SECRET changed): enter it again. */
-  unreadable: boolean;
-};
-
-export type SmsProviderView = {
-  name: SmsProviderName;
-  label: string;
-  configured: boolean;
-  missing: string[];
-  baseUrl: string | null;
-  baseUrlSetByEnvironment: boolean;
-  fields: SmsFieldView[];
-};
-
-export type SmsConfigView = {
-  provider: SmsProviderName;
-  providerSetByEnvironment: boolean;
-  fallbackProvider: SmsProviderName | "none";
-  timeoutMs: number;
-  providers: Record<SmsProviderName, SmsProviderView>;
-  /** Settings keys whose value comes from the environment (the admin form shows them read-only). */
-  setByEnvironment: string[];
-};
-
-/** What the admin SMS page shows: effective values, which are pinned by the environment, masked secrets. */
-export async function resolveSmsConfig(): Promise<SmsConfigView> {
-  const cfg = await effectiveConfig();
-  const providers = {} as Record<SmsProviderName, SmsProviderView>;
-  const setByEnvironment: string[] = cfg.providerFromEnv ? ["provider"] : [];
-  for (const name of SMS_PROVIDERS) {
-    const specs = name === "outbox" ? [] : FIELDS[name];
-    const fields = specs.map((spec): SmsFieldView => {
-      const f = cfg.fields[spec.key];
-      if (f.fromEnv) setByEnvironment.push(spec.key);
-      return {
-        key: spec.key,
-        label: spec.label,
-        secret: spec.secret,
-        required: spec.required,
-        value: spec.secret ? maskSecret(f.value) : f.value,
-        set: f.value !== "",
-        setByEnvironment: f.fromEnv,
-        env: spec.env,
-        unreadable: f.unreadable,
-      };
-    });
-    const missing = missingFields(name, cfg).map((f) => f.label);
-    providers[name] = {
-      name,
-      label: SMS_PROVIDER_LABELS[name],
-      configured: missing.length === 0,
-      missing,
-      baseUrl: name === "outbox" ? null : cfg.baseUrls[name].value,
-      baseUrlSetByEnvironment: name === "outbox" ? false : cfg.baseUrls[name].fromEnv,
-      fields,
-    };
-  }
-  return {
-    provider: cfg.provider,
-    providerSetByEnvironment: cfg.providerFromEnv,
-    fallbackProvider: cfg.fallbackProvider,
-    timeoutMs: cfg.timeoutMs,
-    providers,
-    setByEnvironment,
-  };
 }

@@ -9,6 +9,9 @@ export function AccountRowActions(props: {
   status: "active" | "pending" | "blocked";
   canChangePassword: boolean;
   canReceiveSms: boolean;
+  twoFactorWeb: boolean;
+  twoFactorManager: boolean;
+  isAdmin: boolean;
   isSelf: boolean;
 }) {
   const [statusState, statusAction] = useActionState(accountStatusAction, null);
@@ -44,6 +47,16 @@ export function AccountRowActions(props: {
           <input type="checkbox" name="canReceiveSms" defaultChecked={props.canReceiveSms} />
           Can receive SMS
         </label>
+        <label className="flex items-center gap-1">
+          <input type="checkbox" name="twoFactorWeb" defaultChecked={props.twoFactorWeb} />
+          2FA in Web app
+        </label>
+        {props.isAdmin ? (
+          <label className="flex items-center gap-1">
+            <input type="checkbox" name="twoFactorManager" defaultChecked={props.twoFactorManager} />
+            2FA in Manager app
+          </label>
+        ) : null}
         <button type="submit" className="rounded border border-slate-300 px-2 py-1 font-medium hover:bg-slate-100" aria-label={`Save rights for ${props.email}`}>
           Save rights
         </button>

@@ -5,6 +5,10 @@ import { adminAction } from "@/lib/action";
 import { activateAccount, blockAccount, createAccountByAdmin, setRights, unblockAccount } from "@/lib/accounts";
 import { ErrorCodes, UserError } from "@/lib/errors";
 import { PASSWORD_MAX } from "@/lib/passwords";
+import { getUser } from "@/lib/accounts";
+import { parsePhone } from "@/lib/phone";
+import { loadPolicy } from "@/lib/two-factor";
+import { setTwoFactorFor } from "@/lib/two-factor-methods";
 
 const checkbox = z.preprocess((v) => v === "on" || v === "true", z.boolean());
 
@@ -27,9 +31,18 @@ export const accountStatusAction = adminAction(
 );
 
 export const accountRightsAction = adminAction(
-  z.object({ userId: z.string().min(1).max(64), canChangePassword: checkbox, canReceiveSms: checkbox }),
+  z.object({
+    userId: z.string().min(1).max(64),
+    canChangePassword: checkbox,
+    canReceiveSms: checkbox,
+    twoFactorWeb: checkbox,
+    twoFactorManager: checkbox,
+  }),
   async (data, { user }) => {
     await setRights(data.userId, { canChangePassword: data.canChangePassword, canReceiveSms: data.canReceiveSms }, user.id);
+    const target = await getUser(data.userId);
+    if (target && target.twoFactorWeb !== data.twoFactorWeb) await setTwoFactorFor(target, "web", data.twoFactorWeb, user.id);
+    if (target?.isAdmin && target.twoFactorManager !== data.twoFactorManager) await setTwoFactorFor(target, "manager", data.twoFactorManager, user.id);
     revalidatePath("/admin/accounts");
     return { ok: true, message: "Rights saved." };
   },
@@ -41,9 +54,17 @@ export const createAccountAction = adminAction(
     email: z.string().trim().min(1, "Enter an email address.").max(254, "This email address is too long.").email("Enter a valid email address."),
     password: z.string().min(1, "Choose a password.").max(PASSWORD_MAX * 4, `Use at most ${PASSWORD_MAX} characters.`),
     emailConfirmed: checkbox,
+    phone: z.string().trim().max(40, "This phone number is too long.").default(""),
+    phoneCountry: z.string().trim().max(2).default(""),
   }),
   async (data, { user }) => {
-    const created = await createAccountByAdmin({ ...data, actorId: user.id });
+    const policy = await loadPolicy();
+    // T8/A12: while SMS is an allowed 2FA method, every account needs a phone.
+    if (!data.phone && policy.enabled && policy.allowedMethods.includes("sms")) {
+      throw new UserError(ErrorCodes.INVALID_INPUT, "Enter a phone number: SMS is an allowed two-step method.", "phone");
+    }
+    const phone = data.phone ? parsePhone(data.phone, data.phoneCountry).e164 : null;
+    const created = await createAccountByAdmin({ ...data, phone, actorId: user.id });
     revalidatePath("/admin/accounts");
     return { ok: true, message: `Account created for ${created.email}.` };
   },

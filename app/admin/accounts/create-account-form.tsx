@@ -3,9 +3,10 @@ import { useActionState } from "react";
 import { Checkbox, Field } from "@/components/ui/field";
 import { FormMessage } from "@/components/ui/form-message";
 import { SubmitButton } from "@/components/ui/submit-button";
+import { PhoneField, type CountryOption } from "@/components/forms/phone-field";
 import { createAccountAction } from "./actions";
 
-export function CreateAccountForm() {
+export function CreateAccountForm({ countries, defaultCountry, phoneRequired }: { countries: CountryOption[]; defaultCountry: string; phoneRequired: boolean }) {
   const [state, formAction] = useActionState(createAccountAction, null);
   const e = (!state?.ok && state?.fieldErrors) || {};
   const v = (!state?.ok && state?.values) || {};
@@ -18,7 +19,18 @@ export function CreateAccountForm() {
       <Field label="Email" name="email" id="new-email" type="email" required defaultValue={v.email} error={e.email} />
       <Field label="Password" name="password" id="new-password" type="password" autoComplete="new-password" required error={e.password} />
       <div className="self-end">
-        <Checkbox label="Email already confirmed" name="emailConfirmed" />
+        <Checkbox label="Email already confirmed" name="emailConfirmed" defaultChecked={v.emailConfirmed === "on"} />
+      </div>
+      <div className="sm:col-span-2">
+        <PhoneField
+          label={phoneRequired ? "Phone number" : "Phone number (optional)"}
+          countries={countries}
+          defaultCountry={v.phoneCountry ?? defaultCountry}
+          defaultValue={v.phone}
+          error={e.phone}
+          countryError={e.phoneCountry}
+          required={phoneRequired}
+        />
       </div>
       <div className="sm:col-span-2">
         <SubmitButton pendingText="Creating…">Create account</SubmitButton>

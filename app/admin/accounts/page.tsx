@@ -4,6 +4,8 @@ import { listAccounts } from "@/lib/accounts";
 import { getSettings } from "@/lib/settings";
 import { AccountRowActions } from "./account-row-actions";
 import { CreateAccountForm } from "./create-account-form";
+import { countryOptions } from "@/lib/phone";
+import { loadPolicy } from "@/lib/two-factor";
 
 export const metadata = { title: "Accounts" };
 
@@ -18,9 +20,11 @@ const fmt = (d: Date) => d.toISOString().replace("T", " ").slice(0, 16) + " UTC"
 export default async function AccountsPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
   const { user: me } = await requireAdmin();
   const filter = filterSchema.parse(await searchParams);
-  const [{ rows, hasMore, page }, { onlineTimeframeMinutes }] = await Promise.all([
+  const [{ rows, hasMore, page }, { onlineTimeframeMinutes }, regional, policy] = await Promise.all([
     listAccounts({ q: filter.q || undefined, status: filter.status, page: filter.page }),
     getSettings("account"),
+    getSettings("regional"),
+    loadPolicy(),
   ]);
   const onlineSince = Date.now() - onlineTimeframeMinutes * 60_000;
   const qs = (p: number) => `?${new URLSearchParams({ ...(filter.q ? { q: filter.q } : {}), ...(filter.status ? { status: filter.status } : {}), page: String(p) })}`;
@@ -95,6 +99,9 @@ export default async function AccountsPage({ searchParams }: { searchParams: Pro
                       status={u.status}
                       canChangePassword={u.canChangePassword}
                       canReceiveSms={u.canReceiveSms}
+                      twoFactorWeb={u.twoFactorWeb}
+                      twoFactorManager={u.twoFactorManager}
+                      isAdmin={u.isAdmin}
                       isSelf={u.id === me.id}
                     />
                   </td>
@@ -119,7 +126,7 @@ export default async function AccountsPage({ searchParams }: { searchParams: Pro
         <h2 id="create-h" className="text-lg font-semibold">
           Create an account
         </h2>
-        <CreateAccountForm />
+        <CreateAccountForm countries={countryOptions()} defaultCountry={regional.defaultCountry} phoneRequired={policy.enabled && policy.allowedMethods.includes("sms")} />
       </section>
     </div>
   );

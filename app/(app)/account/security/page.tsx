@@ -6,6 +6,13 @@ import { PhoneConfirmForm } from "@/components/forms/phone-confirm-form";
 import { readFlow } from "@/lib/flow-cookie";
 import { countryOptions, formatPhone } from "@/lib/phone";
 import { getSettings } from "@/lib/settings";
+import { loadPolicy } from "@/lib/two-factor";
+import { enrolmentOf } from "@/lib/two-factor-methods";
+import { listTrustedDevices } from "@/lib/trusted-devices";
+import { listCredentials } from "@/lib/webauthn";
+import { remainingRecoveryCodes } from "@/lib/recovery-codes";
+import { ChooseMethods, EmailMethod, METHOD_LABELS, RegenerateCodes, RemoveButton, SecurityKeys, TotpMethod, TwoFactorToggle } from "./two-factor-section";
+import { TrustedDevicesList } from "./trusted-devices-list";
 import { SessionsList } from "./sessions-list";
 
 export const metadata = { title: "Security" };
@@ -14,11 +21,17 @@ const fmt = (d: Date) => d.toISOString().replace("T", " ").slice(0, 16) + " UTC"
 
 export default async function SecurityPage() {
   const { user, sessionId } = await requireUser();
-  const [sessions, { defaultCountry }, pending] = await Promise.all([
+  const [sessions, { defaultCountry }, pending, policy, devices, keys, enrolled, recoveryLeft] = await Promise.all([
     listSessions(user.id),
     getSettings("regional"),
     readFlow<{ phone: string; userId: string }>("phone_confirm"),
+    loadPolicy(),
+    listTrustedDevices(user.id),
+    listCredentials(user.id),
+    enrolmentOf(user),
+    remainingRecoveryCodes(user.id),
   ]);
+  const enrolledMethods = (Object.keys(enrolled) as Array<keyof typeof enrolled>).filter((m) => enrolled[m] && policy.allowedMethods.includes(m));
   return (
     <div className="space-y-10">
       <h1 className="text-2xl font-semibold">Security</h1>
@@ -58,11 +71,74 @@ export default async function SecurityPage() {
               defaultCountry={defaultCountry}
               pendingPhone={pending?.userId === user.id ? pending.phone : null}
               pendingPhoneLabel={pending ? formatPhone(pending.phone) : undefined}
+              sendLabel="Send SMS"
             />
           </div>
         ) : (
           <p className="text-sm text-slate-700">Text messages are turned off for your account by your administrator.</p>
         )}
+      </section>
+      {policy.enabled ? (
+        <section aria-labelledby="twofa-h" className="space-y-5">
+          <h2 id="twofa-h" className="text-lg font-semibold">
+            Two-step verification
+          </h2>
+          <div className="space-y-2">
+            <TwoFactorToggle app="web" on={user.twoFactorWeb} label="Second step when signing in" />
+            {user.isAdmin ? <TwoFactorToggle app="manager" on={user.twoFactorManager} label="Second step for the Manager app" /> : null}
+          </div>
+          <ul className="space-y-4">
+            {policy.allowedMethods.includes("email") ? (
+              <li className="space-y-2 rounded-lg border border-slate-200 bg-white p-4">
+                <h3 className="font-semibold">
+                  {METHOD_LABELS.email} {enrolled.email ? <span className="text-sm font-normal text-green-800">· set up</span> : null}
+                </h3>
+                <EmailMethod enrolled={enrolled.email} email={user.email} />
+              </li>
+            ) : null}
+            {policy.allowedMethods.includes("sms") && user.canReceiveSms ? (
+              <li className="space-y-2 rounded-lg border border-slate-200 bg-white p-4">
+                <h3 className="font-semibold">
+                  {METHOD_LABELS.sms} {enrolled.sms ? <span className="text-sm font-normal text-green-800">· set up</span> : null}
+                </h3>
+                {enrolled.sms ? (
+                  <>
+                    <p className="text-sm">Codes go to {formatPhone(user.phone)}. Change the number in the Phone section.</p>
+                    <RemoveButton method="sms" label="Remove phone from two-step" />
+                  </>
+                ) : (
+                  <p className="text-sm">Add and confirm a phone number in the Phone section above (“Send SMS”, then the code).</p>
+                )}
+              </li>
+            ) : null}
+            {policy.allowedMethods.includes("totp") ? (
+              <li className="space-y-2 rounded-lg border border-slate-200 bg-white p-4">
+                <h3 className="font-semibold">
+                  {METHOD_LABELS.totp} {enrolled.totp ? <span className="text-sm font-normal text-green-800">· set up</span> : null}
+                </h3>
+                <TotpMethod enrolled={enrolled.totp} />
+              </li>
+            ) : null}
+            {policy.allowedMethods.includes("webauthn") ? (
+              <li className="space-y-2 rounded-lg border border-slate-200 bg-white p-4">
+                <h3 className="font-semibold">{METHOD_LABELS.webauthn}</h3>
+                <SecurityKeys
+                  keys={keys.map((k) => ({ id: k.id, name: k.name, created: fmt(k.createdAt), lastUsed: k.lastUsedAt ? fmt(k.lastUsedAt) : "never" }))}
+                />
+              </li>
+            ) : null}
+          </ul>
+          <ChooseMethods enrolled={enrolledMethods} primary={user.primaryMethod} backup={user.backupMethod} />
+          {enrolledMethods.length ? <RegenerateCodes remaining={recoveryLeft} /> : null}
+        </section>
+      ) : null}
+      <section aria-labelledby="devices-h" className="space-y-3">
+        <h2 id="devices-h" className="text-lg font-semibold">
+          Trusted devices
+        </h2>
+        <TrustedDevicesList
+          devices={devices.map((d) => ({ id: d.id, label: d.label, lastUsed: fmt(d.lastUsedAt), expires: d.expiresAt ? fmt(d.expiresAt) : "the end of the browser session" }))}
+        />
       </section>
       <section aria-labelledby="sessions-h" className="space-y-3">
         <h2 id="sessions-h" className="text-lg font-semibold">

@@ -2,7 +2,7 @@
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { action, safeNext } from "@/lib/action";
-import { startSession } from "@/lib/auth/sign-in";
+import { afterFirstFactor } from "@/lib/auth/sign-in";
 import { clearFlow, readFlow, setFlow } from "@/lib/flow-cookie";
 import { ErrorCodes, UserError } from "@/lib/errors";
 import { parsePhone } from "@/lib/phone";
@@ -29,7 +29,7 @@ export const verifyLoginCode = action(z.object(codeInput), async (data) => {
   const f = await flow();
   const user = await finishPhoneLogin(f.phone, data.code);
   await clearFlow(FLOW);
-  await startSession(user.id, safeNext(f.next), "sms_code");
+  await afterFirstFactor(user, "sms_code", safeNext(f.next));
 });
 
 export const resendLoginCode = action(z.object({}), async () => {

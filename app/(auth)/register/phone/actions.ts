@@ -2,7 +2,8 @@
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { action } from "@/lib/action";
-import { startSession } from "@/lib/auth/sign-in";
+import { afterFirstFactor } from "@/lib/auth/sign-in";
+import { getUser } from "@/lib/accounts";
 import { clearFlow, readFlow, setFlow } from "@/lib/flow-cookie";
 import { ErrorCodes, UserError } from "@/lib/errors";
 import { PASSWORD_MAX } from "@/lib/passwords";
@@ -32,7 +33,7 @@ export const verifyRegistrationCode = action(z.object(codeInput), async (data) =
   const { existing } = await verifyPhoneRegistration(f.phone, data.code);
   await clearFlow(SENT);
   // The number already has an account: proving it is a phone sign-in.
-  if (existing) await startSession(existing.id, "/dashboard", "sms_code");
+  if (existing) await afterFirstFactor(existing, "sms_code", "/dashboard");
   await setFlow(VERIFIED, { phone: f.phone }, 30 * 60);
   redirect("/register/phone?step=details");
 });
@@ -56,6 +57,8 @@ export const completeRegistration = action(
     if (!f) throw new UserError(ErrorCodes.CODE_EXPIRED, "This registration has expired. Start again with your phone number.");
     const id = await completePhoneRegistration({ phone: f.phone, name: data.name, email: data.email, password: data.password, ip: await clientIp() });
     await clearFlow(VERIFIED);
-    await startSession(id, "/dashboard", "sms_code");
+    const user = await getUser(id);
+    if (!user) throw new UserError(ErrorCodes.UNAVAILABLE, "Something went wrong on our side. Please try again.");
+    await afterFirstFactor(user, "sms_code", "/dashboard");
   },
 );

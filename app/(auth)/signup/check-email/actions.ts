@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { action } from "@/lib/action";
 import { confirmEmailWithCode, resendConfirmationTo } from "@/lib/accounts";
-import { startSession } from "@/lib/auth/sign-in";
+import { afterFirstFactor } from "@/lib/auth/sign-in";
 import { currentSession } from "@/lib/auth/current";
 import { redirect } from "next/navigation";
 
@@ -15,7 +15,7 @@ export const confirmSignupCode = action(
     const current = await currentSession();
     if (current?.user.id === user.id) redirect("/dashboard");
     // Proving the address of a brand-new account signs it in; later confirmations never do.
-    if (firstConfirmation && user.status !== "blocked") await startSession(user.id, "/dashboard", "email_confirmation");
+    if (firstConfirmation && user.status !== "blocked") await afterFirstFactor(user, "email_confirmation", "/dashboard");
     redirect("/login?confirmed=1");
   },
 );

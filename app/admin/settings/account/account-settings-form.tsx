@@ -11,6 +11,8 @@ export function AccountSettingsForm({ settings }: { settings: AccountSettings })
   const e = (!state?.ok && state?.fieldErrors) || {};
   const v = (!state?.ok && state?.values) || {};
   const k = state && !state.ok ? JSON.stringify(v) : "saved";
+  // After a refused save, checkboxes show what was submitted (an unticked box is absent from the form data).
+  const checked = (name: keyof AccountSettings) => (state && !state.ok ? v[name] === "on" : Boolean(settings[name]));
   return (
     <form action={formAction} className="max-w-xl space-y-5" noValidate key={k}>
       <FormMessage state={state} />
@@ -37,13 +39,13 @@ export function AccountSettingsForm({ settings }: { settings: AccountSettings })
       <Checkbox
         label="Automatic account activation after creation"
         name="automaticActivation"
-        defaultChecked={settings.automaticActivation}
+        defaultChecked={checked("automaticActivation")}
         hint="When off, new accounts are pending until an administrator activates them."
       />
       <Checkbox
         label="Enable account activation letter"
         name="activationLetter"
-        defaultChecked={settings.activationLetter}
+        defaultChecked={checked("activationLetter")}
         hint="Email the user when their account is activated."
       />
       <Select
@@ -58,11 +60,11 @@ export function AccountSettingsForm({ settings }: { settings: AccountSettings })
           { value: "both", label: "Email and phone are confirmed" },
         ]}
       />
-      <Checkbox label="Enable 2FA" name="enable2fa" defaultChecked={settings.enable2fa} hint="Ask for a second factor after the password." />
+      <Checkbox label="Enable 2FA" name="enable2fa" defaultChecked={checked("enable2fa")} hint="Ask for a second factor after the password." />
       <Checkbox
         label="Automatic profile creation from account name"
         name="automaticProfileCreation"
-        defaultChecked={settings.automaticProfileCreation}
+        defaultChecked={checked("automaticProfileCreation")}
         hint="When off, users create their first profile right after sign-up."
       />
       <Select

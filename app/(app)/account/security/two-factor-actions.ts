@@ -1,0 +1,121 @@
+"use server";
+// The security tab's two-step section (T7) and trusted devices (T4).
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import type { RegistrationResponseJSON } from "@simplewebauthn/server";
+import { userAction, type FormState } from "@/lib/action";
+import { currentSession } from "@/lib/auth/current";
+import { ErrorCodes, UserError } from "@/lib/errors";
+import { beginTotpEnrolment, confirmTotpEnrolment } from "@/lib/totp";
+import { revokeTrustedDevice } from "@/lib/trusted-devices";
+import { TWO_FACTOR_METHODS } from "@/lib/settings";
+import {
+  afterEnrolment,
+  choosePrimaryAndBackup,
+  confirmEmailMethod,
+  regenerateRecoveryCodes,
+  removeMethod,
+  setTwoFactorFor,
+  startEmailMethod,
+} from "@/lib/two-factor-methods";
+import { finishRegistration, registrationOptions, renameCredential } from "@/lib/webauthn";
+import { loadPolicy } from "@/lib/two-factor";
+
+const done = (message: string, codes?: string[] | null): FormState => {
+  revalidatePath("/account/security");
+  return { ok: true, message, values: codes ? { recoveryCodes: codes.join(" ") } : undefined };
+};
+
+async function assertAllowed(method: (typeof TWO_FACTOR_METHODS)[number]) {
+  const policy = await loadPolicy();
+  if (!policy.allowedMethods.includes(method)) throw new UserError(ErrorCodes.NOT_ALLOWED, "Your administrator does not allow this method.");
+}
+
+export const sendEmailMethodCode = userAction(z.object({}), async (_d, { user }) => {
+  await assertAllowed("email");
+  await startEmailMethod(user);
+  return { ok: true, message: `We sent a code to ${user.email}.`, values: { sent: "1" } };
+});
+
+export const confirmEmailMethodAction = userAction(z.object({ code: z.string().trim().min(1, "Enter the code.").max(12, "Enter the 6-digit code.") }), async (d, { user }) => {
+  const codes = await confirmEmailMethod(user, d.code);
+  return done("Email codes are set up.", codes);
+});
+
+export const beginTotpAction = userAction(z.object({}), async (_d, { user }) => {
+  await assertAllowed("totp");
+  const { secret, qrDataUrl } = await beginTotpEnrolment(user.id, user.email ?? user.phone ?? user.name);
+  return { ok: true, values: { secret, qrDataUrl } };
+});
+
+export const confirmTotpAction = userAction(z.object({ code: z.string().trim().min(1, "Enter the code from your app.").max(12, "Enter the 6-digit code.") }), async (d, { user }) => {
+  await confirmTotpEnrolment(user.id, d.code);
+  const codes = await afterEnrolment(user.id, "totp");
+  return done("Your authenticator app is set up.", codes);
+});
+
+export async function keyRegistrationOptionsAction() {
+  const c = await currentSession();
+  if (!c) return { ok: false as const, message: "Your session has ended. Please sign in again." };
+  const policy = await loadPolicy();
+  if (!policy.allowedMethods.includes("webauthn")) return { ok: false as const, message: "Your administrator does not allow security keys." };
+  return { ok: true as const, options: await registrationOptions(c.user) };
+}
+
+export async function finishKeyRegistrationAction(response: RegistrationResponseJSON, name: string): Promise<FormState> {
+  const c = await currentSession();
+  if (!c) return { ok: false, message: "Your session has ended. Please sign in again." };
+  const parsed = z.string().trim().min(1, "Name the key.").max(60, "Use at most 60 characters.").safeParse(name);
+  if (!parsed.success) return { ok: false, fieldErrors: { name: parsed.error.issues[0]!.message }, message: parsed.error.issues[0]!.message };
+  try {
+    await finishRegistration(c.user.id, response, parsed.data);
+    const codes = await afterEnrolment(c.user.id, "webauthn");
+    return done(`Security key "${parsed.data}" added.`, codes);
+  } catch (err) {
+    if (err instanceof UserError) return { ok: false, code: err.code, message: err.message };
+    console.error("security key registration failed", err);
+    return { ok: false, message: "The security key could not be registered. Try again." };
+  }
+}
+
+export const renameKeyAction = userAction(
+  z.object({ credentialId: z.string().min(1).max(400), name: z.string().trim().min(1, "Name the key.").max(60, "Use at most 60 characters.") }),
+  async (d, { user }) => {
+    await renameCredential(user.id, d.credentialId, d.name);
+    return done("Security key renamed.");
+  },
+);
+
+export const removeMethodAction = userAction(
+  z.object({ method: z.enum(TWO_FACTOR_METHODS), credentialId: z.string().max(400).optional() }),
+  async (d, { user }) => {
+    await removeMethod(user, d.method, d.credentialId);
+    return done("Method removed.");
+  },
+);
+
+export const chooseMethodsAction = userAction(
+  z.object({ primary: z.enum(TWO_FACTOR_METHODS, { error: "Choose your main method." }), backup: z.union([z.literal("none"), z.enum(TWO_FACTOR_METHODS)]).default("none") }),
+  async (d, { user }) => {
+    await choosePrimaryAndBackup(user, d.primary, d.backup === "none" ? null : d.backup);
+    return done("Your methods are saved.");
+  },
+);
+
+export const toggleTwoFactorAction = userAction(
+  z.object({ app: z.enum(["web", "manager"]), on: z.enum(["1", "0"]) }),
+  async (d, { user }) => {
+    await setTwoFactorFor(user, d.app, d.on === "1", user.id);
+    return done(d.on === "1" ? "Two-step verification is on." : "Two-step verification is off.");
+  },
+);
+
+export const regenerateCodesAction = userAction(z.object({}), async (_d, { user }) => {
+  const codes = await regenerateRecoveryCodes(user);
+  return done("New recovery codes are ready. The old ones no longer work.", codes);
+});
+
+export const forgetDeviceAction = userAction(z.object({ deviceId: z.string().min(1).max(100) }), async (d, { user }) => {
+  const ok = await revokeTrustedDevice(user.id, d.deviceId);
+  return done(ok ? "This device will ask for the second step again." : "That device was already forgotten.");
+});

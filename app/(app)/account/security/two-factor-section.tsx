@@ -1,0 +1,234 @@
+"use client";
+import { useActionState, useState } from "react";
+import { startRegistration } from "@simplewebauthn/browser";
+import { CodeField } from "@/components/forms/code-field";
+import { Field, Select } from "@/components/ui/field";
+import { FormMessage } from "@/components/ui/form-message";
+import { SubmitButton } from "@/components/ui/submit-button";
+import type { FormState } from "@/lib/action";
+import {
+  beginTotpAction,
+  chooseMethodsAction,
+  confirmEmailMethodAction,
+  confirmTotpAction,
+  finishKeyRegistrationAction,
+  keyRegistrationOptionsAction,
+  regenerateCodesAction,
+  removeMethodAction,
+  renameKeyAction,
+  sendEmailMethodCode,
+  toggleTwoFactorAction,
+} from "./two-factor-actions";
+
+type Method = "sms" | "email" | "totp" | "webauthn";
+const LABEL: Record<Method, string> = { sms: "Text message (SMS)", email: "Email codes", totp: "Authenticator app", webauthn: "Security keys" };
+export type KeyRow = { id: string; name: string; created: string; lastUsed: string };
+
+/** Recovery codes appear once, right after they are made. */
+function RecoveryCodes({ state }: { state: FormState }) {
+  const codes = state?.ok ? state.values?.recoveryCodes?.split(" ") : undefined;
+  if (!codes?.length) return null;
+  return (
+    <div role="status" className="rounded-md border border-green-300 bg-green-50 p-4">
+      <p className="font-semibold text-green-950">Save your recovery codes</p>
+      <p className="text-sm text-green-950">Each code works once, if you lose your other methods. They will not be shown again.</p>
+      <ul aria-label="Recovery codes" className="mt-2 grid grid-cols-2 gap-1 font-mono text-sm">
+        {codes.map((c) => (
+          <li key={c}>{c}</li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+export function RemoveButton({ method, credentialId, label }: { method: Method; credentialId?: string; label: string }) {
+  const [state, action] = useActionState(removeMethodAction, null);
+  return (
+    <form action={action} className="inline">
+      <input type="hidden" name="method" value={method} />
+      {credentialId ? <input type="hidden" name="credentialId" value={credentialId} /> : null}
+      <SubmitButton variant="secondary">{label}</SubmitButton>
+      {state && !state.ok ? (
+        <p role="alert" className="mt-1 text-sm text-red-700">
+          {state.message}
+        </p>
+      ) : null}
+    </form>
+  );
+}
+
+export function TwoFactorToggle({ app, on, label }: { app: "web" | "manager"; on: boolean; label: string }) {
+  const [state, action] = useActionState(toggleTwoFactorAction, null);
+  return (
+    <form action={action} className="flex flex-wrap items-center gap-3">
+      <input type="hidden" name="app" value={app} />
+      <input type="hidden" name="on" value={on ? "0" : "1"} />
+      <span className="text-sm">
+        {label}: <strong>{on ? "on" : "off"}</strong>
+      </span>
+      <SubmitButton variant="secondary">{on ? `Turn off for the ${app === "web" ? "Web app" : "Manager app"}` : `Turn on for the ${app === "web" ? "Web app" : "Manager app"}`}</SubmitButton>
+      <FormMessage state={state} />
+    </form>
+  );
+}
+
+export function EmailMethod({ enrolled, email }: { enrolled: boolean; email: string | null }) {
+  const [sendState, sendAction] = useActionState(sendEmailMethodCode, null);
+  const [state, action] = useActionState(confirmEmailMethodAction, null);
+  if (enrolled) return <RemoveButton method="email" label="Remove email codes" />;
+  if (!email) return <p className="text-sm text-slate-600">Add an email address to your account first.</p>;
+  const e = (!state?.ok && state?.fieldErrors) || {};
+  return (
+    <div className="space-y-3">
+      <form action={sendAction}>
+        <FormMessage state={sendState} />
+        <SubmitButton variant="secondary">Send email</SubmitButton>
+      </form>
+      {sendState?.ok ? (
+        <form action={action} className="space-y-3" noValidate>
+          <FormMessage state={state} />
+          <CodeField error={e.code} />
+          <SubmitButton>Confirm email codes</SubmitButton>
+        </form>
+      ) : null}
+      <RecoveryCodes state={state} />
+    </div>
+  );
+}
+
+export function TotpMethod({ enrolled }: { enrolled: boolean }) {
+  const [begin, beginAction] = useActionState(beginTotpAction, null);
+  const [state, action] = useActionState(confirmTotpAction, null);
+  if (enrolled && !state?.ok) return <RemoveButton method="totp" label="Remove authenticator app" />;
+  const e = (!state?.ok && state?.fieldErrors) || {};
+  const secret = begin?.ok ? begin.values?.secret : undefined;
+  return (
+    <div className="space-y-3">
+      {!secret ? (
+        <form action={beginAction}>
+          <FormMessage state={begin} />
+          <SubmitButton variant="secondary">Set up authenticator app</SubmitButton>
+        </form>
+      ) : state?.ok ? null : (
+        <div className="space-y-3">
+          <p className="text-sm">Scan this QR code with your authenticator app, or type the key by hand.</p>
+          {/* eslint-disable-next-line @next/next/no-img-element */}
+          <img src={begin!.values!.qrDataUrl} alt="QR code for your authenticator app" width={180} height={180} className="rounded border border-slate-200" />
+          <p className="text-sm">
+            Key: <code data-testid="totp-secret" className="break-all rounded bg-slate-100 px-1 font-mono">{secret}</code>
+          </p>
+          <form action={action} className="space-y-3" noValidate>
+            <FormMessage state={state} />
+            <CodeField label="Code from your authenticator app" error={e.code} />
+            <SubmitButton>Confirm authenticator app</SubmitButton>
+          </form>
+        </div>
+      )}
+      <FormMessage state={state?.ok ? state : null} />
+      <RecoveryCodes state={state} />
+    </div>
+  );
+}
+
+function KeyRowView({ k }: { k: KeyRow }) {
+  const [state, action] = useActionState(renameKeyAction, null);
+  const e = (!state?.ok && state?.fieldErrors) || {};
+  return (
+    <li className="space-y-2 p-3">
+      <p className="font-medium">{k.name}</p>
+      <p className="text-xs text-slate-600">
+        Added {k.created} · last used {k.lastUsed}
+      </p>
+      <div className="flex flex-wrap items-end gap-3">
+        <form action={action} className="flex flex-wrap items-end gap-2" noValidate>
+          <input type="hidden" name="credentialId" value={k.id} />
+          <Field label={`New name for ${k.name}`} name="name" id={`rename-${k.id}`} maxLength={60} error={e.name} />
+          <SubmitButton variant="secondary">Rename</SubmitButton>
+        </form>
+        <RemoveButton method="webauthn" credentialId={k.id} label={`Remove ${k.name}`} />
+      </div>
+    </li>
+  );
+}
+
+export function SecurityKeys({ keys }: { keys: KeyRow[] }) {
+  const [state, setState] = useState<FormState>(null);
+  const [name, setName] = useState("");
+  const [busy, setBusy] = useState(false);
+  async function add(e: React.FormEvent) {
+    e.preventDefault();
+    if (!name.trim()) return setState({ ok: false, fieldErrors: { name: "Name the key." }, message: "Name the key." });
+    setBusy(true);
+    try {
+      const opts = await keyRegistrationOptionsAction();
+      if (!opts.ok) return setState({ ok: false, message: opts.message });
+      let response;
+      try {
+        response = await startRegistration({ optionsJSON: opts.options });
+      } catch {
+        return setState({ ok: false, message: "The security key did not respond or the request was cancelled. Try again." });
+      }
+      const result = await finishKeyRegistrationAction(response, name);
+      setState(result);
+      if (result?.ok) setName("");
+    } finally {
+      setBusy(false);
+    }
+  }
+  const e = (!state?.ok && state?.fieldErrors) || {};
+  return (
+    <div className="space-y-3">
+      {keys.length ? (
+        <ul aria-label="Security keys" className="divide-y divide-slate-200 rounded border border-slate-200">
+          {keys.map((k) => (
+            <KeyRowView key={k.id} k={k} />
+          ))}
+        </ul>
+      ) : null}
+      <form onSubmit={add} className="flex flex-wrap items-end gap-2" noValidate>
+        <Field label="Security key name" name="keyName" value={name} onChange={(ev) => setName(ev.target.value)} maxLength={60} error={e.name} />
+        <button type="submit" aria-disabled={busy} className="inline-flex min-h-10 items-center rounded-md border border-slate-300 bg-white px-4 py-2 text-sm font-semibold hover:bg-slate-100">
+          {busy ? "Waiting for your key…" : "Add a security key"}
+        </button>
+      </form>
+      <FormMessage state={state} />
+      <RecoveryCodes state={state} />
+    </div>
+  );
+}
+
+export function ChooseMethods({ enrolled, primary, backup }: { enrolled: Method[]; primary: string | null; backup: string | null }) {
+  const [state, action] = useActionState(chooseMethodsAction, null);
+  const e = (!state?.ok && state?.fieldErrors) || {};
+  if (!enrolled.length) return null;
+  const options = enrolled.map((m) => ({ value: m, label: LABEL[m] }));
+  return (
+    <form action={action} className="grid max-w-xl gap-3 sm:grid-cols-2" noValidate>
+      <div className="sm:col-span-2">
+        <FormMessage state={state} />
+      </div>
+      <Select label="Main method" name="primary" defaultValue={primary ?? enrolled[0]} options={options} error={e.primary} />
+      <Select label="Backup method" name="backup" defaultValue={backup ?? "none"} options={[{ value: "none", label: "None" }, ...options]} error={e.backup} />
+      <div>
+        <SubmitButton variant="secondary">Save methods</SubmitButton>
+      </div>
+    </form>
+  );
+}
+
+export function RegenerateCodes({ remaining }: { remaining: number }) {
+  const [state, action] = useActionState(regenerateCodesAction, null);
+  return (
+    <div className="space-y-2">
+      <p className="text-sm">
+        Recovery codes left: <strong>{remaining}</strong>
+      </p>
+      <form action={action}>
+        <SubmitButton variant="secondary">Make new recovery codes</SubmitButton>
+      </form>
+      <RecoveryCodes state={state} />
+    </div>
+  );
+}
+
+export { LABEL as METHOD_LABELS };

@@ -1,0 +1,146 @@
+"use client";
+import { useActionState, useState } from "react";
+import { startAuthentication } from "@simplewebauthn/browser";
+import { CodeField } from "@/components/forms/code-field";
+import { PhoneField, type CountryOption } from "@/components/forms/phone-field";
+import { Checkbox, Field } from "@/components/ui/field";
+import { FormMessage } from "@/components/ui/form-message";
+import { SubmitButton } from "@/components/ui/submit-button";
+import type { FormState } from "@/lib/action";
+import { sendCodeAction, verifyCodeAction, webauthnFailedAction, webauthnOptionsAction, webauthnVerifyAction } from "./actions";
+
+const RememberBox = ({ duration }: { duration: string }) => (
+  <Checkbox label="Remember this device" name="remember" hint={`Skip this step on this browser for ${duration}.`} />
+);
+
+/** SMS or email: send a code (asking for the phone first when the account has none), then type it. */
+export function CodeMethodForm(props: {
+  method: "sms" | "email";
+  target: string | null;
+  needsPhone: boolean;
+  countries: CountryOption[];
+  defaultCountry: string;
+  emailFallback: boolean;
+  failedBefore: boolean;
+  duration: string;
+}) {
+  const [sendState, sendAction] = useActionState(sendCodeAction, null);
+  const [emailState, emailAction] = useActionState(sendCodeAction, null);
+  const [verifyState, verifyAction] = useActionState(verifyCodeAction, null);
+  const sends = Number((sendState?.ok && sendState.values?.sends) || 0);
+  const method = emailState?.ok ? "email" : props.method;
+  const sentPhone = sendState?.ok ? sendState.values : undefined;
+  const se = (!sendState?.ok && sendState?.fieldErrors) || {};
+  const ve = (!verifyState?.ok && verifyState?.fieldErrors) || {};
+  const offerEmail = props.method === "sms" && props.emailFallback && !emailState?.ok && (sends >= 2 || props.failedBefore || (verifyState && !verifyState.ok));
+  return (
+    <div className="space-y-6">
+      <form action={sendAction} className="space-y-4" noValidate>
+        <FormMessage state={sendState} />
+        <input type="hidden" name="channel" value={props.method} />
+        <input type="hidden" name="sends" value={sends} />
+        {props.needsPhone ? (
+          <>
+            <p className="text-sm text-slate-700">Enter your mobile number: we'll text a code to it, and it will be saved to your account once the code is right.</p>
+            <PhoneField countries={props.countries} defaultCountry={sendState?.values?.phoneCountry || props.defaultCountry} defaultValue={sendState?.values?.phone} error={se.phone} countryError={se.phoneCountry} />
+          </>
+        ) : (
+          <p className="text-sm text-slate-700">We'll send a code to {props.target}.</p>
+        )}
+        <SubmitButton variant={sends ? "secondary" : "primary"} pendingText="Sending…">
+          {sends ? "Send a new code" : "Send code"}
+        </SubmitButton>
+      </form>
+      {offerEmail ? (
+        <form action={emailAction} className="space-y-2">
+          <input type="hidden" name="channel" value="email" />
+          <SubmitButton variant="secondary" pendingText="Sending…">
+            Send code by email instead
+          </SubmitButton>
+        </form>
+      ) : null}
+      <FormMessage state={emailState} />
+      <form action={verifyAction} className="space-y-4" noValidate>
+        <FormMessage state={verifyState} />
+        <input type="hidden" name="method" value={method} />
+        {props.needsPhone && sentPhone?.phone ? (
+          <>
+            <input type="hidden" name="phone" value={sentPhone.phone} />
+            <input type="hidden" name="phoneCountry" value={sentPhone.phoneCountry ?? ""} />
+          </>
+        ) : null}
+        <CodeField error={ve.code} />
+        <RememberBox duration={props.duration} />
+        <SubmitButton pendingText="Checking…">Verify</SubmitButton>
+      </form>
+    </div>
+  );
+}
+
+/** Authenticator app or recovery code: type it. */
+export function TypedCodeForm({ method, duration }: { method: "totp" | "recovery"; duration: string }) {
+  const [state, formAction] = useActionState(verifyCodeAction, null);
+  const e = (!state?.ok && state?.fieldErrors) || {};
+  return (
+    <form action={formAction} className="space-y-4" noValidate>
+      <FormMessage state={state} />
+      <input type="hidden" name="method" value={method} />
+      {method === "totp" ? (
+        <CodeField label="Code from your authenticator app" error={e.code} />
+      ) : (
+        <Field label="Recovery code" name="code" autoComplete="off" required maxLength={20} hint="One of the 10 codes you saved, like abcde-fghij." error={e.code} />
+      )}
+      <RememberBox duration={duration} />
+      <SubmitButton pendingText="Checking…">Verify</SubmitButton>
+    </form>
+  );
+}
+
+/** Security key: needs JavaScript (WebAuthn is a browser API). */
+export function SecurityKeyPanel({ duration }: { duration: string }) {
+  const [state, setState] = useState<FormState>(null);
+  const [busy, setBusy] = useState(false);
+  const [remember, setRemember] = useState(false);
+  async function run() {
+    setBusy(true);
+    setState(null);
+    try {
+      const opts = await webauthnOptionsAction();
+      if (!opts.ok) return setState({ ok: false, message: opts.message });
+      let response;
+      try {
+        response = await startAuthentication({ optionsJSON: opts.options });
+      } catch {
+        await webauthnFailedAction();
+        return setState({ ok: false, message: "The security key did not respond or the request was cancelled. Try again or use another method." });
+      }
+      const result = await webauthnVerifyAction(response, remember);
+      if (result && !result.ok) setState(result);
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <div className="space-y-4">
+      <FormMessage state={state} />
+      <p className="text-sm text-slate-700">Insert or touch your security key when your browser asks.</p>
+      <div className="flex items-start gap-3">
+        <input id="remember-key" type="checkbox" checked={remember} onChange={(e) => setRemember(e.target.checked)} className="mt-1 h-4 w-4" />
+        <label htmlFor="remember-key" className="text-sm font-medium">
+          Remember this device <span className="block text-xs font-normal text-slate-600">Skip this step on this browser for {duration}.</span>
+        </label>
+      </div>
+      <button
+        type="button"
+        onClick={run}
+        aria-disabled={busy}
+        className="inline-flex min-h-10 items-center rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700"
+      >
+        {busy ? "Waiting for your key…" : "Use your security key"}
+      </button>
+      <noscript>
+        <p className="text-sm text-red-700">Security keys need JavaScript. Choose another method below.</p>
+      </noscript>
+    </div>
+  );
+}

@@ -1,0 +1,34 @@
+import { currentSession } from "@/lib/auth/current";
+import { listAudit } from "@/lib/audit";
+import { auditFilterSchema, describeAudit } from "@/lib/audit-view";
+import { loadPolicy, managerStepUpNeeded } from "@/lib/two-factor";
+
+export const dynamic = "force-dynamic";
+
+const cell = (v: string) => {
+  // Quote every cell; neutralise spreadsheet formulas.
+  const safe = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
+  return `"${safe.replace(/"/g, '""')}"`;
+};
+
+// GET /admin/audit-log/export?user=&action=&from=&to= — the filtered audit log as CSV.
+export async function GET(request: Request) {
+  const c = await currentSession();
+  if (!c || !c.user.isAdmin || managerStepUpNeeded(c.user, await loadPolicy(), c.session.managerVerifiedAt)) {
+    return new Response("Not found", { status: 404 });
+  }
+  const params = Object.fromEntries(new URL(request.url).searchParams);
+  const filter = auditFilterSchema.parse(params);
+  const rows = await listAudit({ ...filter, limit: 10_000 });
+  const lines = [["User", "Action", "Time", "Details"].map(cell).join(",")];
+  for (const r of rows) {
+    lines.push([r.userEmail ?? r.userName ?? "", r.action, r.createdAt.toISOString(), describeAudit(r.detail)].map(cell).join(","));
+  }
+  return new Response(lines.join("\r\n") + "\r\n", {
+    headers: {
+      "Content-Type": "text/csv; charset=utf-8",
+      "Content-Disposition": `attachment; filename="latchkey-audit-${new Date().toISOString().slice(0, 10)}.csv"`,
+      "Cache-Control": "no-store",
+    },
+  });
+}

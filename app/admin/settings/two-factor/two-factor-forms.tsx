@@ -1,0 +1,84 @@
+"use client";
+import { useActionState } from "react";
+import { Checkbox, Field, Select } from "@/components/ui/field";
+import { FormMessage } from "@/components/ui/form-message";
+import { SubmitButton } from "@/components/ui/submit-button";
+import type { TwoFactorSettings } from "@/lib/settings";
+import { saveDefaultsAction, saveGeneralAction } from "./actions";
+
+const METHOD_LABELS = { sms: "SMS", email: "Email", totp: "Authenticator app (TOTP)", webauthn: "Security key (WebAuthn)" } as const;
+
+export function GeneralForm({ settings, enabled }: { settings: TwoFactorSettings; enabled: boolean }) {
+  const [state, action] = useActionState(saveGeneralAction, null);
+  const e = (!state?.ok && state?.fieldErrors) || {};
+  const v = (!state?.ok && state?.values) || {};
+  return (
+    <form action={action} className="max-w-xl space-y-5" noValidate key={state?.ok ? "saved" : JSON.stringify(v)}>
+      <FormMessage state={state} />
+      <Checkbox label="Enable 2FA" name="enable2fa" defaultChecked={enabled} hint="Ask users who have two-step verification turned on for a second factor." />
+      <fieldset className="space-y-2" aria-describedby={e.allowedMethods ? "methods-error" : undefined}>
+        <legend className="text-sm font-medium">Allowed methods</legend>
+        {(Object.keys(METHOD_LABELS) as Array<keyof typeof METHOD_LABELS>).map((m) => (
+          <label key={m} className="flex items-center gap-2 text-sm">
+            <input type="checkbox" name="allowedMethods" value={m} defaultChecked={settings.allowedMethods.includes(m)} className="h-4 w-4" />
+            {METHOD_LABELS[m]}
+          </label>
+        ))}
+        {e.allowedMethods ? (
+          <p id="methods-error" className="text-sm text-red-700">
+            {e.allowedMethods}
+          </p>
+        ) : null}
+      </fieldset>
+      <Select
+        label="Code delivery policy"
+        name="deliveryPolicy"
+        defaultValue={settings.deliveryPolicy}
+        error={e.deliveryPolicy}
+        options={[
+          { value: "sms_then_email", label: "SMS first, email as fallback" },
+          { value: "email_only", label: "Email only" },
+        ]}
+      />
+      <Select
+        label="Remember trusted device"
+        name="trustedDeviceDuration"
+        defaultValue={settings.trustedDeviceDuration}
+        error={e.trustedDeviceDuration}
+        options={[
+          { value: "session", label: "For the browser session" },
+          { value: "1d", label: "1 day" },
+          { value: "7d", label: "1 week" },
+          { value: "30d", label: "30 days" },
+        ]}
+      />
+      <fieldset className="space-y-3">
+        <legend className="text-sm font-medium">Responsible contact person (shown after 3 failed attempts)</legend>
+        <Field label="Contact name" name="contactName" defaultValue={v.contactName ?? settings.contactName} error={e.contactName} />
+        <Field label="Contact email" name="contactEmail" type="email" defaultValue={v.contactEmail ?? settings.contactEmail} error={e.contactEmail} />
+        <Field label="Contact phone" name="contactPhone" type="tel" defaultValue={v.contactPhone ?? settings.contactPhone} error={e.contactPhone} />
+      </fieldset>
+      <SubmitButton pendingText="Saving…">Save settings</SubmitButton>
+    </form>
+  );
+}
+
+export function DefaultsForm({ settings }: { settings: TwoFactorSettings }) {
+  const [state, action] = useActionState(saveDefaultsAction, null);
+  const e = (!state?.ok && state?.fieldErrors) || {};
+  return (
+    <form action={action} className="max-w-xl space-y-5" noValidate>
+      <FormMessage state={state} />
+      <Checkbox label="2FA on by default for new users in the Web app" name="defaultWeb" defaultChecked={settings.defaultWeb} />
+      <Checkbox label="2FA on by default for new users in the Manager app" name="defaultManager" defaultChecked={settings.defaultManager} />
+      <Select
+        label="Default method"
+        name="defaultMethod"
+        defaultValue={settings.defaultMethod}
+        error={e.defaultMethod}
+        options={(Object.keys(METHOD_LABELS) as Array<keyof typeof METHOD_LABELS>).map((m) => ({ value: m, label: METHOD_LABELS[m] }))}
+      />
+      <SubmitButton pendingText="Saving…">Save default settings</SubmitButton>
+    </form>
+  );
+}

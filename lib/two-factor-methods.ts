@@ -1,0 +1,120 @@
+import "server-only";
+// Managing one's own second factors (T7): enrol, remove, choose primary and backup, recovery codes, per-app switches.
+import { eq } from "drizzle-orm";
+import { db } from "@/db/client";
+import { users, type User } from "@/db/schema";
+import { getUser } from "./accounts";
+import { audit } from "./audit";
+import { consumeCode } from "./codes";
+import { twoFactorEmailConfirmTemplate } from "./email/templates";
+import { ErrorCodes, UserError } from "./errors";
+import { generateRecoveryCodes, remainingRecoveryCodes } from "./recovery-codes";
+import { type TwoFactorMethod } from "./settings";
+import { removeTotp } from "./totp";
+import { loadPolicy } from "./two-factor";
+import { sendEmailCode } from "./verification";
+import { countCredentials, removeCredential } from "./webauthn";
+
+export type Enrolment = Record<TwoFactorMethod, boolean>;
+
+export async function enrolmentOf(user: User): Promise<Enrolment> {
+  return {
+    email: Boolean(user.email && user.twoFactorEmailConfirmedAt),
+    sms: Boolean(user.phone && user.phoneVerifiedAt && user.canReceiveSms),
+    totp: Boolean(user.totpSecret),
+    webauthn: (await countCredentials(user.id)) > 0,
+  };
+}
+
+const enrolledList = (e: Enrolment) => (Object.keys(e) as TwoFactorMethod[]).filter((m) => e[m]);
+
+/**
+ * Called after any enrolment: the first one makes that method primary and returns 10 fresh
+ * recovery codes (shown once); later ones return null.
+ */
+export async function afterEnrolment(userId: string, method: TwoFactorMethod): Promise<string[] | null> {
+  const user = await getUser(userId);
+  if (!user) return null;
+  if (!user.primaryMethod) await db.update(users).set({ primaryMethod: method }).where(eq(users.id, userId));
+  else if (!user.backupMethod && user.primaryMethod !== method) await db.update(users).set({ backupMethod: method }).where(eq(users.id, userId));
+  await audit({ action: "two_factor.method_added", userId, actorId: userId, detail: { method } });
+  if ((await remainingRecoveryCodes(userId)) > 0) return null;
+  return generateRecoveryCodes(userId);
+}
+
+export async function startEmailMethod(user: User) {
+  if (!user.email) throw new UserError(ErrorCodes.NOT_ALLOWED, "Add an email address to your account first.");
+  await sendEmailCode({ purpose: "method_confirm", email: user.email, userId: user.id, template: (code) => twoFactorEmailConfirmTemplate({ code }) });
+}
+
+export async function confirmEmailMethod(user: User, code: string) {
+  if (!user.email) throw new UserError(ErrorCodes.NOT_ALLOWED, "Add an email address to your account first.");
+  const consumed = await consumeCode({ purpose: "method_confirm", target: user.email, code });
+  if (consumed.userId !== user.id) throw new UserError(ErrorCodes.INVALID_CODE, "That code is not right. Check it and try again.", "code");
+  await db.update(users).set({ twoFactorEmailConfirmedAt: new Date() }).where(eq(users.id, user.id));
+  return afterEnrolment(user.id, "email");
+}
+
+/** Refuses to remove the last method while a second factor is required for this account. */
+async function assertNotLast(user: User, removing: TwoFactorMethod) {
+  const policy = await loadPolicy();
+  const required = policy.enabled && (user.twoFactorWeb || (user.isAdmin && user.twoFactorManager));
+  const remaining = enrolledList(await enrolmentOf(user)).filter((m) => m !== removing);
+  if (required && remaining.length === 0) {
+    throw new UserError(
+      ErrorCodes.NOT_ALLOWED,
+      "This is your last two-step method and your account requires two-step verification. Add another method first.",
+    );
+  }
+}
+
+async function afterRemoval(user: User, method: TwoFactorMethod) {
+  const fresh = (await getUser(user.id))!;
+  const left = enrolledList(await enrolmentOf(fresh));
+  const patch: Partial<User> = {};
+  if (fresh.primaryMethod === method) patch.primaryMethod = fresh.backupMethod && left.includes(fresh.backupMethod as TwoFactorMethod) ? fresh.backupMethod : (left[0] ?? null);
+  if (fresh.backupMethod === method || patch.primaryMethod === fresh.backupMethod) patch.backupMethod = null;
+  if (Object.keys(patch).length) await db.update(users).set(patch).where(eq(users.id, user.id));
+  await audit({ action: "two_factor.method_removed", userId: user.id, actorId: user.id, detail: { method } });
+}
+
+export async function removeMethod(user: User, method: TwoFactorMethod, credentialId?: string) {
+  if (method === "webauthn") {
+    if (!credentialId) throw new UserError(ErrorCodes.INVALID_INPUT, "Choose a security key.");
+    if ((await countCredentials(user.id)) === 1) await assertNotLast(user, "webauthn");
+    await removeCredential(user.id, credentialId);
+    if ((await countCredentials(user.id)) === 0) await afterRemoval(user, "webauthn");
+    return;
+  }
+  await assertNotLast(user, method);
+  if (method === "email") await db.update(users).set({ twoFactorEmailConfirmedAt: null }).where(eq(users.id, user.id));
+  else if (method === "totp") await removeTotp(user.id);
+  else if (method === "sms") await db.update(users).set({ phone: null, phoneVerifiedAt: null }).where(eq(users.id, user.id));
+  await afterRemoval(user, method);
+}
+
+export async function choosePrimaryAndBackup(user: User, primary: TwoFactorMethod, backup: TwoFactorMethod | null) {
+  const enrolled = enrolledList(await enrolmentOf(user));
+  if (!enrolled.includes(primary)) throw new UserError(ErrorCodes.INVALID_INPUT, "Set up this method before making it your main one.", "primary");
+  if (backup && !enrolled.includes(backup)) throw new UserError(ErrorCodes.INVALID_INPUT, "Set up this method before making it your backup.", "backup");
+  if (backup === primary) throw new UserError(ErrorCodes.INVALID_INPUT, "Choose a backup different from the main method.", "backup");
+  await db.update(users).set({ primaryMethod: primary, backupMethod: backup }).where(eq(users.id, user.id));
+  await audit({ action: "two_factor.methods_chosen", userId: user.id, actorId: user.id, detail: { primary, backup } });
+}
+
+/** Turns the user's own second step on or off for an app (the Manager app only for admins). */
+export async function setTwoFactorFor(target: User, app: "web" | "manager", on: boolean, actorId: string) {
+  if (app === "manager" && !target.isAdmin && on) throw new UserError(ErrorCodes.NOT_ALLOWED, "Only admins use the Manager app.");
+  if (on && actorId === target.id) {
+    const enrolled = enrolledList(await enrolmentOf(target));
+    if (enrolled.length === 0) throw new UserError(ErrorCodes.NOT_ALLOWED, "Set up a two-step method first.");
+  }
+  await db.update(users).set(app === "web" ? { twoFactorWeb: on } : { twoFactorManager: on }).where(eq(users.id, target.id));
+  await audit({ action: on ? "two_factor.enabled" : "two_factor.disabled", userId: target.id, actorId, detail: { app } });
+}
+
+export async function regenerateRecoveryCodes(user: User) {
+  const codes = await generateRecoveryCodes(user.id);
+  await audit({ action: "two_factor.recovery_codes_regenerated", userId: user.id, actorId: user.id });
+  return codes;
+}
