@@ -144,7 +144,11 @@ export async function consumeLink(input: { purpose: CodePurpose; token: string }
     )
     .returning({ id: codes.id, target: codes.target, userId: codes.userId });
   if (row) return row;
-  const [existing] = await db.select().from(codes).where(eq(codes.linkHash, linkHash)).limit(1);
+  const [existing] = await db
+    .select()
+    .from(codes)
+    .where(and(eq(codes.linkHash, linkHash), eq(codes.purpose, input.purpose)))
+    .limit(1);
   if (existing?.consumedAt) throw new UserError(ErrorCodes.CODE_USED, "This link was already used.");
   if (existing) throw new UserError(ErrorCodes.CODE_EXPIRED, "This link has expired. Ask for a new one.");
   throw new UserError(ErrorCodes.INVALID_CODE, "This link is not valid. Ask for a new one.");

@@ -174,6 +174,7 @@ function storeReachable() {
 
 export function retryAfterText(resetAt: Date): string {
   const s = Math.max(1, Math.ceil((resetAt.getTime() - Date.now()) / 1000));
+  if (s === 1) return "1 second";
   if (s < 90) return `${s} seconds`;
   return `${Math.ceil(s / 60)} minutes`;
 }

@@ -3,6 +3,7 @@ import { redirectIfSignedIn } from "@/lib/auth/guards";
 import { safeNext } from "@/lib/action";
 import { Notice } from "@/components/ui/form-message";
 import { LoginForm } from "./login-form";
+import { SecurityKeyButton } from "./security-key-button";
 
 export const metadata = { title: "Sign in" };
 
@@ -30,6 +31,9 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
         </div>
       ) : null}
       <LoginForm next={next} />
+      <div className="mt-4">
+        <SecurityKeyButton next={next} />
+      </div>
       <div className="mt-6 flex flex-wrap justify-between gap-3 border-t border-slate-200 pt-4 text-sm">
         <Link href={next ? `/login/phone?next=${encodeURIComponent(next)}` : "/login/phone"} className="font-medium text-brand-600 underline">
           Sign in with a phone code

@@ -1,0 +1,43 @@
+"use server";
+// Passwordless sign-in with a discoverable security key (T7, T10).
+import type { AuthenticationResponseJSON } from "@simplewebauthn/server";
+import { unstable_rethrow } from "next/navigation";
+import { getUser } from "@/lib/accounts";
+import { audit } from "@/lib/audit";
+import { afterFirstFactor } from "@/lib/auth/sign-in";
+import { UserError } from "@/lib/errors";
+import { hit } from "@/lib/rate-limit";
+import { clientIp } from "@/lib/request";
+import { safeNext } from "@/lib/safe-next";
+import { authenticationOptions, finishAuthentication } from "@/lib/webauthn";
+
+export async function securityKeyOptionsAction() {
+  const ip = await clientIp();
+  // Each call stores a challenge: bound per client (when known) and overall.
+  const limits = await Promise.all([
+    ip ? hit(`webauthn-options-ip:${ip}`, { max: 30, windowSeconds: 60 }) : null,
+    hit("webauthn-options-all", { max: 600, windowSeconds: 60 }),
+  ]);
+  if (limits.some((l) => l && !l.success)) return { ok: false as const, message: "Too many attempts. Wait a minute and try again." };
+  return { ok: true as const, options: await authenticationOptions(null) };
+}
+
+export async function securityKeySignInAction(response: AuthenticationResponseJSON, next: string | undefined) {
+  try {
+    const result = await finishAuthentication(response, { userId: null, requireUserVerification: false });
+    const user = await getUser(result.userId);
+    if (!user) return { ok: false as const, message: "This security key is not registered to an account. Use another method." };
+    if (user.status === "blocked") {
+      const on = user.blockedAt ? ` on ${user.blockedAt.toISOString().slice(0, 10)}` : "";
+      return { ok: false as const, message: `This account was blocked${on}. Contact your administrator.` };
+    }
+    await afterFirstFactor(user, "webauthn", safeNext(next), { userVerified: result.userVerified });
+    return { ok: true as const };
+  } catch (err) {
+    unstable_rethrow(err);
+    await audit({ action: "signin.failed", ip: await clientIp(), detail: { method: "webauthn" } });
+    if (err instanceof UserError) return { ok: false as const, message: err.message };
+    console.error("security key sign-in failed", err);
+    return { ok: false as const, message: "The security key could not be verified. Try again or use another method." };
+  }
+}

@@ -1,0 +1,68 @@
+// A4 (phone) + P3: with confirmation by phone, the banner stays until a unique phone is confirmed by code.
+import { expect, test } from "@playwright/test";
+import { newUser, signUp, confirmByLink } from "./helpers";
+import { registerByPhone, setConfirmationMode, smsCode, uniquePhone } from "./phone-helpers";
+
+test.describe.configure({ mode: "serial" });
+
+let previous = "email";
+test.beforeAll(async ({ browser }) => {
+  previous = await setConfirmationMode(browser, "both");
+});
+test.afterAll(async ({ browser }) => {
+  await setConfirmationMode(browser, previous as "email");
+});
+
+test("email confirmed but phone missing: banner until the phone is confirmed by SMS code", async ({ page, browser }) => {
+  const user = newUser("confirmphone");
+  await signUp(page, user);
+  await confirmByLink(page, user.email);
+  const banner = page.getByRole("region", { name: "Account confirmation" });
+  await expect(banner).toContainText("phone number");
+  await banner.getByRole("link", { name: "Confirm now" }).click();
+  await expect(page).toHaveURL(/\/confirm$/);
+
+  // A number already confirmed by another account is refused with a clear message.
+  const otherCtx = await browser.newContext();
+  const other = await otherCtx.newPage();
+  const taken = await registerByPhone(other, { name: "Other Owner", email: newUser("owner").email });
+  await otherCtx.close();
+  await page.getByLabel("Phone number").fill(taken.national);
+  await page.getByRole("button", { name: "Send code" }).click();
+  await expect(page.getByText("This phone number belongs to another account. Use a different number.")).toBeVisible();
+
+  const phone = uniquePhone();
+  await page.getByLabel("Phone number").fill(phone.national);
+  await page.getByRole("button", { name: "Send code" }).click();
+  const code = await smsCode(page.request, phone.e164);
+  await page.getByLabel("Code").fill(code);
+  await page.getByRole("button", { name: "Confirm phone" }).click();
+  await expect(page.getByText("Your account is confirmed.")).toBeVisible();
+  await page.goto("/dashboard");
+  await expect(page.getByRole("region", { name: "Account confirmation" })).toHaveCount(0);
+});
+
+test("switching the mode applies at once to existing accounts", async ({ page, browser }) => {
+  // Registered by phone without an email: under "both" the banner asks for the email too.
+  await registerByPhone(page, { name: "Phone Only", email: newUser("both").email });
+  await expect(page.getByRole("region", { name: "Account confirmation" })).toContainText("email address");
+  await setConfirmationMode(browser, "phone");
+  await page.reload();
+  await expect(page.getByRole("region", { name: "Account confirmation" })).toHaveCount(0);
+  await setConfirmationMode(browser, "both");
+});
+
+test("changing the phone on the security page is confirmed by a code", async ({ page }) => {
+  const user = newUser("changephone");
+  await registerByPhone(page, { name: user.name, email: user.email });
+  await page.goto("/account/security");
+  const next = uniquePhone();
+  await page.getByLabel("Phone number").fill(next.national);
+  await page.getByRole("button", { name: "Send code" }).click();
+  const code = await smsCode(page.request, next.e164);
+  await page.getByLabel("Code").fill(code);
+  await page.getByRole("button", { name: "Confirm phone" }).click();
+  await expect(page.getByText("Your phone number is confirmed.")).toBeVisible();
+  await page.reload();
+  await expect(page.getByText(new RegExp(`${next.e164.slice(2, 5)}.*confirmed`))).toBeVisible();
+});

@@ -1,0 +1,61 @@
+// P2: sign in with an SMS code; the page says the same for unknown numbers and sends nothing to them.
+import { expect, test } from "@playwright/test";
+import { newUser, signOut } from "./helpers";
+import { registerByPhone, smsCode, smsCount, uniquePhone } from "./phone-helpers";
+
+test("sign in with a phone code from /login", async ({ page }) => {
+  const user = newUser("phonelogin");
+  const phone = await registerByPhone(page, { name: user.name, email: user.email });
+  await signOut(page);
+  const before = await smsCount(page.request, phone.e164);
+
+  await page.goto("/login");
+  await page.getByRole("link", { name: "Sign in with a phone code" }).click();
+  await expect(page).toHaveURL(/\/login\/phone/);
+  await page.getByLabel("Phone number").fill(phone.national);
+  await page.getByRole("button", { name: "Send code" }).click();
+  await expect(page.getByText(/If an account uses/)).toBeVisible();
+  const code = await smsCode(page.request, phone.e164, before);
+  await page.getByLabel("Code").fill(code);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await expect(page.getByRole("heading", { name: `Welcome, ${user.name}` })).toBeVisible();
+});
+
+test("an unknown number sees the same page and no SMS is sent", async ({ page }) => {
+  const phone = uniquePhone();
+  await page.goto("/login/phone");
+  await page.getByLabel("Phone number").fill(phone.national);
+  await page.getByRole("button", { name: "Send code" }).click();
+  await expect(page.getByText(/If an account uses/)).toBeVisible();
+  await expect(page.getByLabel("Code")).toBeVisible();
+  // Any code is refused with the same words a wrong code gets.
+  await page.getByLabel("Code").fill("123456");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByText("That code is not right. Check it and try again.").first()).toBeVisible();
+  expect(await smsCount(page.request, phone.e164)).toBe(0);
+});
+
+test("asking again within 30 seconds is refused with a wait message; five wrong codes lock that code", async ({ page }) => {
+  const user = newUser("phonelimit");
+  const phone = await registerByPhone(page, { name: user.name, email: user.email });
+  await signOut(page);
+  await page.goto("/login/phone");
+  await page.getByLabel("Phone number").fill(phone.national);
+  await page.getByRole("button", { name: "Send code" }).click();
+  await expect(page.getByLabel("Code")).toBeVisible();
+  await page.getByRole("button", { name: "Send a new code" }).click();
+  await expect(page.getByText(/Please wait \d+ seconds before asking for a new code\./).first()).toBeVisible();
+
+  const code = await smsCode(page.request, phone.e164, 1);
+  const wrong = code === "000000" ? "111111" : "000000";
+  for (let i = 0; i < 5; i++) {
+    await page.getByLabel("Code").fill(wrong);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByLabel("Code")).toHaveAttribute("aria-invalid", "true");
+  }
+  await page.getByLabel("Code").fill(code);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByText("Too many wrong tries for this code. Ask for a new code.").first()).toBeVisible();
+  await expect(page).toHaveURL(/\/login\/phone/);
+});

@@ -1,0 +1,139 @@
+// lib/sms's Clickatell provider against the Clickatell fake (S2): the request Clickatell sees, and how
+// each kind of failure reaches the user and the log.
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { CLICKATELL_KEY, startClickatellFake, type ClickatellFake } from "../fakes/clickatell";
+
+const SMS_ENV = [
+  "LATCHKEY_SMS_PROVIDER",
+  "LATCHKEY_SMS_TIMEOUT_MS",
+  "TWILIO_ACCOUNT_SID",
+  "TWILIO_AUTH_TOKEN",
+  "TWILIO_FROM",
+  "TWILIO_BASE_URL",
+  "CLICKATELL_API_KEY",
+  "CLICKATELL_FROM",
+  "CLICKATELL_BASE_URL",
+  "TWOFACTOR_API_KEY",
+  "TWOFACTOR_SENDER_ID",
+  "TWOFACTOR_TEMPLATE",
+  "TWOFACTOR_BASE_URL",
+];
+
+let fake: ClickatellFake;
+const TO = "+447700900123";
+
+/** lib/env caches the environment on first use: stub it, then load the lib modules afresh. */
+async function load(env: Record<string, string> = {}) {
+  vi.unstubAllEnvs();
+  for (const name of SMS_ENV) vi.stubEnv(name, undefined);
+  vi.stubEnv("CLICKATELL_BASE_URL", fake.url);
+  for (const [k, v] of Object.entries(env)) vi.stubEnv(k, v);
+  vi.resetModules();
+  const sms = await import("@/lib/sms");
+  const settings = await import("@/lib/settings");
+  const { encryptSecret } = await import("@/lib/crypto");
+  const useClickatell = async (overrides: Record<string, unknown> = {}) => {
+    const current = await settings.getSettings("sms");
+    await settings.updateSettings(
+      "sms",
+      { ...current, provider: "clickatell", fallbackProvider: "none", clickatellApiKey: encryptSecret(CLICKATELL_KEY), clickatellFrom: "", ...overrides },
+      null,
+    );
+  };
+  return { ...sms, useClickatell, encryptSecret };
+}
+
+const logged = (spy: { mock: { calls: unknown[][] } }) => spy.mock.calls.map((c) => c.map(String).join(" ")).join("\n");
+
+beforeAll(async () => {
+  fake = await startClickatellFake();
+});
+afterAll(async () => {
+  await fake.close();
+  vi.unstubAllEnvs();
+});
+afterEach(() => {
+  fake.mode("ok");
+  fake.requests.length = 0;
+  vi.restoreAllMocks();
+});
+
+describe("Clickatell", () => {
+  it("posts { content, to: [digits] } to /messages with the bare API key as Authorization", async () => {
+    const lib = await load();
+    await lib.useClickatell();
+    await lib.sendSms({ to: TO, body: "Your Latchkey code is 654321.", code: "654321" });
+    expect(fake.calls()).toBe(1);
+    const r = fake.requests[0]!;
+    expect(r.method).toBe("POST");
+    expect(r.path).toBe("/messages");
+    expect(r.authorization).toBe(CLICKATELL_KEY);
+    expect(r.contentType).toMatch(/^application\/json/);
+    expect(r.body).toEqual({ content: "Your Latchkey code is 654321.", to: ["447700900123"] });
+  });
+
+  it("sends the two-way number as `from` when one is set", async () => {
+    const lib = await load();
+    await lib.useClickatell({ clickatellFrom: "+1 202 753 0410" });
+    await lib.sendSms({ to: TO, body: "hello" });
+    expect(fake.requests[0]!.body).toEqual({ content: "hello", to: ["447700900123"], from: "12027530410" });
+  });
+
+  it.each([
+    [105, "Invalid destination address", /phone number isn't valid/],
+    [114, "Cannot route message", /can't send a text message to that number/],
+  ])("shows Clickatell's reason %i in words the user can act on", async (errorCode, error, shown) => {
+    const lib = await load();
+    await lib.useClickatell();
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    fake.mode("4xx", { errorCode, error });
+    const err = await lib.sendSms({ to: TO, body: "secret body" }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ name: "UserError", code: "DELIVERY_FAILED" });
+    expect((err as Error).message).toMatch(shown);
+    const log = logged(errors);
+    expect(log).toContain(`error ${errorCode}: ${error}`);
+    expect(log).not.toContain(CLICKATELL_KEY);
+    expect(log).not.toContain("secret body");
+  });
+
+  it("answers a 5xx with the generic delivery failure", async () => {
+    const lib = await load();
+    await lib.useClickatell();
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    fake.mode("5xx");
+    await expect(lib.sendSms({ to: TO, body: "hello" })).rejects.toMatchObject({
+      code: "DELIVERY_FAILED",
+      message: "We couldn't send the SMS, try again.",
+    });
+    expect(logged(errors)).toMatch(/clickatell .*failed \(unavailable\): HTTP 503/);
+  });
+
+  it("gives up after LATCHKEY_SMS_TIMEOUT_MS when Clickatell never answers", async () => {
+    const lib = await load({ LATCHKEY_SMS_TIMEOUT_MS: "300" });
+    await lib.useClickatell();
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    fake.mode("hang");
+    const started = Date.now();
+    await expect(lib.sendSms({ to: TO, body: "hello" })).rejects.toMatchObject({ message: "We couldn't send the SMS, try again." });
+    expect(Date.now() - started).toBeLessThan(5000); // not the 10 s default
+    expect(logged(errors)).toMatch(/\(timeout\)/);
+  });
+
+  it("reports a rejected API key to the admin, not to the user", async () => {
+    const lib = await load();
+    await lib.useClickatell({ clickatellApiKey: lib.encryptSecret("not-the-key") });
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    await expect(lib.sendSms({ to: TO, body: "hello" })).rejects.toMatchObject({ message: "We couldn't send the SMS, try again." });
+    expect(logged(errors)).toMatch(/credentials rejected \(HTTP 401 error 1: Authentication failed/);
+    const test = await lib.sendTestSms(TO);
+    expect(test).toMatchObject({ ok: false, provider: "clickatell" });
+    expect((test as { message: string }).message).toMatch(/Clickatell failed \(auth\)/);
+    expect((test as { message: string }).message).not.toContain("not-the-key");
+  });
+
+  it("sendTestSms reports success with the provider and Clickatell's message id", async () => {
+    const lib = await load();
+    await lib.useClickatell();
+    expect(await lib.sendTestSms(TO)).toMatchObject({ ok: true, provider: "clickatell", id: expect.stringMatching(/^[0-9a-f]{32}$/) });
+  });
+});

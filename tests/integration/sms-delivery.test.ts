@@ -1,0 +1,204 @@
+// lib/sms's choice of provider at send time (S4, S7): the fallback provider when the active one fails or
+// times out, missing credentials, the outbox, and numbers that are not E.164.
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { CLICKATELL_KEY, startClickatellFake, type ClickatellFake } from "../fakes/clickatell";
+import { startTwilioFake, TWILIO_SID, TWILIO_TOKEN, type TwilioFake } from "../fakes/twilio";
+
+const SMS_ENV = [
+  "LATCHKEY_SMS_PROVIDER",
+  "LATCHKEY_SMS_TIMEOUT_MS",
+  "TWILIO_ACCOUNT_SID",
+  "TWILIO_AUTH_TOKEN",
+  "TWILIO_FROM",
+  "TWILIO_BASE_URL",
+  "CLICKATELL_API_KEY",
+  "CLICKATELL_FROM",
+  "CLICKATELL_BASE_URL",
+  "TWOFACTOR_API_KEY",
+  "TWOFACTOR_SENDER_ID",
+  "TWOFACTOR_TEMPLATE",
+  "TWOFACTOR_BASE_URL",
+];
+
+let twilio: TwilioFake;
+let clickatell: ClickatellFake;
+const TO = "+14155550199";
+
+/** lib/env caches the environment on first use: stub it, then load the lib modules afresh. */
+async function load(env: Record<string, string> = {}) {
+  vi.unstubAllEnvs();
+  for (const name of SMS_ENV) vi.stubEnv(name, undefined);
+  vi.stubEnv("TWILIO_BASE_URL", twilio.url);
+  vi.stubEnv("CLICKATELL_BASE_URL", clickatell.url);
+  for (const [k, v] of Object.entries(env)) vi.stubEnv(k, v);
+  vi.resetModules();
+  const sms = await import("@/lib/sms");
+  const settings = await import("@/lib/settings");
+  const { encryptSecret } = await import("@/lib/crypto");
+  const { listOutbox } = await import("@/lib/outbox");
+  /** Both providers fully configured, then `overrides`. */
+  const configure = async (overrides: Record<string, unknown>) => {
+    const current = await settings.getSettings("sms");
+    await settings.updateSettings(
+      "sms",
+      {
+        ...current,
+        twilioAccountSid: TWILIO_SID,
+        twilioAuthToken: encryptSecret(TWILIO_TOKEN),
+        twilioFrom: "+15005550006",
+        clickatellApiKey: encryptSecret(CLICKATELL_KEY),
+        clickatellFrom: "",
+        ...overrides,
+      },
+      null,
+    );
+  };
+  return { ...sms, configure, listOutbox };
+}
+
+const logged = (spy: { mock: { calls: unknown[][] } }) => spy.mock.calls.map((c) => c.map(String).join(" ")).join("\n");
+
+beforeAll(async () => {
+  twilio = await startTwilioFake();
+  clickatell = await startClickatellFake();
+});
+afterAll(async () => {
+  await Promise.all([twilio.close(), clickatell.close()]);
+  vi.unstubAllEnvs();
+});
+afterEach(() => {
+  for (const f of [twilio, clickatell]) {
+    f.mode("ok");
+    f.requests.length = 0;
+  }
+  vi.restoreAllMocks();
+});
+
+describe("fallback provider", () => {
+  it("is not used while the active provider works", async () => {
+    const lib = await load();
+    await lib.configure({ provider: "twilio", fallbackProvider: "clickatell" });
+    await lib.sendSms({ to: TO, body: "hello" });
+    expect([twilio.calls(), clickatell.calls()]).toEqual([1, 0]);
+  });
+
+  it("takes over once when the active provider fails", async () => {
+    const lib = await load();
+    await lib.configure({ provider: "twilio", fallbackProvider: "clickatell" });
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    vi.spyOn(console, "warn").mockImplementation(() => {});
+    twilio.mode("5xx");
+    await lib.sendSms({ to: TO, body: "Your code is 112233.", code: "112233" });
+    expect([twilio.calls(), clickatell.calls()]).toEqual([1, 1]);
+    expect(clickatell.requests[0]!.body).toEqual({ content: "Your code is 112233.", to: ["14155550199"] });
+    expect(logged(errors)).toMatch(/twilio .*\(unavailable\)/);
+  });
+
+  it("takes over when the active provider times out", async () => {
+    const lib = await load({ LATCHKEY_SMS_TIMEOUT_MS: "1500" });
+    await lib.configure({ provider: "twilio", fallbackProvider: "clickatell" });
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    vi.spyOn(console, "warn").mockImplementation(() => {});
+    twilio.mode("hang");
+    const started = Date.now();
+    await lib.sendSms({ to: TO, body: "hello" });
+    expect(Date.now() - started).toBeLessThan(6000); // not the 10 s default
+    expect([twilio.calls(), clickatell.calls()]).toEqual([1, 1]);
+    expect(logged(errors)).toMatch(/twilio .*\(timeout\)/);
+  });
+
+  it("is tried only once: both failing gives DELIVERY_FAILED with a safe reason if either had one", async () => {
+    const lib = await load();
+    await lib.configure({ provider: "twilio", fallbackProvider: "clickatell" });
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    twilio.mode("5xx");
+    clickatell.mode("4xx", { errorCode: 105, error: "Invalid destination address" });
+    await expect(lib.sendSms({ to: TO, body: "hello" })).rejects.toMatchObject({
+      code: "DELIVERY_FAILED",
+      message: expect.stringMatching(/phone number isn't valid/),
+    });
+    expect([twilio.calls(), clickatell.calls()]).toEqual([1, 1]);
+
+    clickatell.mode("5xx");
+    await expect(lib.sendSms({ to: TO, body: "hello" })).rejects.toMatchObject({ message: "We couldn't send the SMS, try again." });
+    expect([twilio.calls(), clickatell.calls()]).toEqual([2, 2]);
+  });
+
+  it("stands in for an active provider that lacks credentials", async () => {
+    const lib = await load();
+    await lib.configure({ provider: "twilio", fallbackProvider: "clickatell", twilioAuthToken: "" });
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    vi.spyOn(console, "warn").mockImplementation(() => {});
+    await lib.sendSms({ to: TO, body: "hello" });
+    expect([twilio.calls(), clickatell.calls()]).toEqual([0, 1]);
+    expect(logged(errors)).toContain("Twilio is not configured: missing Auth Token");
+  });
+});
+
+describe("missing credentials", () => {
+  it("fail clearly: a generic message for the user, what to set for the admin, no request made", async () => {
+    const lib = await load();
+    await lib.configure({ provider: "twilio", fallbackProvider: "none", twilioAuthToken: "", twilioFrom: "" });
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    await expect(lib.sendSms({ to: TO, body: "hello" })).rejects.toMatchObject({
+      code: "DELIVERY_FAILED",
+      message: "We couldn't send the SMS, try again.",
+    });
+    expect(twilio.calls()).toBe(0);
+    const log = logged(errors);
+    expect(log).toMatch(/\(config\): Twilio is not configured: missing Auth Token, From number/);
+    expect(log).toContain("TWILIO_AUTH_TOKEN, TWILIO_FROM");
+    expect(await lib.sendTestSms(TO)).toMatchObject({
+      ok: false,
+      provider: "twilio",
+      message: expect.stringContaining("Twilio is not configured: missing Auth Token, From number"),
+    });
+  });
+
+  it("a Twilio account SID that is not one is a configuration failure", async () => {
+    const lib = await load();
+    await lib.configure({ provider: "twilio", fallbackProvider: "none", twilioAccountSid: "SK0123" });
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    await expect(lib.sendSms({ to: TO, body: "hello" })).rejects.toMatchObject({ code: "DELIVERY_FAILED" });
+    expect(twilio.calls()).toBe(0);
+    expect(logged(errors)).toMatch(/\(config\): invalid configuration: accountSid must start with AC/);
+  });
+});
+
+describe("outbox provider", () => {
+  it("stores the SMS in the outbox instead of sending it", async () => {
+    const lib = await load();
+    await lib.configure({ provider: "outbox", fallbackProvider: "none" });
+    await lib.sendSms({ to: TO, body: "Your code is 998877.", code: "998877" });
+    const [row] = await lib.listOutbox(TO);
+    expect(row).toMatchObject({ channel: "sms", to: TO, body: "Your code is 998877." });
+    expect([twilio.calls(), clickatell.calls()]).toEqual([0, 0]);
+    expect(await lib.sendTestSms(TO)).toEqual({ ok: true, provider: "outbox" });
+  });
+
+  it("can be the fallback", async () => {
+    const lib = await load();
+    await lib.configure({ provider: "clickatell", fallbackProvider: "outbox" });
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    vi.spyOn(console, "warn").mockImplementation(() => {});
+    clickatell.mode("5xx");
+    const to = "+14155550177";
+    await lib.sendSms({ to, body: "fallback body" });
+    expect((await lib.listOutbox(to)).map((r) => r.body)).toEqual(["fallback body"]);
+  });
+});
+
+describe("numbers", () => {
+  it("refuses a number that is not E.164 without calling a provider", async () => {
+    const lib = await load();
+    await lib.configure({ provider: "twilio", fallbackProvider: "clickatell" });
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    for (const to of ["4155550199", "+0155550199", "+1 415 555 0199", ""]) {
+      await expect(lib.sendSms({ to, body: "hello" })).rejects.toMatchObject({
+        code: "DELIVERY_FAILED",
+        message: expect.stringMatching(/phone number isn't valid/),
+      });
+    }
+    expect([twilio.calls(), clickatell.calls()]).toEqual([0, 0]);
+  });
+});

@@ -1,0 +1,81 @@
+// Named helpers for integration tests. State is created through lib functions; the only direct
+// table writes move time (expiry, activity), which a test cannot wait for.
+import { randomBytes } from "node:crypto";
+import { eq } from "drizzle-orm";
+import { db } from "@/db/client";
+import { codes, sessions, users } from "@/db/schema";
+import { createAccountByAdmin } from "@/lib/accounts";
+import { bindSession, createSession } from "@/lib/auth/sessions";
+import { hashSecret } from "@/lib/crypto";
+import { listOutbox } from "@/lib/outbox";
+import { getSettings, updateSettings, type AccountSettings } from "@/lib/settings";
+
+export const PASSWORD = "correct horse battery staple";
+
+/** An address no other test in the file (or run) uses. */
+export const uniqueEmail = (label = "user") => `${label}-${randomBytes(5).toString("hex")}@example.test`;
+
+/** An active account with a confirmed email, created the way an admin creates one. */
+export async function createUser(overrides: { email?: string; password?: string; name?: string; isAdmin?: boolean } = {}) {
+  return createAccountByAdmin({
+    name: overrides.name ?? "Test User",
+    email: overrides.email ?? uniqueEmail(),
+    password: overrides.password ?? PASSWORD,
+    emailConfirmed: true,
+    isAdmin: overrides.isAdmin ?? false,
+    actorId: null,
+  });
+}
+
+/** A session as the browser gets it: created, then bound once. Returns the raw token. */
+export async function signedInSession(userId: string, meta: { userAgent?: string; ip?: string } = {}) {
+  const token = await createSession(userId, meta);
+  const bound = await bindSession(token);
+  if (bound !== userId) throw new Error("fixture: session did not bind");
+  return token;
+}
+
+/** The stored id of a session token (what lib/auth/current.ts derives from the cookie). */
+export const sessionIdOf = (token: string) => hashSecret(`session:${token}`);
+
+/** Changes some account settings, keeping the others as they are. */
+export async function setAccountSettings(patch: Partial<AccountSettings>) {
+  const current = await getSettings("account");
+  return updateSettings("account", { ...current, ...patch }, null);
+}
+
+export async function emailsTo(address: string) {
+  return (await listOutbox(address)).filter((m) => m.channel === "email");
+}
+
+/** The newest confirmation email to `address`, with the code and link token it carries. */
+export async function latestConfirmation(address: string) {
+  const mail = (await emailsTo(address)).find((m) => m.subject?.startsWith("Your Latchkey confirmation code"));
+  if (!mail) throw new Error(`no confirmation email to ${address}`);
+  const code = /Your confirmation code is (\d{6})\./.exec(mail.body)?.[1];
+  const token = /\/confirm\/email\?token=([A-Za-z0-9_-]+)/.exec(mail.body)?.[1];
+  if (!code || !token) throw new Error(`confirmation email without code or link: ${mail.body}`);
+  return { mail, code, token };
+}
+
+export async function userRow(email: string) {
+  const [u] = await db.select().from(users).where(eq(users.email, email));
+  return u ?? null;
+}
+
+export async function sessionRow(token: string) {
+  const [s] = await db.select().from(sessions).where(eq(sessions.id, sessionIdOf(token)));
+  return s ?? null;
+}
+
+// ——— moving time ———
+
+export async function ageCode(id: string, fields: { expiresAt?: Date; createdAt?: Date }) {
+  await db.update(codes).set(fields).where(eq(codes.id, id));
+}
+
+export async function ageSession(token: string, fields: { expiresAt?: Date; lastActiveAt?: Date; createdAt?: Date }) {
+  await db.update(sessions).set(fields).where(eq(sessions.id, sessionIdOf(token)));
+}
+
+export const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000);
