@@ -20,6 +20,11 @@ const nextConfig = {
           { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=()" },
         ],
       },
+      // Pages reached from emailed links carry a secret in the URL: never leak it in a Referer.
+      ...["/recover/:path*", "/recover", "/confirm/email", "/signup/check-email"].map((source) => ({
+        source,
+        headers: [{ key: "Referrer-Policy", value: "no-referrer" }],
+      })),
     ];
   },
 };

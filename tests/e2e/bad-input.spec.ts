@@ -1,7 +1,7 @@
 // Every form refuses bad input with a message tied to the field (aria-invalid + aria-describedby),
 // keeps what was typed (except secrets), empties password fields, and never answers with a 5xx.
 import { expect, test, type Locator, type Page } from "@playwright/test";
-import { adminContext, confirmationMail, newUser, signIn, signUp, signUpAndConfirm, strongPassword, uniqueEmail, watchServerErrors } from "./helpers";
+import { adminContext, confirmationMail, newUser, signIn, signUp, signUpAndConfirm, strongPassword, submitAndWait, uniqueEmail, watchServerErrors } from "./helpers";
 
 const LONG = "x".repeat(10_000);
 const LONG_DIGITS = "9".repeat(10_000);
@@ -44,7 +44,7 @@ test("sign-up form", async ({ page, request }) => {
   const submit = page.getByRole("button", { name: "Create account" });
 
   // Empty.
-  await submit.click();
+  await submitAndWait(page, submit);
   await expectFieldError(name, "Enter your name.");
   await expectFieldError(email, "Enter your email address.");
   await expectFieldError(password, "Choose a password.");
@@ -54,7 +54,7 @@ test("sign-up form", async ({ page, request }) => {
   await name.fill("Ada Lovelace");
   await email.fill("not-an-email");
   await password.fill(strongPassword());
-  await submit.click();
+  await submitAndWait(page, submit);
   await expectFieldError(email, /valid email address/);
   await expectValid(name);
   await expectValid(password);
@@ -66,7 +66,7 @@ test("sign-up form", async ({ page, request }) => {
   const address = uniqueEmail("bad");
   await email.fill(address);
   await password.fill("short");
-  await submit.click();
+  await submitAndWait(page, submit);
   await expectFieldError(password, "Use at least 8 characters.");
   await expectValid(email);
   await expect(name).toHaveValue("Ada Lovelace");
@@ -74,7 +74,7 @@ test("sign-up form", async ({ page, request }) => {
   await expect(password).toHaveValue("");
 
   await password.fill("password123");
-  await submit.click();
+  await submitAndWait(page, submit);
   await expectFieldError(password, /too common/);
   await expect(email).toHaveValue(address);
   await expect(password).toHaveValue("");
@@ -84,7 +84,7 @@ test("sign-up form", async ({ page, request }) => {
   await name.fill(LONG);
   await email.fill(`${LONG}@example.com`);
   await password.fill(LONG);
-  await submit.click();
+  await submitAndWait(page, submit);
   await expectFieldError(name, "Use at most 100 characters.");
   await expectFieldError(email, "This email address is too long.");
   await expectFieldError(password, "Use at most 128 characters.");
@@ -105,21 +105,21 @@ test("sign-in form", async ({ page }) => {
   const password = page.getByLabel("Password");
   const submit = page.getByRole("button", { name: "Sign in" });
 
-  await submit.click();
+  await submitAndWait(page, submit);
   await expectFieldError(identifier, "Enter your email or phone number.");
   await expectFieldError(password, "Enter your password.");
 
   // An identifier that is neither an address nor a phone number: the one generic message.
   await identifier.fill("not-an-email");
   await password.fill("whatever it is");
-  await submit.click();
+  await submitAndWait(page, submit);
   await expect(page.getByRole("main").getByRole("alert")).toHaveText("The email, phone or password is not right.");
   await expect(identifier).toHaveValue("not-an-email");
   await expect(password).toHaveValue("");
 
   await identifier.fill(LONG);
   await password.fill(LONG);
-  await submit.click();
+  await submitAndWait(page, submit);
   await expectFieldError(identifier, "This is too long for an email or phone number.");
   await expect(password).toHaveValue("");
   await expect(page).toHaveURL(/\/login$/);
@@ -127,7 +127,7 @@ test("sign-in form", async ({ page }) => {
   const address = uniqueEmail("nobody");
   await identifier.fill(address);
   await password.fill(LONG);
-  await submit.click();
+  await submitAndWait(page, submit);
   await expectFieldError(password, "The email, phone or password is not right.");
   await expect(identifier).toHaveValue(address);
   await expect(password).toHaveValue("");
@@ -137,20 +137,20 @@ test("sign-in form", async ({ page }) => {
 /** Shared by the check-email page and /confirm: the code field refuses empty, letters, short and huge input. */
 async function badCodes(page: Page, submit: Locator) {
   const code = page.getByLabel("Code");
-  await submit.click();
+  await submitAndWait(page, submit);
   await expectFieldError(code, "Enter the code from the email.");
 
   await code.fill("abcdef");
-  await submit.click();
+  await submitAndWait(page, submit);
   await expectFieldError(code, /6-digit code/);
 
   await code.fill("12a45");
-  await submit.click();
+  await submitAndWait(page, submit);
   await expectFieldError(code, /6-digit code/);
 
   await dropMaxLength(code);
   await code.fill(LONG_DIGITS);
-  await submit.click();
+  await submitAndWait(page, submit);
   await expectFieldError(code, /6-digit code/);
 }
 
@@ -211,7 +211,7 @@ test("password change form", async ({ page }) => {
     for (const f of [current, next, confirm]) await expect(f).toHaveValue("");
   };
 
-  await submit.click();
+  await submitAndWait(page, submit);
   await expectFieldError(next, "Choose a new password.");
   await expectFieldError(confirm, "Type the new password again.");
   await expectEmpty();
@@ -226,7 +226,7 @@ test("password change form", async ({ page }) => {
     await current.fill(user.password);
     await next.fill(n);
     await confirm.fill(c);
-    await submit.click();
+    await submitAndWait(page, submit);
     await expectFieldError(field, message);
     await expectEmpty();
   }
@@ -252,7 +252,7 @@ test("admin: create-account form", async ({ browser }) => {
   const confirmed = form.getByLabel("Email already confirmed");
   const submit = form.getByRole("button", { name: "Create account" });
 
-  await submit.click();
+  await submitAndWait(page, submit);
   await expectFieldError(name, "Enter a name.");
   await expectFieldError(email, "Enter an email address.");
   await expectFieldError(password, "Choose a password.");
@@ -261,7 +261,7 @@ test("admin: create-account form", async ({ browser }) => {
   await email.fill("grace@");
   await password.fill(strongPassword());
   await confirmed.check();
-  await submit.click();
+  await submitAndWait(page, submit);
   await expectFieldError(email, /valid email address/);
   await expect(name).toHaveValue("Grace Hopper");
   await expect(email).toHaveValue("grace@");
@@ -275,7 +275,7 @@ test("admin: create-account form", async ({ browser }) => {
   ] as const) {
     await email.fill(address);
     await password.fill(pw);
-    await submit.click();
+    await submitAndWait(page, submit);
     await expectFieldError(password, message);
     await expect(name).toHaveValue("Grace Hopper");
     await expect(email).toHaveValue(address);
@@ -285,13 +285,13 @@ test("admin: create-account form", async ({ browser }) => {
   // An address that already has an account.
   await email.fill(process.env.E2E_ADMIN_EMAIL ?? "admin@latchkey.test");
   await password.fill(strongPassword());
-  await submit.click();
+  await submitAndWait(page, submit);
   await expectFieldError(email, "An account with this email already exists.");
 
   await name.fill(LONG);
   await email.fill(`${LONG}@example.com`);
   await password.fill(LONG);
-  await submit.click();
+  await submitAndWait(page, submit);
   await expectFieldError(name, "Use at most 100 characters.");
   await expectFieldError(email, "This email address is too long.");
   await expectFieldError(password, "Use at most 128 characters.");
@@ -324,7 +324,7 @@ test("admin: account settings form", async ({ browser }) => {
   await timeframe.fill("0");
   await days.fill("45");
   await letter.setChecked(!saved.letter);
-  await submit.click();
+  await submitAndWait(page, submit);
   await expectFieldError(timeframe, "Use at least 1 minute.");
   await expectValid(days);
   await expect(timeframe).toHaveValue("0");
@@ -332,7 +332,7 @@ test("admin: account settings form", async ({ browser }) => {
   await expect(letter).toBeChecked({ checked: !saved.letter });
 
   await timeframe.fill("99999");
-  await submit.click();
+  await submitAndWait(page, submit);
   await expectFieldError(timeframe, /at most 43,200/);
   await expect(timeframe).toHaveValue("99999");
 
@@ -340,7 +340,7 @@ test("admin: account settings form", async ({ browser }) => {
   await timeframe.fill(saved.timeframe);
   await days.fill("2.5");
   await craft(limit, LONG_DIGITS);
-  await submit.click();
+  await submitAndWait(page, submit);
   await expectFieldError(days, "Enter a whole number of days.");
   await expectFieldError(limit, /number|at most/i);
 
@@ -348,7 +348,7 @@ test("admin: account settings form", async ({ browser }) => {
   await days.fill("30");
   await limit.fill("0");
   await craft(timeframe, "ten");
-  await submit.click();
+  await submitAndWait(page, submit);
   await expectFieldError(timeframe, "Enter a number of minutes.");
 
   // Nothing was saved.

@@ -2,7 +2,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { expect, type Browser, type BrowserContext, type Page, type APIRequestContext } from "@playwright/test";
+import { expect, type Browser, type BrowserContext, type Locator, type Page, type APIRequestContext } from "@playwright/test";
 
 export const BASE_URL = process.env.E2E_BASE_URL ?? "http://localhost:3210";
 export const ADMIN_EMAIL = process.env.E2E_ADMIN_EMAIL ?? "admin@latchkey.test";
@@ -118,6 +118,18 @@ export async function adminContext(browser: Browser): Promise<BrowserContext> {
   await ctx.storageState({ path: ADMIN_STATE });
   await page.close();
   return ctx;
+}
+
+/**
+ * Clicks a submit button and waits until its server action has answered and React has applied the
+ * result. Without this, an assertion can pass on the previous submission's error (same message, still
+ * marked invalid) and the next fill is then wiped by the late form reset.
+ */
+export async function submitAndWait(page: Page, button: Locator) {
+  const answered = page.waitForResponse((r) => r.request().method() === "POST" && "next-action" in r.request().headers());
+  await button.click();
+  await (await answered).finished();
+  await expect(button).not.toHaveAttribute("aria-disabled", "true");
 }
 
 /** Collects every response status of a page, to assert that no request failed with a 5xx. */

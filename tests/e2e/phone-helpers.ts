@@ -11,7 +11,7 @@ export function uniquePhone() {
   let exchange = randomInt(200, 1000);
   if (exchange % 100 === 11) exchange += 1;
   const line = String(randomInt(0, 10000)).padStart(4, "0");
-  return { national: `(${area}) ${exchange}-${line}`, e164: `+1${area}${exchange}${line}` };
+  return { national: `(${area}) ${exchange}-${line}`, e164: `+1${area}${exchange}${line}`, international: `+1 ${area} ${exchange} ${line}` };
 }
 
 /** Waits for the newest SMS to `e164` containing a 6-digit code, newer than `after` messages. */

@@ -51,7 +51,11 @@ test("asking again within 30 seconds is refused with a wait message; five wrong 
   const wrong = code === "000000" ? "111111" : "000000";
   for (let i = 0; i < 5; i++) {
     await page.getByLabel("Code").fill(wrong);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    // One submission at a time: wait for each answer before the next try.
+    await Promise.all([
+      page.waitForResponse((r) => r.request().method() === "POST" && r.url().includes("/login/phone")),
+      page.getByRole("button", { name: "Sign in" }).click(),
+    ]);
     await expect(page.getByLabel("Code")).toHaveAttribute("aria-invalid", "true");
   }
   await page.getByLabel("Code").fill(code);

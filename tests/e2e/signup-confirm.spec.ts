@@ -1,6 +1,6 @@
 // A1 + A4: email sign-up, confirmation by link and by typed code, and a repeated sign-up that reveals nothing.
 import { expect, test } from "@playwright/test";
-import { BASE_URL, confirmationMail, newUser, outbox, signUp, waitForMail } from "./helpers";
+import { BASE_URL, confirmationMail, newUser, outbox, signUp, submitAndWait, waitForMail } from "./helpers";
 
 test("sign up, then confirm with the emailed link: signed in on the dashboard without a banner", async ({ page }) => {
   const user = newUser("link");
@@ -36,7 +36,7 @@ test("sign up, then type the 6-digit code on the check-email page", async ({ pag
   // A wrong code first: refused next to the field, nothing consumed.
   const wrong = code === "000000" ? "111111" : "000000";
   await page.getByLabel("Code").fill(wrong);
-  await page.getByRole("button", { name: "Confirm", exact: true }).click();
+  await submitAndWait(page, page.getByRole("button", { name: "Confirm", exact: true }));
   await expect(page.getByLabel("Code")).toHaveAttribute("aria-invalid", "true");
   await expect(page).toHaveURL(/\/signup\/check-email/);
 

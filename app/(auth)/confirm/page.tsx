@@ -27,7 +27,7 @@ export default async function ConfirmPage({ searchParams }: { searchParams: Prom
       {needs.email ? (
         <section aria-labelledby="confirm-email" className="space-y-3">
           <h2 id="confirm-email" className="text-lg font-semibold">
-            Email address
+            Email
           </h2>
           <p className="text-sm text-slate-700">
             We sent a code and a link to <strong>{user.email}</strong>. Enter the code below or follow the link.
@@ -38,7 +38,7 @@ export default async function ConfirmPage({ searchParams }: { searchParams: Prom
       {needs.phone ? (
         <section aria-labelledby="confirm-phone" className="mt-6 space-y-3">
           <h2 id="confirm-phone" className="text-lg font-semibold">
-            Phone number
+            Phone
           </h2>
           {user.canReceiveSms ? (
             <>

@@ -3,12 +3,11 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { adminAction } from "@/lib/action";
 import { audit } from "@/lib/audit";
-import { encryptSecret } from "@/lib/crypto";
 import { ErrorCodes, UserError } from "@/lib/errors";
 import { isCountryCode, parsePhone } from "@/lib/phone";
 import { phoneInput } from "@/lib/phone-input";
-import { getSettings, SECRET_SETTING_KEYS, SMS_PROVIDERS, updateSettings } from "@/lib/settings";
-import { resolveSmsConfig, sendTestSms } from "@/lib/sms";
+import { SMS_PROVIDERS } from "@/lib/settings";
+import { resolveSmsConfig, sendTestSms, updateSmsSettings } from "@/lib/sms";
 
 const text = (max: number) => z.string().trim().max(max, `Use at most ${max} characters.`).default("");
 const checkbox = z.preprocess((v) => v === "on" || v === "true", z.boolean());
@@ -40,24 +39,31 @@ const schema = z.object({
 const clearKey = { twilioAuthToken: "clearTwilioAuthToken", clickatellApiKey: "clearClickatellApiKey", twofactorApiKey: "clearTwofactorApiKey" } as const;
 
 export const saveSmsSettings = adminAction(schema, async (data, { user }) => {
-  const current = await getSettings("sms");
   const view = await resolveSmsConfig();
-  const pinned = new Set(view.setByEnvironment);
-  const next = { ...current, allowedCountries: data.allowedCountries, perNumberDaily: data.perNumberDaily, globalDaily: data.globalDaily, fallbackProvider: data.fallbackProvider };
-  if (!pinned.has("provider") && data.provider) next.provider = data.provider;
-  for (const key of ["twilioAccountSid", "twilioFrom", "clickatellFrom", "twofactorSenderId", "twofactorTemplate"] as const) {
-    if (!pinned.has(key)) next[key] = data[key];
-  }
-  // Secrets: an empty field keeps the stored value; a new one is sealed; "Remove" clears it.
-  for (const key of ["twilioAuthToken", "clickatellApiKey", "twofactorApiKey"] as const) {
-    if (pinned.has(key) || !SECRET_SETTING_KEYS.has(key)) continue;
-    if (data[clearKey[key]]) next[key] = "";
-    else if (data[key]) next[key] = encryptSecret(data[key]);
-  }
-  if (next.fallbackProvider !== "none" && next.fallbackProvider === next.provider) {
+  const provider = view.providerSetByEnvironment ? view.provider : (data.provider ?? view.provider);
+  if (data.fallbackProvider !== "none" && data.fallbackProvider === provider) {
     throw new UserError(ErrorCodes.INVALID_INPUT, "The fallback must differ from the active provider.", "fallbackProvider");
   }
-  await updateSettings("sms", next, user.id);
+  // Secrets: an empty field keeps the stored value; "Remove" clears it (null); pinned fields are left alone.
+  const secret = (key: keyof typeof clearKey) => (data[clearKey[key]] ? null : data[key] || undefined);
+  await updateSmsSettings(
+    {
+      provider: view.providerSetByEnvironment ? undefined : data.provider,
+      fallbackProvider: data.fallbackProvider,
+      twilioAccountSid: data.twilioAccountSid,
+      twilioFrom: data.twilioFrom,
+      clickatellFrom: data.clickatellFrom,
+      twofactorSenderId: data.twofactorSenderId,
+      twofactorTemplate: data.twofactorTemplate,
+      twilioAuthToken: secret("twilioAuthToken"),
+      clickatellApiKey: secret("clickatellApiKey"),
+      twofactorApiKey: secret("twofactorApiKey"),
+      allowedCountries: data.allowedCountries,
+      perNumberDaily: data.perNumberDaily,
+      globalDaily: data.globalDaily,
+    },
+    user.id,
+  );
   revalidatePath("/admin/settings/sms");
   return { ok: true, message: "SMS settings saved." };
 });
@@ -66,6 +72,6 @@ export const sendTestSmsAction = adminAction(z.object(phoneInput), async (data, 
   const { e164 } = parsePhone(data.phone, data.phoneCountry);
   const result = await sendTestSms(e164);
   await audit({ action: "sms.test_sent", actorId: user.id, detail: { provider: result.provider, ok: result.ok } });
-  if (!result.ok) return { ok: false, message: `The test SMS was not sent: ${result.message}` };
-  return { ok: true, message: `Test SMS sent through ${result.provider}.` };
+  if (!result.ok) return { ok: false, message: `The test SMS was not sent: ${result.message}`, values: { phone: data.phone, phoneCountry: data.phoneCountry } };
+  return { ok: true, message: `Test SMS sent through ${result.provider}.`, values: { phone: data.phone, phoneCountry: data.phoneCountry } };
 });
