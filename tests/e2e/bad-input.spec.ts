@@ -103,7 +103,7 @@ test("sign-in form", async ({ page }) => {
   await page.goto("/login");
   const identifier = page.getByLabel("Email or phone");
   const password = page.getByLabel("Password");
-  const submit = page.getByRole("button", { name: "Sign in" });
+  const submit = page.getByRole("button", { name: "Sign in", exact: true });
 
   await submitAndWait(page, submit);
   await expectFieldError(identifier, "Enter your email or phone number.");

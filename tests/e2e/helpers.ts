@@ -87,7 +87,7 @@ export async function fillLogin(page: Page, identifier: string, password: string
   await page.goto("/login");
   await page.getByLabel("Email or phone").fill(identifier);
   await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
 }
 
 export async function signIn(page: Page, identifier: string, password: string) {

@@ -36,7 +36,7 @@ test("sign in accepts the address in another letter case and honours a same-orig
   await p.goto("/login?next=%2Faccount%2Fsecurity");
   await p.getByLabel("Email or phone").fill(user.email.toUpperCase());
   await p.getByLabel("Password").fill(user.password);
-  await p.getByRole("button", { name: "Sign in" }).click();
+  await p.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(p).toHaveURL(/\/account\/security$/);
   await ctx.close();
 });

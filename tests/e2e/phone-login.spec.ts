@@ -17,7 +17,7 @@ test("sign in with a phone code from /login", async ({ page }) => {
   await expect(page.getByText(/If an account uses/)).toBeVisible();
   const code = await smsCode(page.request, phone.e164, before);
   await page.getByLabel("Code").fill(code);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page).toHaveURL(/\/dashboard$/);
   await expect(page.getByRole("heading", { name: `Welcome, ${user.name}` })).toBeVisible();
 });
@@ -31,7 +31,7 @@ test("an unknown number sees the same page and no SMS is sent", async ({ page })
   await expect(page.getByLabel("Code")).toBeVisible();
   // Any code is refused with the same words a wrong code gets.
   await page.getByLabel("Code").fill("123456");
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page.getByText("That code is not right. Check it and try again.").first()).toBeVisible();
   expect(await smsCount(page.request, phone.e164)).toBe(0);
 });
@@ -54,12 +54,12 @@ test("asking again within 30 seconds is refused with a wait message; five wrong 
     // One submission at a time: wait for each answer before the next try.
     await Promise.all([
       page.waitForResponse((r) => r.request().method() === "POST" && r.url().includes("/login/phone")),
-      page.getByRole("button", { name: "Sign in" }).click(),
+      page.getByRole("button", { name: "Sign in", exact: true }).click(),
     ]);
     await expect(page.getByLabel("Code")).toHaveAttribute("aria-invalid", "true");
   }
   await page.getByLabel("Code").fill(code);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page.getByText("Too many wrong tries for this code. Ask for a new code.").first()).toBeVisible();
   await expect(page).toHaveURL(/\/login\/phone/);
 });
