@@ -128,7 +128,9 @@ export async function adminContext(browser: Browser): Promise<BrowserContext> {
 export async function submitAndWait(page: Page, button: Locator) {
   const answered = page.waitForResponse((r) => r.request().method() === "POST" && "next-action" in r.request().headers());
   await button.click();
-  await (await answered).finished();
+  // The button shows pending (aria-disabled) from the click until React has applied the answer.
+  // (Not response.finished(): the action's streamed answer can stay open after it is applied.)
+  await answered;
   await expect(button).not.toHaveAttribute("aria-disabled", "true");
 }
 

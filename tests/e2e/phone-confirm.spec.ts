@@ -29,7 +29,10 @@ test("email confirmed but phone missing: banner until the phone is confirmed by 
   await otherCtx.close();
   await page.getByLabel("Phone number").fill(taken.national);
   await page.getByRole("button", { name: "Send code" }).click();
-  await expect(page.getByText("This phone number belongs to another account. Use a different number.")).toBeVisible();
+  // Said next to the field (the form's summary repeats it).
+  const phoneField = page.getByLabel("Phone number");
+  await expect(phoneField).toHaveAttribute("aria-invalid", "true");
+  await expect(phoneField).toHaveAccessibleDescription(/This phone number belongs to another account\. Use a different number\./);
 
   const phone = uniquePhone();
   await page.getByLabel("Phone number").fill(phone.national);
@@ -58,7 +61,7 @@ test("changing the phone on the security page is confirmed by a code", async ({ 
   await page.goto("/account/security");
   const next = uniquePhone();
   await page.getByLabel("Phone number").fill(next.national);
-  await page.getByRole("button", { name: "Send code" }).click();
+  await page.getByRole("button", { name: "Send SMS" }).click();
   const code = await smsCode(page.request, next.e164);
   await page.getByLabel("Code").fill(code);
   await page.getByRole("button", { name: "Confirm phone" }).click();

@@ -1,6 +1,6 @@
 "use client";
 import { useActionState } from "react";
-import { CodeField } from "@/components/forms/code-field";
+import { CodeEntryForms } from "@/components/forms/code-step";
 import { Field } from "@/components/ui/field";
 import { FormMessage } from "@/components/ui/form-message";
 import { SubmitButton } from "@/components/ui/submit-button";
@@ -38,24 +38,10 @@ function NewPasswordFields({ e }: { e: Record<string, string> }) {
 }
 
 export function RecoverCodeForm() {
-  const [state, formAction] = useActionState(resetWithCodeAction, null);
-  const [resendState, resendAction] = useActionState(resendRecoveryAction, null);
-  const e = (!state?.ok && state?.fieldErrors) || {};
   return (
-    <div className="space-y-6">
-      <form action={formAction} className="space-y-4" noValidate>
-        <FormMessage state={state} />
-        <CodeField error={e.code} />
-        <NewPasswordFields e={e} />
-        <SubmitButton pendingText="Saving…">Set new password</SubmitButton>
-      </form>
-      <form action={resendAction} className="space-y-2">
-        <FormMessage state={resendState} />
-        <SubmitButton variant="secondary" pendingText="Sending…">
-          Send a new code
-        </SubmitButton>
-      </form>
-    </div>
+    <CodeEntryForms verify={resetWithCodeAction} resend={resendRecoveryAction} submitLabel="Set new password">
+      <NewPasswordFields e={{}} />
+    </CodeEntryForms>
   );
 }
 

@@ -1,44 +1,18 @@
 "use client";
 import { useActionState } from "react";
-import { PhoneField, type CountryOption } from "@/components/forms/phone-field";
-import { CodeField } from "@/components/forms/code-field";
+import type { CountryOption } from "@/components/forms/phone-field";
+import { CodeEntryForms, PhoneSendForm } from "@/components/forms/code-step";
 import { Field } from "@/components/ui/field";
 import { FormMessage } from "@/components/ui/form-message";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { completeRegistration, resendRegistrationCode, sendRegistrationCode, verifyRegistrationCode } from "./actions";
 
 export function RegisterPhoneStep({ countries, defaultCountry }: { countries: CountryOption[]; defaultCountry: string }) {
-  const [state, formAction] = useActionState(sendRegistrationCode, null);
-  const e = (!state?.ok && state?.fieldErrors) || {};
-  const v = state?.values ?? {};
-  return (
-    <form action={formAction} className="space-y-4" noValidate>
-      <FormMessage state={state} />
-      <PhoneField countries={countries} defaultCountry={v.phoneCountry ?? defaultCountry} defaultValue={v.phone} error={e.phone} countryError={e.phoneCountry} />
-      <SubmitButton pendingText="Sending…">Send code</SubmitButton>
-    </form>
-  );
+  return <PhoneSendForm action={sendRegistrationCode} countries={countries} defaultCountry={defaultCountry} />;
 }
 
 export function RegisterCodeStep() {
-  const [state, formAction] = useActionState(verifyRegistrationCode, null);
-  const [resendState, resendAction] = useActionState(resendRegistrationCode, null);
-  const e = (!state?.ok && state?.fieldErrors) || {};
-  return (
-    <div className="space-y-6">
-      <form action={formAction} className="space-y-4" noValidate>
-        <FormMessage state={state} />
-        <CodeField error={e.code} />
-        <SubmitButton pendingText="Checking…">Continue</SubmitButton>
-      </form>
-      <form action={resendAction} className="space-y-2">
-        <FormMessage state={resendState} />
-        <SubmitButton variant="secondary" pendingText="Sending…">
-          Send a new code
-        </SubmitButton>
-      </form>
-    </div>
-  );
+  return <CodeEntryForms verify={verifyRegistrationCode} resend={resendRegistrationCode} submitLabel="Continue" />;
 }
 
 export function RegisterDetailsStep({ emailRequired }: { emailRequired: boolean }) {

@@ -1,0 +1,56 @@
+"use client";
+// The two steps every "text me a code" flow shares: enter a phone number, then enter the code (with a resend).
+import { useActionState } from "react";
+import { PhoneField, type CountryOption } from "./phone-field";
+import { CodeField } from "./code-field";
+import { FormMessage } from "@/components/ui/form-message";
+import { SubmitButton } from "@/components/ui/submit-button";
+import type { FormState } from "@/lib/action";
+
+type Action = (prev: FormState, formData: FormData) => Promise<FormState>;
+
+export function PhoneSendForm({
+  action,
+  countries,
+  defaultCountry,
+  next,
+}: {
+  action: Action;
+  countries: CountryOption[];
+  defaultCountry: string;
+  next?: string;
+}) {
+  const [state, formAction] = useActionState(action, null);
+  const e = (!state?.ok && state?.fieldErrors) || {};
+  const v = state?.values ?? {};
+  return (
+    <form action={formAction} className="space-y-4" noValidate>
+      <FormMessage state={state} />
+      {next ? <input type="hidden" name="next" value={next} /> : null}
+      <PhoneField countries={countries} defaultCountry={v.phoneCountry ?? defaultCountry} defaultValue={v.phone} error={e.phone} countryError={e.phoneCountry} />
+      <SubmitButton pendingText="Sending…">Send code</SubmitButton>
+    </form>
+  );
+}
+
+export function CodeEntryForms({ verify, resend, submitLabel, children }: { verify: Action; resend: Action; submitLabel: string; children?: React.ReactNode }) {
+  const [state, formAction] = useActionState(verify, null);
+  const [resendState, resendAction] = useActionState(resend, null);
+  const e = (!state?.ok && state?.fieldErrors) || {};
+  return (
+    <div className="space-y-6">
+      <form action={formAction} className="space-y-4" noValidate>
+        <FormMessage state={state} />
+        <CodeField error={e.code} />
+        {children}
+        <SubmitButton pendingText="Checking…">{submitLabel}</SubmitButton>
+      </form>
+      <form action={resendAction} className="space-y-2">
+        <FormMessage state={resendState} />
+        <SubmitButton variant="secondary" pendingText="Sending…">
+          Send a new code
+        </SubmitButton>
+      </form>
+    </div>
+  );
+}
