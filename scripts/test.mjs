@@ -14,12 +14,18 @@ const vitestJson = path.join(outDir, "vitest.json");
 const playwrightJson = path.join(outDir, "playwright.json");
 const bin = (name) => path.join(root, "node_modules", ".bin", name);
 
+// Ctrl-C stops the runner in progress and the script, not just the current runner.
+let interrupted = false;
+
 function run(label, cmd, args, env = {}) {
   console.log(`\n=== ${label}: ${[path.basename(cmd), ...args].join(" ")}\n`);
   const started = Date.now();
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { cwd: root, stdio: "inherit", env: { ...process.env, ...env } });
-    const stop = (sig) => child.kill(sig);
+    const stop = (sig) => {
+      interrupted = true;
+      child.kill(sig);
+    };
     process.on("SIGINT", stop).on("SIGTERM", stop);
     child.on("error", (err) => {
       console.error(`${label} could not start: ${err.message}`);
@@ -72,6 +78,7 @@ rmSync(playwrightJson, { force: true });
 const unit = await run("vitest", bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${vitestJson}`]);
 const unitCounts = settle("vitest", unit, vitestCounts());
 
+if (interrupted) process.exit(130);
 const e2e = await run("playwright", bin("playwright"), ["test"], { E2E_JSON_REPORT: playwrightJson });
 const e2eCounts = settle("playwright", e2e, playwrightCounts());
 
