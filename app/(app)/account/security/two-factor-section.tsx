@@ -75,7 +75,16 @@ export function TwoFactorToggle({ app, on, label }: { app: "web" | "manager"; on
 export function EmailMethod({ enrolled, email }: { enrolled: boolean; email: string | null }) {
   const [sendState, sendAction] = useActionState(sendEmailMethodCode, null);
   const [state, action] = useActionState(confirmEmailMethodAction, null);
-  if (enrolled) return <RemoveButton method="email" label="Remove email codes" />;
+  if (enrolled) {
+    // Right after confirming, the success message and (first method) the recovery codes show once.
+    return (
+      <div className="space-y-3">
+        {state?.ok ? <FormMessage state={state} /> : null}
+        <RecoveryCodes state={state} />
+        <RemoveButton method="email" label="Remove email codes" />
+      </div>
+    );
+  }
   if (!email) return <p className="text-sm text-slate-600">Add an email address to your account first.</p>;
   const e = (!state?.ok && state?.fieldErrors) || {};
   return (
