@@ -1,0 +1,148 @@
+// T2/T3/T7: second factors by SMS and by email, read from the dev outbox; the email fallback of
+// the sms_then_email policy; T10: a phone-code sign-in is the SMS factor.
+import { expect, test } from "@playwright/test";
+import { adminContext, newUser, signOut, signUpAndConfirm } from "./helpers";
+import { registerByPhone, smsCode, smsCount, uniquePhone } from "./phone-helpers";
+import {
+  enrolEmail,
+  expectNoSession,
+  mailCode,
+  mailCount,
+  SECURITY_CODE,
+  setTwoFactorGeneral,
+  signInToVerify,
+  submitVerifyCode,
+  turnOnWebTwoFactor,
+  wrongCode,
+  type TwoFactorGeneral,
+} from "./two-factor-helpers";
+
+let previous: TwoFactorGeneral | undefined;
+
+test.beforeAll(async ({ browser }) => {
+  previous = await setTwoFactorGeneral(browser, { enable2fa: true, deliveryPolicy: "sms_then_email" });
+});
+
+test.afterAll(async ({ browser }) => {
+  if (previous) await setTwoFactorGeneral(browser, previous);
+});
+
+test("SMS code: a phone-registered user with SMS as main method signs in with the texted code", async ({ page }) => {
+  const user = newUser("sms2fa");
+  // The default confirmation mode ("email") asks phone registrations for an address too.
+  const phone = await registerByPhone(page, { name: user.name, email: user.email, password: user.password });
+  await page.goto("/account/security");
+  await expect(page.getByRole("heading", { name: /^Text message \(SMS\) · set up/ })).toBeVisible();
+  await page.getByLabel("Main method").selectOption("sms");
+  await page.getByRole("button", { name: "Save methods" }).click();
+  await expect(page.getByText("Your methods are saved.")).toBeVisible();
+  await turnOnWebTwoFactor(page);
+  await signOut(page);
+
+  await signInToVerify(page, phone.national, user.password);
+  await expect(page.getByText("Your account asks for a second step: Text message (SMS).")).toBeVisible();
+  await expectNoSession(page.context());
+  const before = await smsCount(page.request, phone.e164);
+  await page.getByRole("button", { name: "Send code", exact: true }).click();
+  await expect(page.getByText(/^We sent a code to /)).toBeVisible();
+  const code = await smsCode(page.request, phone.e164, before);
+  await submitVerifyCode(page, code);
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await expect(page.getByRole("heading", { name: `Welcome, ${user.name}` })).toBeVisible();
+  await signOut(page);
+
+  // T10: signing in with a phone code is the SMS factor already; no second step follows.
+  await page.goto("/login/phone");
+  await page.getByLabel("Phone number").fill(phone.national);
+  const beforeLogin = await smsCount(page.request, phone.e164);
+  await page.getByRole("button", { name: "Send code" }).click();
+  await expect(page.getByText(/If an account uses/)).toBeVisible();
+  const loginCode = await smsCode(page.request, phone.e164, beforeLogin);
+  await page.getByLabel("Code").fill(loginCode);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+});
+
+test("email code: set up on the security tab, chosen as main method, used at sign-in", async ({ page }) => {
+  const user = await signUpAndConfirm(page, "mail2fa");
+  const codes = await enrolEmail(page, user.email);
+  expect(codes).toHaveLength(10);
+  await page.getByLabel("Main method").selectOption("email");
+  await page.getByRole("button", { name: "Save methods" }).click();
+  await expect(page.getByText("Your methods are saved.")).toBeVisible();
+  await turnOnWebTwoFactor(page);
+  await signOut(page);
+
+  await signInToVerify(page, user.email, user.password);
+  await expect(page.getByText("Your account asks for a second step: Email.")).toBeVisible();
+  await expect(page.getByText(`We'll send a code to ${user.email}.`)).toBeVisible();
+  await expectNoSession(page.context());
+  const before = await mailCount(page.request, user.email, SECURITY_CODE);
+  await page.getByRole("button", { name: "Send code", exact: true }).click();
+  await expect(page.getByText(`We sent a code to ${user.email}.`)).toBeVisible();
+  const code = await mailCode(page.request, user.email, SECURITY_CODE, before);
+  // A wrong code first: refused, still no session.
+  await submitVerifyCode(page, wrongCode(code));
+  await expect(page.getByText("That code is not right. Check it and try again.").first()).toBeVisible();
+  await expectNoSession(page.context());
+  await submitVerifyCode(page, code);
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await expect(page.getByRole("heading", { name: `Welcome, ${user.name}` })).toBeVisible();
+});
+
+test("sms_then_email: after one failed SMS code, the code can come by email instead", async ({ page }) => {
+  const user = newUser("fallback");
+  const phone = await registerByPhone(page, { name: user.name, email: user.email, password: user.password });
+  await turnOnWebTwoFactor(page);
+  await signOut(page);
+
+  await signInToVerify(page, user.email, user.password);
+  await expect(page.getByText("Your account asks for a second step: Text message (SMS).")).toBeVisible();
+  const fallback = page.getByRole("button", { name: "Send code by email instead" });
+  await expect(fallback).toHaveCount(0);
+  const before = await smsCount(page.request, phone.e164);
+  await page.getByRole("button", { name: "Send code", exact: true }).click();
+  const sms = await smsCode(page.request, phone.e164, before);
+  await submitVerifyCode(page, wrongCode(sms));
+  await expect(page.getByText("That code is not right. Check it and try again.").first()).toBeVisible();
+
+  await expect(fallback).toBeVisible();
+  const mailsBefore = await mailCount(page.request, user.email, SECURITY_CODE);
+  await fallback.click();
+  await expect(page.getByText(`We sent a code to ${user.email}.`)).toBeVisible();
+  const emailed = await mailCode(page.request, user.email, SECURITY_CODE, mailsBefore);
+  await submitVerifyCode(page, emailed);
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await expect(page.getByRole("heading", { name: `Welcome, ${user.name}` })).toBeVisible();
+});
+
+test("the admin's '2FA in Web app' checkbox: a user without a phone is asked for one, confirmed by the same code", async ({ page, browser }) => {
+  const user = await signUpAndConfirm(page, "forced");
+  await page.goto("/account/security");
+  await expect(page.getByText("Second step when signing in: off")).toBeVisible();
+  await signOut(page);
+
+  const admin = await adminContext(browser);
+  const ap = await admin.newPage();
+  await ap.goto(`/admin/accounts?q=${encodeURIComponent(user.email)}`);
+  const row = ap.locator(`tr[data-email="${user.email}"]`);
+  await expect(row.getByLabel("2FA in Manager app")).toHaveCount(0);
+  await row.getByLabel("2FA in Web app").check();
+  await row.getByRole("button", { name: `Save rights for ${user.email}` }).click();
+  await expect(row.getByText("Rights saved.")).toBeVisible();
+  await admin.close();
+
+  // SMS is the default method; with no phone on the account the verify step asks for one first (T3).
+  await signInToVerify(page, user.email, user.password);
+  await expect(page.getByText("Your account asks for a second step: Text message (SMS).")).toBeVisible();
+  await expectNoSession(page.context());
+  const phone = uniquePhone();
+  await page.getByLabel("Phone number").fill(phone.national);
+  await page.getByRole("button", { name: "Send code", exact: true }).click();
+  const code = await smsCode(page.request, phone.e164);
+  await submitVerifyCode(page, code);
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await page.goto("/account/security");
+  await expect(page.getByText(`${phone.international} · confirmed`)).toBeVisible();
+  await expect(page.getByText("Second step when signing in: on")).toBeVisible();
+});

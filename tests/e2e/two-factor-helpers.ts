@@ -1,0 +1,236 @@
+// Shared steps for the two-factor specs: the admin's 2FA settings, enrolment on /account/security,
+// TOTP codes from the independent `oathtool`, Chromium's virtual authenticator, codes from the outbox.
+import { execFileSync } from "node:child_process";
+import { expect, type APIRequestContext, type Browser, type BrowserContext, type Page } from "@playwright/test";
+import { adminContext, fillLogin, outbox } from "./helpers";
+
+// ——— Admin settings (/admin/settings/two-factor, General tab) ———
+
+export type TwoFactorGeneral = {
+  enable2fa: boolean;
+  deliveryPolicy: string;
+  trustedDeviceDuration: string;
+  contactName: string;
+  contactEmail: string;
+  contactPhone: string;
+};
+
+/**
+ * Changes the General tab of the 2FA settings as the admin and returns the values it had before,
+ * so a spec can put them back in afterAll (the specs share one server and one database).
+ */
+export async function setTwoFactorGeneral(browser: Browser, patch: Partial<TwoFactorGeneral>): Promise<TwoFactorGeneral> {
+  const ctx = await adminContext(browser);
+  try {
+    const page = await ctx.newPage();
+    await page.goto("/admin/settings/two-factor");
+    await expect(page.getByRole("heading", { name: "Settings › Two-factor authentication" })).toBeVisible();
+    const enable = page.getByLabel("Enable 2FA");
+    const delivery = page.getByLabel("Code delivery policy");
+    const duration = page.getByLabel("Remember trusted device");
+    const name = page.getByLabel("Contact name");
+    const email = page.getByLabel("Contact email");
+    const phone = page.getByLabel("Contact phone");
+    const previous: TwoFactorGeneral = {
+      enable2fa: await enable.isChecked(),
+      deliveryPolicy: await delivery.inputValue(),
+      trustedDeviceDuration: await duration.inputValue(),
+      contactName: await name.inputValue(),
+      contactEmail: await email.inputValue(),
+      contactPhone: await phone.inputValue(),
+    };
+    if (patch.enable2fa !== undefined) await enable.setChecked(patch.enable2fa);
+    if (patch.deliveryPolicy !== undefined) await delivery.selectOption(patch.deliveryPolicy);
+    if (patch.trustedDeviceDuration !== undefined) await duration.selectOption(patch.trustedDeviceDuration);
+    if (patch.contactName !== undefined) await name.fill(patch.contactName);
+    if (patch.contactEmail !== undefined) await email.fill(patch.contactEmail);
+    if (patch.contactPhone !== undefined) await phone.fill(patch.contactPhone);
+    await page.getByRole("button", { name: "Save settings" }).click();
+    await expect(page.getByText("Settings saved.")).toBeVisible();
+    await page.close();
+    return previous;
+  } finally {
+    await ctx.close();
+  }
+}
+
+// ——— TOTP with the independent generator ———
+
+const PERIOD = 30;
+export const currentStep = () => Math.floor(Date.now() / 1000 / PERIOD);
+
+/** The current TOTP code for a base32 secret, from `oathtool --totp -b`, with the 30-s step it belongs to. */
+export function oathtool(secret: string): { code: string; step: number } {
+  for (;;) {
+    const before = currentStep();
+    const code = execFileSync("oathtool", ["--totp", "-b", secret], { encoding: "utf8" }).trim();
+    if (currentStep() === before) {
+      expect(code, "oathtool prints a 6-digit code").toMatch(/^\d{6}$/);
+      return { code, step: before };
+    }
+  }
+}
+
+/**
+ * A code from a time step after `usedStep`: the server accepts each step once, so a sign-in right
+ * after enrolment (same 30-s step) must wait for the next code, as a person would.
+ */
+export async function freshTotp(secret: string, usedStep: number): Promise<{ code: string; step: number }> {
+  while (currentStep() <= usedStep) {
+    const msToNext = (currentStep() + 1) * PERIOD * 1000 - Date.now();
+    await new Promise((r) => setTimeout(r, Math.max(50, msToNext + 250)));
+  }
+  return oathtool(secret);
+}
+
+// ——— Enrolment on /account/security ———
+
+const recoveryList = (page: Page) => page.getByRole("list", { name: "Recovery codes" });
+
+/** Reads the 10 recovery codes shown once after the first enrolment. */
+export async function readRecoveryCodes(page: Page): Promise<string[]> {
+  await expect(recoveryList(page).getByRole("listitem")).toHaveCount(10);
+  const codes = (await recoveryList(page).getByRole("listitem").allTextContents()).map((c) => c.trim());
+  for (const c of codes) expect(c).toMatch(/^[0-9a-z]{5}-[0-9a-z]{5}$/);
+  expect(new Set(codes).size).toBe(10);
+  return codes;
+}
+
+/** Sets up the authenticator app with the key shown on the page and a code from oathtool. */
+export async function enrolTotp(page: Page): Promise<{ secret: string; step: number; recoveryCodes: string[] }> {
+  await page.goto("/account/security");
+  await page.getByRole("button", { name: "Set up authenticator app" }).click();
+  const secretEl = page.getByTestId("totp-secret");
+  await expect(secretEl).toBeVisible();
+  const secret = (await secretEl.textContent())!.trim();
+  expect(secret, "a base32 key of 20 bytes").toMatch(/^[A-Z2-7]{32}$/);
+  await expect(page.getByRole("img", { name: "QR code for your authenticator app" })).toBeVisible();
+  const { code, step } = oathtool(secret);
+  await page.getByLabel("Code from your authenticator app").fill(code);
+  await page.getByRole("button", { name: "Confirm authenticator app" }).click();
+  await expect(page.getByText("Your authenticator app is set up.")).toBeVisible();
+  const recoveryCodes = await readRecoveryCodes(page);
+  return { secret, step, recoveryCodes };
+}
+
+/** The newest code in a message to `to` whose subject matches, once more than `after` such messages exist. */
+export async function mailCode(request: APIRequestContext, to: string, subject: RegExp, after = 0): Promise<string> {
+  let code: string | undefined;
+  await expect
+    .poll(
+      async () => {
+        const msgs = (await outbox(request, to)).filter((m) => m.channel === "email" && subject.test(m.subject ?? ""));
+        if (msgs.length <= after) return false;
+        code = `${msgs[0]!.subject} ${msgs[0]!.body}`.match(/\b(\d{6})\b/)?.[1];
+        return Boolean(code);
+      },
+      { timeout: 10_000, message: `an email to ${to} with subject ${subject}` },
+    )
+    .toBe(true);
+  return code!;
+}
+
+export async function mailCount(request: APIRequestContext, to: string, subject: RegExp) {
+  return (await outbox(request, to)).filter((m) => m.channel === "email" && subject.test(m.subject ?? "")).length;
+}
+
+export const SECURITY_CODE = /security code/i;
+const METHOD_CONFIRM = /Confirm your email for security codes/;
+
+/** Sets up email codes ("Send email", then the emailed code); returns the recovery codes when they appear. */
+export async function enrolEmail(page: Page, email: string): Promise<string[] | null> {
+  await page.goto("/account/security");
+  const item = page.getByRole("listitem").filter({ has: page.getByRole("heading", { name: /^Email codes/ }) });
+  const before = await mailCount(page.request, email, METHOD_CONFIRM);
+  await item.getByRole("button", { name: "Send email" }).click();
+  await expect(item.getByText(`We sent a code to ${email}.`)).toBeVisible();
+  const code = await mailCode(page.request, email, METHOD_CONFIRM, before);
+  await item.getByLabel("Code").fill(code);
+  await item.getByRole("button", { name: "Confirm email codes" }).click();
+  await expect(page.getByText("Email codes are set up.")).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Email codes · set up" })).toBeVisible();
+  return (await recoveryList(page).count()) ? readRecoveryCodes(page) : null;
+}
+
+/** The user's own switch: "Turn on for the Web app" (needs a method set up first). */
+export async function turnOnWebTwoFactor(page: Page) {
+  await page.goto("/account/security");
+  await page.getByRole("button", { name: "Turn on for the Web app" }).click();
+  await expect(page.getByText("Two-step verification is on.")).toBeVisible();
+  await expect(page.getByText("Second step when signing in: on")).toBeVisible();
+}
+
+// ——— Sign-in up to the second step ———
+
+/** Password sign-in that must stop at /login/verify. */
+export async function signInToVerify(page: Page, identifier: string, password: string) {
+  await fillLogin(page, identifier, password);
+  await expect(page).toHaveURL(/\/login\/verify$/);
+  await expect(page.getByRole("heading", { name: "Two-step verification" })).toBeVisible();
+}
+
+/** While only the first factor is done there is no session: protected pages send the browser to /login. */
+export async function expectNoSession(context: BrowserContext) {
+  const probe = await context.newPage();
+  for (const path of ["/dashboard", "/account/security"]) {
+    await probe.goto(path);
+    await expect(probe, `${path} without the second factor`).toHaveURL(/\/login$/);
+  }
+  await probe.close();
+}
+
+/** Types a code into the verify page's form and presses Verify. */
+export async function submitVerifyCode(page: Page, code: string, opts: { label?: string; remember?: boolean } = {}) {
+  await page.getByLabel(opts.label ?? "Code", { exact: true }).fill(code);
+  if (opts.remember) await page.getByLabel("Remember this device").check();
+  // Waits for the action's answer and for React to apply it (the button leaves its pending state, or
+  // the page moves on), so a next attempt is not typed into a form that is about to be reset.
+  const button = page.getByRole("button", { name: "Verify" });
+  const answered = page.waitForResponse((r) => r.request().method() === "POST" && r.request().headers()["next-action"] !== undefined);
+  await button.click();
+  await answered;
+  await expect(async () => {
+    if (!/\/login\/verify/.test(page.url())) return;
+    expect(await button.getAttribute("aria-disabled", { timeout: 1_000 })).toBe("false");
+  }).toPass({ timeout: 15_000 });
+}
+
+/**
+ * Presses "Send code" on the verify page. A new code for the same address is refused within 30 s of
+ * the previous one ("Please wait N seconds…"): then it waits, as a person would, and asks again.
+ */
+export async function sendCodeRespectingCooldown(page: Page, sent: string) {
+  const ok = page.getByText(sent);
+  const wait = page.getByText(/Please wait \d+ seconds? before asking for a new code\./);
+  await page.getByRole("button", { name: /^Send (a new )?code$/ }).click();
+  await expect(ok.or(wait)).toBeVisible();
+  if (await ok.isVisible()) return;
+  const seconds = Number((await wait.textContent())!.match(/(\d+) second/)![1]);
+  await page.waitForTimeout((seconds + 1) * 1000);
+  await page.getByRole("button", { name: /^Send (a new )?code$/ }).click();
+  await expect(ok).toBeVisible();
+}
+
+/** A 6-digit code that is surely not `code` (every digit changed). */
+export const wrongCode = (code: string) => [...code].map((d) => String((Number(d) + 5) % 10)).join("");
+
+// ——— Security keys: Chromium's virtual authenticator over CDP ———
+
+export async function addVirtualAuthenticator(page: Page, transport: "usb" | "internal" = "internal") {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("WebAuthn.enable");
+  const { authenticatorId } = await cdp.send("WebAuthn.addVirtualAuthenticator", {
+    options: {
+      protocol: "ctap2",
+      transport,
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+    },
+  });
+  return {
+    authenticatorId,
+    credentials: async () => (await cdp.send("WebAuthn.getCredentials", { authenticatorId })).credentials,
+  };
+}

@@ -1,0 +1,110 @@
+// T7/T3: the authenticator app (TOTP) with codes from the independent `oathtool`; replays are refused;
+// recovery codes are shown once and each works once.
+import { expect, test } from "@playwright/test";
+import { signOut, signUpAndConfirm } from "./helpers";
+import {
+  enrolEmail,
+  enrolTotp,
+  expectNoSession,
+  freshTotp,
+  setTwoFactorGeneral,
+  signInToVerify,
+  submitVerifyCode,
+  turnOnWebTwoFactor,
+  type TwoFactorGeneral,
+} from "./two-factor-helpers";
+
+const TOTP_LABEL = "Code from your authenticator app";
+let previous: TwoFactorGeneral | undefined;
+
+test.beforeAll(async ({ browser }) => {
+  previous = await setTwoFactorGeneral(browser, { enable2fa: true });
+});
+
+test.afterAll(async ({ browser }) => {
+  if (previous) await setTwoFactorGeneral(browser, previous);
+});
+
+test("authenticator app: set up with the shown key, sign in with an oathtool code, the same code is refused later", async ({ page, browser }) => {
+  // Up to three 30-s steps of waiting: enrolment, sign-in and the sign-in after the replay each need their own step.
+  test.setTimeout(180_000);
+  const user = await signUpAndConfirm(page, "totp");
+  const { secret, step: enrolStep, recoveryCodes } = await enrolTotp(page);
+  expect(recoveryCodes).toHaveLength(10);
+  await expect(page.getByRole("heading", { name: /^Authenticator app · set up/ })).toBeVisible();
+  await turnOnWebTwoFactor(page);
+  // The codes are shown once: after a reload only the count remains.
+  await page.reload();
+  await expect(page.getByRole("list", { name: "Recovery codes" })).toHaveCount(0);
+  await expect(page.getByText("Recovery codes left: 10")).toBeVisible();
+  await signOut(page);
+
+  await signInToVerify(page, user.email, user.password);
+  await expect(page.getByText("Your account asks for a second step: Authenticator app.")).toBeVisible();
+  await expectNoSession(page.context());
+  const first = await freshTotp(secret, enrolStep);
+  await submitVerifyCode(page, first.code, { label: TOTP_LABEL });
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await expect(page.getByRole("heading", { name: `Welcome, ${user.name}` })).toBeVisible();
+
+  // The same code in another sign-in (another browser) is a replay.
+  const other = await browser.newContext();
+  const p2 = await other.newPage();
+  await signInToVerify(p2, user.email, user.password);
+  await submitVerifyCode(p2, first.code, { label: TOTP_LABEL });
+  await expect(p2.getByText("This code was already used. Wait for the next one in your app.").first()).toBeVisible();
+  await expect(p2).toHaveURL(/\/login\/verify$/);
+  await expectNoSession(other);
+  // The next code from the app works.
+  const next = await freshTotp(secret, first.step);
+  await submitVerifyCode(p2, next.code, { label: TOTP_LABEL });
+  await expect(p2).toHaveURL(/\/dashboard$/);
+  await other.close();
+});
+
+test("a wrong authenticator code is refused and leaves no session", async ({ page }) => {
+  const user = await signUpAndConfirm(page, "totpwrong");
+  await enrolTotp(page);
+  await turnOnWebTwoFactor(page);
+  await signOut(page);
+  await signInToVerify(page, user.email, user.password);
+  await submitVerifyCode(page, "12345", { label: TOTP_LABEL });
+  await expect(page.getByText("Enter the 6-digit code from your authenticator app.").first()).toBeVisible();
+  await submitVerifyCode(page, "000000", { label: TOTP_LABEL });
+  // "000000" could be the right code once in a million runs; then this step would sign in.
+  await expect(page.getByText("That code is not right. Check your authenticator app and try again.").first()).toBeVisible();
+  await expect(page).toHaveURL(/\/login\/verify$/);
+  await expectNoSession(page.context());
+});
+
+test("a recovery code signs in once; the same code again is refused", async ({ page, browser }) => {
+  const user = await signUpAndConfirm(page, "recov");
+  const codes = await enrolEmail(page, user.email);
+  expect(codes).toHaveLength(10);
+  await turnOnWebTwoFactor(page);
+  await signOut(page);
+
+  await signInToVerify(page, user.email, user.password);
+  const others = page.getByRole("navigation", { name: "Other methods" });
+  await expect(others.getByRole("heading", { name: "Use another method" })).toBeVisible();
+  await others.getByRole("link", { name: "Recovery code" }).click();
+  await expect(page).toHaveURL(/\/login\/verify\?method=recovery$/);
+  // Typed as people do: upper case, without the dash.
+  await submitVerifyCode(page, codes![3]!.toUpperCase().replace("-", ""), { label: "Recovery code" });
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await page.goto("/account/security");
+  await expect(page.getByText("Recovery codes left: 9")).toBeVisible();
+
+  const other = await browser.newContext();
+  const p2 = await other.newPage();
+  await signInToVerify(p2, user.email, user.password);
+  await p2.getByRole("navigation", { name: "Other methods" }).getByRole("link", { name: "Recovery code" }).click();
+  await submitVerifyCode(p2, codes![3]!, { label: "Recovery code" });
+  await expect(p2.getByText("That recovery code is not valid or was already used.").first()).toBeVisible();
+  await expect(p2).toHaveURL(/\/login\/verify\?method=recovery$/);
+  await expectNoSession(other);
+  // Another of the saved codes still works.
+  await submitVerifyCode(p2, codes![7]!, { label: "Recovery code" });
+  await expect(p2).toHaveURL(/\/dashboard$/);
+  await other.close();
+});
