@@ -1,6 +1,6 @@
 // P2: sign in with an SMS code; the page says the same for unknown numbers and sends nothing to them.
 import { expect, test } from "@playwright/test";
-import { newUser, signOut } from "./helpers";
+import { newUser, signOut, submitAndWait } from "./helpers";
 import { registerByPhone, smsCode, smsCount, uniquePhone } from "./phone-helpers";
 
 test("sign in with a phone code from /login", async ({ page }) => {
@@ -51,12 +51,9 @@ test("asking again within 30 seconds is refused with a wait message; five wrong 
   const wrong = code === "000000" ? "111111" : "000000";
   for (let i = 0; i < 5; i++) {
     await page.getByLabel("Code").fill(wrong);
-    // One submission at a time: wait for each answer before the next try.
-    await Promise.all([
-      page.waitForResponse((r) => r.request().method() === "POST" && r.url().includes("/login/phone")),
-      page.getByRole("button", { name: "Sign in", exact: true }).click(),
-    ]);
-    await expect(page.getByLabel("Code")).toHaveAttribute("aria-invalid", "true");
+    // One submission at a time: wait until each answer is applied (and the form reset done) before the next try.
+    await submitAndWait(page, page.getByRole("button", { name: "Sign in", exact: true }));
+    await expect(page.getByText("That code is not right. Check it and try again.").first()).toBeVisible();
   }
   await page.getByLabel("Code").fill(code);
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
