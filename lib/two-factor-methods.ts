@@ -51,7 +51,9 @@ export async function confirmEmailMethod(user: User, code: string) {
   if (!user.email) throw new UserError(ErrorCodes.NOT_ALLOWED, "Add an email address to your account first.");
   const consumed = await consumeCode({ purpose: "method_confirm", target: user.email, code });
   if (consumed.userId !== user.id) throw new UserError(ErrorCodes.INVALID_CODE, "That code is not right. Check it and try again.", "code");
-  await db.update(users).set({ twoFactorEmailConfirmedAt: new Date() }).where(eq(users.id, user.id));
+  const now = new Date();
+  // The code proves the address, so it also counts as the account's email confirmation.
+  await db.update(users).set({ twoFactorEmailConfirmedAt: now, emailVerifiedAt: user.emailVerifiedAt ?? now }).where(eq(users.id, user.id));
   return afterEnrolment(user.id, "email");
 }
 

@@ -13,9 +13,10 @@ import { clearFlow, readFlow, setFlow } from "./flow-cookie";
 import { hit, peek, retryAfterText } from "./rate-limit";
 import { useRecoveryCode, remainingRecoveryCodes } from "./recovery-codes";
 import { getSettings, type TwoFactorMethod, type TwoFactorSettings } from "./settings";
-import { verifyTotp } from "./totp";
+import { beginTotpEnrolment, confirmTotpEnrolment, verifyTotp } from "./totp";
 import { sendEmailCode, sendPhoneCode } from "./verification";
-import { countCredentials } from "./webauthn";
+import { countCredentials, finishRegistration, registrationOptions } from "./webauthn";
+import type { RegistrationResponseJSON } from "@simplewebauthn/server";
 
 export type Surface = "web" | "manager";
 export type SecondFactor = TwoFactorMethod | "recovery";
@@ -51,32 +52,62 @@ export function managerStepUpNeeded(user: Pick<User, "twoFactorManager" | "isAdm
   return policy.enabled && user.isAdmin && user.twoFactorManager && !managerVerifiedAt;
 }
 
-export type MethodsView = { primary: TwoFactorMethod; backup: TwoFactorMethod | null; available: TwoFactorMethod[]; recoveryCodes: number; emailFallback: boolean };
+export type MethodsView = {
+  primary: TwoFactorMethod;
+  backup: TwoFactorMethod | null;
+  /** Methods this user has set up and may use now. */
+  available: TwoFactorMethod[];
+  recoveryCodes: number;
+  /** sms_then_email: a code may go to the account's confirmed address instead of the phone. */
+  emailFallback: boolean;
+  /** T11: with nothing set up, the methods the user may set up right after the first factor. */
+  enrol: TwoFactorMethod[];
+};
+
+const ORDER: TwoFactorMethod[] = ["sms", "email", "totp", "webauthn"];
 
 /**
- * The second factors this user can use now. SMS needs the method allowed, the SMS right and a
- * delivery policy that sends SMS (with no phone yet, the phone is asked for first); email needs an
- * address; the app and keys need an enrolment.
+ * The second factors this user can use now. SMS needs the method allowed, the SMS right, a
+ * delivery policy that sends SMS and a confirmed phone; email codes need the address confirmed as
+ * a method (T7); the app and keys need an enrolment. `email_only` sends the SMS method's codes by
+ * email. With none of them, `enrol` lists what may be set up (T11), the default method first.
  */
 export async function methodsFor(user: User, policy: Policy): Promise<MethodsView> {
   const allowed = new Set(policy.allowedMethods);
   const keys = allowed.has("webauthn") ? await countCredentials(user.id) : 0;
+  const smsAllowed = allowed.has("sms") && user.canReceiveSms && policy.deliveryPolicy !== "email_only";
+  const emailAllowed = (allowed.has("email") || policy.deliveryPolicy === "email_only") && Boolean(user.email);
+  // The delivery policy's email codes go to the account's address; a right code confirms it.
+  const hasEmail = Boolean(user.email);
+  const phoneMethod = allowed.has("sms") && user.canReceiveSms && Boolean(user.phoneVerifiedAt);
   const available: TwoFactorMethod[] = [];
-  if (allowed.has("sms") && user.canReceiveSms && policy.deliveryPolicy !== "email_only") available.push("sms");
-  if ((allowed.has("email") || policy.deliveryPolicy === "email_only") && user.email) available.push("email");
+  if (smsAllowed && user.phoneVerifiedAt) available.push("sms");
+  if (emailAllowed && (user.twoFactorEmailConfirmedAt || (policy.deliveryPolicy === "email_only" && phoneMethod))) available.push("email");
   if (allowed.has("totp") && user.totpSecret) available.push("totp");
   if (keys > 0) available.push("webauthn");
   const pick = (m: string | null | undefined) => (m && available.includes(m as TwoFactorMethod) ? (m as TwoFactorMethod) : null);
   const fallbackDefault = policy.deliveryPolicy === "email_only" && policy.defaultMethod === "sms" ? "email" : policy.defaultMethod;
-  const primary = pick(user.primaryMethod) ?? pick(fallbackDefault) ?? available[0] ?? "email";
+  const enrol: TwoFactorMethod[] = [];
+  if (!available.length) {
+    const can = { sms: smsAllowed, email: emailAllowed, totp: allowed.has("totp"), webauthn: allowed.has("webauthn") };
+    for (const m of [fallbackDefault, ...ORDER]) if (can[m] && !enrol.includes(m)) enrol.push(m);
+  }
+  const primary = pick(user.primaryMethod) ?? pick(fallbackDefault) ?? available[0] ?? enrol[0] ?? "email";
   const backup = pick(user.backupMethod);
   return {
     primary,
     backup: backup === primary ? null : backup,
     available,
     recoveryCodes: await remainingRecoveryCodes(user.id),
-    emailFallback: policy.deliveryPolicy === "sms_then_email" && Boolean(user.email),
+    emailFallback: policy.deliveryPolicy === "sms_then_email" && hasEmail && available.includes("sms"),
+    enrol,
   };
+}
+
+/** Whether this sign-in may use `method` now: set up, the email fallback, a recovery code, or being set up (T11). */
+export function mayUse(methods: MethodsView, method: SecondFactor) {
+  if (method === "recovery") return methods.recoveryCodes > 0;
+  return methods.available.includes(method) || methods.enrol.includes(method) || (method === "email" && methods.emailFallback);
 }
 
 /** T10: a phone-code sign-in is the SMS factor; a user-verified security key is two factors by itself. */
@@ -155,8 +186,11 @@ export async function recordFailure(challenge: Challenge, user: User, method: st
 
 // ——— Sending and checking the second factor ———
 
+const notOffered = () => new UserError(ErrorCodes.NOT_ALLOWED, "This method is not available for your account. Choose another method.");
+
 /** Sends a code for the second factor by SMS (to the account's phone, or to `newPhone` being added) or by email. */
 export async function sendSecondFactorCode(user: User, channel: "sms" | "email", ip: string | null, newPhone?: string) {
+  if (!mayUse(await methodsFor(user, await loadPolicy()), channel)) throw notOffered();
   if (channel === "email") {
     if (!user.email) throw new UserError(ErrorCodes.NOT_ALLOWED, "This account has no email address.");
     await sendEmailCode({ purpose: "two_factor", email: user.email, userId: user.id, template: (code) => twoFactorCodeTemplate({ code }) });
@@ -177,20 +211,24 @@ export async function sendSecondFactorCode(user: User, channel: "sms" | "email",
 }
 
 /**
- * Checks a second factor. Every failure counts against the sign-in (T5) and the account's limit;
- * a code sent to a newly entered phone also confirms that phone (T3).
+ * Checks a second factor. Every failure counts against the sign-in (T5) and the account's limit.
+ * A code sent to a newly entered phone confirms that phone, and a code sent to an address not yet
+ * set up confirms it for email codes (T3, T11): the result names the method so set up.
  */
 export async function checkSecondFactor(
   ctx: { challenge: Challenge; user: User; ip: string | null },
   method: Exclude<SecondFactor, "webauthn">,
   input: { code: string; phone?: string },
-): Promise<void> {
+): Promise<{ enrolled: TwoFactorMethod | null }> {
   const { user } = ctx;
+  const methods = await methodsFor(user, await loadPolicy());
+  if (!mayUse(methods, method)) throw notOffered();
   const limitKey = `2fa-fail:${user.id}`;
   const blocked = await peek(limitKey, SECOND_FACTOR_FAILURES);
   if (!blocked.success) throw new UserError(ErrorCodes.TOO_MANY_ATTEMPTS, `Too many failed attempts. Try again in ${retryAfterText(blocked.resetAt)}.`, "code");
   const budget = await hit(`2fa-try:${user.id}`, { max: 30, windowSeconds: 15 * 60 });
   if (!budget.success) throw new UserError(ErrorCodes.TOO_MANY_ATTEMPTS, `Too many attempts. Try again in ${retryAfterText(budget.resetAt)}.`, "code");
+  let enrolled: TwoFactorMethod | null = null;
   try {
     if (method === "totp") await verifyTotp(user.id, input.code);
     else if (method === "recovery") await useRecoveryCode(user.id, input.code);
@@ -202,6 +240,18 @@ export async function checkSecondFactor(
       if (method === "sms" && !user.phoneVerifiedAt) {
         await db.update(users).set({ phone: target, phoneVerifiedAt: new Date() }).where(eq(users.id, user.id));
         await audit({ action: "phone.confirmed", userId: user.id, actorId: user.id, detail: { during: "two_factor" } });
+        enrolled = "sms";
+      }
+      if (method === "email") {
+        const now = new Date();
+        const enrolling = methods.enrol.includes("email");
+        if (enrolling || !user.emailVerifiedAt) {
+          await db
+            .update(users)
+            .set({ emailVerifiedAt: user.emailVerifiedAt ?? now, ...(enrolling ? { twoFactorEmailConfirmedAt: now } : {}) })
+            .where(eq(users.id, user.id));
+        }
+        if (enrolling) enrolled = "email";
       }
     }
   } catch (err) {
@@ -212,6 +262,36 @@ export async function checkSecondFactor(
     }
     throw err;
   }
+  return { enrolled };
+}
+
+// ——— Setting up a first method during sign-in (T11) ———
+
+async function assertEnrolling(user: User, method: TwoFactorMethod) {
+  if (!(await methodsFor(user, await loadPolicy())).enrol.includes(method)) throw notOffered();
+}
+
+/** The authenticator app's secret and QR code, only while the account has no method yet. */
+export async function beginTotpAtSignIn(user: User) {
+  await assertEnrolling(user, "totp");
+  return beginTotpEnrolment(user.id, user.email ?? user.phone ?? user.name);
+}
+
+export async function confirmTotpAtSignIn(user: User, code: string) {
+  await assertEnrolling(user, "totp");
+  const budget = await hit(`2fa-try:${user.id}`, { max: 30, windowSeconds: 15 * 60 });
+  if (!budget.success) throw new UserError(ErrorCodes.TOO_MANY_ATTEMPTS, `Too many attempts. Try again in ${retryAfterText(budget.resetAt)}.`, "code");
+  await confirmTotpEnrolment(user.id, code);
+}
+
+export async function keyOptionsAtSignIn(user: User) {
+  await assertEnrolling(user, "webauthn");
+  return registrationOptions(user);
+}
+
+export async function finishKeyAtSignIn(user: User, response: RegistrationResponseJSON, name: string) {
+  await assertEnrolling(user, "webauthn");
+  await finishRegistration(user.id, response, name);
 }
 
 /** T8: accounts without a confirmed phone (shown while SMS is an allowed method). */

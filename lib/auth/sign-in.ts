@@ -21,6 +21,10 @@ import {
   type Challenge,
 } from "../two-factor";
 import { isTrustedDevice, rememberDevice } from "../trusted-devices";
+import { afterEnrolment } from "../two-factor-methods";
+import { clearFlow, readFlow, setFlow } from "../flow-cookie";
+import { decryptSecret, encryptSecret } from "../crypto";
+import type { TwoFactorMethod } from "../settings";
 
 /** Finds the account for "Email or phone": an address, or a number in any common format. */
 export async function findByIdentifier(identifier: string) {
@@ -85,4 +89,38 @@ export async function finishSecondFactor(challenge: Challenge, method: string, r
   if (!(await completeChallenge(challenge.id))) redirect("/login");
   if (remember) await rememberDevice(challenge.userId, await userAgent());
   return startSession(challenge.userId, challenge.next, `${challenge.firstFactor}+${method}`, { secondFactor: true });
+}
+
+const ENROLLED = "two_factor_enrolled";
+type Enrolled = { c: string; m: TwoFactorMethod; r: boolean; codes: string };
+
+/**
+ * A first method was set up during sign-in (T11). Its recovery codes (the first enrolment makes
+ * them) are shown once on the verify page before the session opens; they wait, sealed, in a
+ * short-lived cookie of this browser. Without new codes the sign-in finishes at once.
+ */
+export async function finishEnrolment(challenge: Challenge, method: TwoFactorMethod, remember: boolean): Promise<never> {
+  const codes = await afterEnrolment(challenge.userId, method);
+  if (!codes) return finishSecondFactor(challenge, `${method}_enrolled`, remember);
+  await setFlow(ENROLLED, { c: challenge.id, m: method, r: remember, codes: encryptSecret(codes.join(" ")) } satisfies Enrolled, 10 * 60);
+  redirect("/login/verify");
+}
+
+/** The recovery codes waiting to be shown for this challenge, or null. */
+export async function enrolledRecoveryCodes(challenge: Challenge): Promise<string[] | null> {
+  const flow = await readFlow<Enrolled>(ENROLLED);
+  if (!flow || flow.c !== challenge.id) return null;
+  try {
+    return decryptSecret(flow.codes).split(" ");
+  } catch {
+    return null;
+  }
+}
+
+/** "Continue" after the recovery codes: the sign-in finishes. */
+export async function continueAfterEnrolment(challenge: Challenge): Promise<never> {
+  const flow = await readFlow<Enrolled>(ENROLLED);
+  if (!flow || flow.c !== challenge.id) redirect("/login/verify");
+  await clearFlow(ENROLLED);
+  return finishSecondFactor(challenge, `${flow.m}_enrolled`, flow.r);
 }

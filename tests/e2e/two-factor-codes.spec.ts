@@ -1,13 +1,14 @@
 // T2/T3/T7: second factors by SMS and by email, read from the dev outbox; the email fallback of
 // the sms_then_email policy; T10: a phone-code sign-in is the SMS factor.
 import { expect, test } from "@playwright/test";
-import { adminContext, newUser, signOut, signUpAndConfirm } from "./helpers";
+import { adminContext, fillLogin, newUser, signOut, signUpAndConfirm } from "./helpers";
 import { registerByPhone, smsCode, smsCount, uniquePhone } from "./phone-helpers";
 import {
   enrolEmail,
   expectNoSession,
   mailCode,
   mailCount,
+  readRecoveryCodes,
   SECURITY_CODE,
   setTwoFactorGeneral,
   signInToVerify,
@@ -132,15 +133,25 @@ test("the admin's '2FA in Web app' checkbox: a user without a phone is asked for
   await expect(row.getByText("Rights saved.")).toBeVisible();
   await admin.close();
 
-  // SMS is the default method; with no phone on the account the verify step asks for one first (T3).
-  await signInToVerify(page, user.email, user.password);
-  await expect(page.getByText("Your account asks for a second step: Text message (SMS).")).toBeVisible();
+  // No method set up yet: the first one is set up right after the password (T11). SMS is the
+  // default method, so the verify step asks for a phone first, confirmed by the same code (T3).
+  await fillLogin(page, user.email, user.password);
+  await expect(page).toHaveURL(/\/login\/verify$/);
+  await expect(page.getByRole("heading", { name: "Set up two-step verification" })).toBeVisible();
+  await expect(page.getByText("Your account asks for a second step each time you sign in. Set one up now: Text message (SMS).")).toBeVisible();
+  // Email codes are not offered for an address not set up as a method, only set up (T7).
+  await expect(page.getByRole("navigation", { name: "Other methods" }).getByRole("link", { name: "Email" })).toBeVisible();
   await expectNoSession(page.context());
   const phone = uniquePhone();
   await page.getByLabel("Phone number").fill(phone.national);
   await page.getByRole("button", { name: "Send code", exact: true }).click();
   const code = await smsCode(page.request, phone.e164);
   await submitVerifyCode(page, code);
+  // The first method brings the 10 recovery codes, shown once before the session opens.
+  const codes = await readRecoveryCodes(page);
+  expect(codes).toHaveLength(10);
+  await expectNoSession(page.context());
+  await page.getByRole("button", { name: "Continue" }).click();
   await expect(page).toHaveURL(/\/dashboard$/);
   await page.goto("/account/security");
   await expect(page.getByText(`${phone.international} · confirmed`)).toBeVisible();

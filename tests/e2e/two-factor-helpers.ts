@@ -160,6 +160,21 @@ export async function turnOnWebTwoFactor(page: Page) {
   await expect(page.getByText("Second step when signing in: on")).toBeVisible();
 }
 
+/** The admin ticks "2FA in Web app" for an account in /admin/accounts. */
+export async function requireWebTwoFactor(browser: Browser, email: string) {
+  const admin = await adminContext(browser);
+  try {
+    const ap = await admin.newPage();
+    await ap.goto(`/admin/accounts?q=${encodeURIComponent(email)}`);
+    const row = ap.locator(`tr[data-email="${email}"]`);
+    await row.getByLabel("2FA in Web app").check();
+    await row.getByRole("button", { name: `Save rights for ${email}` }).click();
+    await expect(row.getByText("Rights saved.")).toBeVisible();
+  } finally {
+    await admin.close();
+  }
+}
+
 // ——— Sign-in up to the second step ———
 
 /** Password sign-in that must stop at /login/verify. */
@@ -190,7 +205,8 @@ export async function submitVerifyCode(page: Page, code: string, opts: { label?:
   await button.click();
   await answered;
   await expect(async () => {
-    if (!/\/login\/verify/.test(page.url())) return;
+    // Moved on: another page, or the recovery codes shown after a method was set up here.
+    if (!/\/login\/verify/.test(page.url()) || (await button.count()) === 0) return;
     expect(await button.getAttribute("aria-disabled", { timeout: 1_000 })).toBe("false");
   }).toPass({ timeout: 15_000 });
 }

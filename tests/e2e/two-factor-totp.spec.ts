@@ -1,16 +1,20 @@
 // T7/T3: the authenticator app (TOTP) with codes from the independent `oathtool`; replays are refused;
 // recovery codes are shown once and each works once.
 import { expect, test } from "@playwright/test";
-import { signOut, signUpAndConfirm } from "./helpers";
+import { fillLogin, signOut, signUpAndConfirm } from "./helpers";
 import {
   enrolEmail,
   enrolTotp,
   expectNoSession,
   freshTotp,
+  oathtool,
+  readRecoveryCodes,
+  requireWebTwoFactor,
   setTwoFactorGeneral,
   signInToVerify,
   submitVerifyCode,
   turnOnWebTwoFactor,
+  wrongCode,
   type TwoFactorGeneral,
 } from "./two-factor-helpers";
 
@@ -60,6 +64,45 @@ test("authenticator app: set up with the shown key, sign in with an oathtool cod
   await submitVerifyCode(p2, next.code, { label: TOTP_LABEL });
   await expect(p2).toHaveURL(/\/dashboard$/);
   await other.close();
+});
+
+test("2FA required with nothing set up: the authenticator app is set up right after the password (T11)", async ({ page, browser }) => {
+  test.setTimeout(120_000);
+  const user = await signUpAndConfirm(page, "totp-at-sign-in");
+  await signOut(page);
+  await requireWebTwoFactor(browser, user.email);
+
+  await fillLogin(page, user.email, user.password);
+  await expect(page).toHaveURL(/\/login\/verify$/);
+  await expect(page.getByRole("heading", { name: "Set up two-step verification" })).toBeVisible();
+  await page.getByRole("navigation", { name: "Other methods" }).getByRole("link", { name: "Authenticator app" }).click();
+  await expect(page).toHaveURL(/\/login\/verify\?method=totp$/);
+  await page.getByRole("button", { name: "Set up authenticator app" }).click();
+  const secret = (await page.getByTestId("totp-secret").textContent())!.trim();
+  expect(secret).toMatch(/^[A-Z2-7]{32}$/);
+  await expect(page.getByRole("img", { name: "QR code for your authenticator app" })).toBeVisible();
+  // A wrong code is refused; the app's current code sets it up.
+  const { code, step } = oathtool(secret);
+  await page.getByLabel(TOTP_LABEL).fill(wrongCode(code));
+  await page.getByRole("button", { name: "Confirm authenticator app" }).click();
+  await expect(page.getByText("That code is not right. Check your authenticator app and try again.").first()).toBeVisible();
+  await expectNoSession(page.context());
+  const current = await freshTotp(secret, step - 1);
+  await page.getByLabel(TOTP_LABEL).fill(current.code);
+  await page.getByRole("button", { name: "Confirm authenticator app" }).click();
+  expect(await readRecoveryCodes(page)).toHaveLength(10);
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await page.goto("/account/security");
+  await expect(page.getByRole("heading", { name: /^Authenticator app · set up/ })).toBeVisible();
+  await signOut(page);
+
+  // From now on the app is asked for, not set up again.
+  await signInToVerify(page, user.email, user.password);
+  await expect(page.getByText("Your account asks for a second step: Authenticator app.")).toBeVisible();
+  const next = await freshTotp(secret, current.step);
+  await submitVerifyCode(page, next.code, { label: TOTP_LABEL });
+  await expect(page).toHaveURL(/\/dashboard$/);
 });
 
 test("a wrong authenticator code is refused and leaves no session", async ({ page }) => {

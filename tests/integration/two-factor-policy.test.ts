@@ -13,7 +13,12 @@ import {
   firstFactorSatisfies,
   loadPolicy,
   managerStepUpNeeded,
+  beginTotpAtSignIn,
+  confirmTotpAtSignIn,
+  keyOptionsAtSignIn,
+  mayUse,
   methodsFor,
+  sendSecondFactorCode,
   needsSecondFactor,
   newAccountTwoFactorDefaults,
   surfaceOf,
@@ -76,20 +81,52 @@ describe("2FA policy", () => {
   it("methods follow the allowed list and the delivery policy; email_only replaces SMS by email", async () => {
     const user = await createUser();
     await setTwoFactor({ allowedMethods: ["sms", "email", "totp", "webauthn"], deliveryPolicy: "sms_then_email", defaultMethod: "sms" });
+    // Nothing set up: nothing to use, everything allowed may be set up (T11), the default first.
     let m = await methodsFor(user, await loadPolicy());
-    expect(m.available).toEqual(["sms", "email"]);
+    expect(m.available).toEqual([]);
+    expect(m.enrol).toEqual(["sms", "email", "totp", "webauthn"]);
     expect(m.primary).toBe("sms");
+    // A confirmed phone is the SMS method; the confirmed address is its fallback, not a method of its own (T7).
+    await db.update(users).set({ phone: "+14155550100", phoneVerifiedAt: new Date() }).where(eq(users.id, user.id));
+    m = await methodsFor((await getUser(user.id))!, await loadPolicy());
+    expect(m.available).toEqual(["sms"]);
+    expect(m.enrol).toEqual([]);
     expect(m.emailFallback).toBe(true);
+    expect(mayUse(m, "email")).toBe(true);
+    expect(mayUse(m, "totp")).toBe(false);
+    expect(mayUse(m, "recovery")).toBe(false);
     await setTwoFactor({ deliveryPolicy: "email_only" });
-    m = await methodsFor(user, await loadPolicy());
+    m = await methodsFor((await getUser(user.id))!, await loadPolicy());
     expect(m.available).toEqual(["email"]);
     expect(m.primary).toBe("email");
     expect(m.emailFallback).toBe(false);
     await setTwoFactor({ deliveryPolicy: "sms_then_email" });
-    // Without the SMS right, SMS is not offered.
+    // Without the SMS right, SMS is not offered, nor set up.
     await db.update(users).set({ canReceiveSms: false }).where(eq(users.id, user.id));
     m = await methodsFor((await getUser(user.id))!, await loadPolicy());
     expect(m.available).not.toContain("sms");
+    expect(m.enrol).toEqual(["email", "totp", "webauthn"]);
+    // Email codes once the address is confirmed as a method.
+    await db.update(users).set({ twoFactorEmailConfirmedAt: new Date() }).where(eq(users.id, user.id));
+    m = await methodsFor((await getUser(user.id))!, await loadPolicy());
+    expect(m.available).toEqual(["email"]);
+    expect(m.enrol).toEqual([]);
+  });
+
+  it("sign-in offers only what is set up; setting up a method there is refused once one exists (T7, T11)", async () => {
+    await setTwoFactor({ allowedMethods: ["sms", "email", "totp", "webauthn"], deliveryPolicy: "sms_then_email", defaultMethod: "sms" });
+    const user = await createUser();
+    // Nothing set up yet: the authenticator app may be set up during sign-in.
+    const { secret } = await beginTotpAtSignIn(user);
+    const { generate } = await import("otplib");
+    await confirmTotpAtSignIn(user, await generate({ secret, epoch: Math.floor(Date.now() / 1000) }));
+    const withApp = (await getUser(user.id))!;
+    expect((await methodsFor(withApp, await loadPolicy())).available).toEqual(["totp"]);
+    // Now a method exists: no second set-up during sign-in, and no email code for an address not set up.
+    expect((await rejection(beginTotpAtSignIn(withApp))).code).toBe(ErrorCodes.NOT_ALLOWED);
+    expect((await rejection(keyOptionsAtSignIn(withApp))).code).toBe(ErrorCodes.NOT_ALLOWED);
+    expect((await rejection(sendSecondFactorCode(withApp, "email", null))).code).toBe(ErrorCodes.NOT_ALLOWED);
+    expect((await rejection(sendSecondFactorCode(withApp, "sms", null, "+14155550123"))).code).toBe(ErrorCodes.NOT_ALLOWED);
   });
 
   it("a phone-code sign-in is the SMS factor; a user-verified key is enough by itself (T10)", async () => {

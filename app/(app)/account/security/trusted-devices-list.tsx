@@ -8,7 +8,13 @@ export type DeviceRow = { id: string; label: string; lastUsed: string; expires: 
 
 export function TrustedDevicesList({ devices }: { devices: DeviceRow[] }) {
   const [state, action] = useActionState(forgetDeviceAction, null);
-  if (!devices.length) return <p className="text-sm text-slate-700">No remembered devices.</p>;
+  if (!devices.length)
+    return (
+      <div className="space-y-3">
+        <FormMessage state={state} />
+        <p className="text-sm text-slate-700">No remembered devices.</p>
+      </div>
+    );
   return (
     <div className="space-y-3">
       <FormMessage state={state} />

@@ -96,7 +96,7 @@ export function EmailMethod({ enrolled, email }: { enrolled: boolean; email: str
       {sendState?.ok ? (
         <form action={action} className="space-y-3" noValidate>
           <FormMessage state={state} />
-          <CodeField error={e.code} />
+          <CodeField id="email-method-code" error={e.code} />
           <SubmitButton>Confirm email codes</SubmitButton>
         </form>
       ) : null}
@@ -128,7 +128,7 @@ export function TotpMethod({ enrolled }: { enrolled: boolean }) {
           </p>
           <form action={action} className="space-y-3" noValidate>
             <FormMessage state={state} />
-            <CodeField label="Code from your authenticator app" error={e.code} />
+            <CodeField id="totp-setup-code" label="Code from your authenticator app" error={e.code} />
             <SubmitButton>Confirm authenticator app</SubmitButton>
           </form>
         </div>
@@ -148,6 +148,7 @@ function KeyRowView({ k }: { k: KeyRow }) {
       <p className="text-xs text-slate-600">
         Added {k.created} · last used {k.lastUsed}
       </p>
+      {state?.ok ? <FormMessage state={state} /> : null}
       <div className="flex flex-wrap items-end gap-3">
         <form action={action} className="flex flex-wrap items-end gap-2" noValidate>
           <input type="hidden" name="credentialId" value={k.id} />

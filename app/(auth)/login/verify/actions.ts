@@ -4,13 +4,17 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { action, type FormState } from "@/lib/action";
 import { currentSession } from "@/lib/auth/current";
-import { finishSecondFactor } from "@/lib/auth/sign-in";
+import { continueAfterEnrolment, finishEnrolment, finishSecondFactor } from "@/lib/auth/sign-in";
 import { ErrorCodes, UserError } from "@/lib/errors";
 import { parsePhone } from "@/lib/phone";
 import { clientIp } from "@/lib/request";
 import {
   abandonChallenge,
+  beginTotpAtSignIn,
   checkSecondFactor,
+  confirmTotpAtSignIn,
+  finishKeyAtSignIn,
+  keyOptionsAtSignIn,
   createChallenge,
   currentChallenge,
   loadPolicy,
@@ -20,7 +24,7 @@ import {
 } from "@/lib/two-factor";
 import { authenticationOptions, finishAuthentication } from "@/lib/webauthn";
 import { formatPhone } from "@/lib/phone";
-import type { AuthenticationResponseJSON } from "@simplewebauthn/server";
+import type { AuthenticationResponseJSON, RegistrationResponseJSON } from "@simplewebauthn/server";
 
 async function challengeOrFail() {
   const ctx = await currentChallenge();
@@ -65,13 +69,15 @@ export const verifyCodeAction = action(
   async (data) => {
     const ctx = await challengeOrFail();
     const phone = data.phone && !ctx.user.phoneVerifiedAt ? parsePhone(data.phone, data.phoneCountry ?? "").e164 : undefined;
+    let enrolled;
     try {
-      await checkSecondFactor({ ...ctx, ip: await clientIp() }, data.method, { code: data.method === "recovery" ? data.code : data.code.replace(/\s+/g, ""), phone });
+      ({ enrolled } = await checkSecondFactor({ ...ctx, ip: await clientIp() }, data.method, { code: data.method === "recovery" ? data.code : data.code.replace(/\s+/g, ""), phone }));
     } catch (err) {
       // The page shows the contact person after the third failure: refresh it.
       revalidatePath("/login/verify");
       throw err;
     }
+    if (enrolled) await finishEnrolment(ctx.challenge, enrolled, data.remember);
     await finishSecondFactor(ctx.challenge, data.method, data.remember);
   },
 );
@@ -112,6 +118,56 @@ export async function webauthnFailedAction(): Promise<void> {
   await recordFailure(ctx.challenge, ctx.user, "webauthn", await clientIp());
   revalidatePath("/login/verify");
 }
+
+// ——— Setting up a first method during sign-in (T11) ———
+
+export const beginTotpEnrolAction = action(z.object({}), async () => {
+  const { user } = await challengeOrFail();
+  const { secret, qrDataUrl } = await beginTotpAtSignIn(user);
+  return { ok: true, values: { secret, qrDataUrl } };
+});
+
+export const confirmTotpEnrolAction = action(
+  z.object({ code: z.string().trim().min(1, "Enter the code from your app.").max(12, "Enter the 6-digit code."), remember }),
+  async (data) => {
+    const ctx = await challengeOrFail();
+    await confirmTotpAtSignIn(ctx.user, data.code);
+    await finishEnrolment(ctx.challenge, "totp", data.remember);
+  },
+);
+
+export async function keyEnrolOptionsAction() {
+  const ctx = await currentChallenge();
+  if (!ctx) return { ok: false as const, message: "This sign-in has expired. Sign in again." };
+  try {
+    return { ok: true as const, options: await keyOptionsAtSignIn(ctx.user) };
+  } catch (err) {
+    if (err instanceof UserError) return { ok: false as const, message: err.message };
+    console.error("webauthn registration options failed", err);
+    return { ok: false as const, message: "Security keys are unavailable right now. Choose another method." };
+  }
+}
+
+export async function finishKeyEnrolAction(response: RegistrationResponseJSON, name: string, rememberDevice: boolean): Promise<FormState> {
+  const ctx = await currentChallenge();
+  if (!ctx) return { ok: false, message: "This sign-in has expired. Sign in again." };
+  const parsed = z.string().trim().min(1, "Name the key.").max(60, "Use at most 60 characters.").safeParse(name);
+  if (!parsed.success) return { ok: false, fieldErrors: { name: parsed.error.issues[0]!.message }, message: parsed.error.issues[0]!.message };
+  try {
+    await finishKeyAtSignIn(ctx.user, response, parsed.data);
+  } catch (err) {
+    if (err instanceof UserError) return { ok: false, code: err.code, message: err.message };
+    console.error("security key registration failed", err);
+    return { ok: false, message: "The security key could not be registered. Try again or choose another method." };
+  }
+  await finishEnrolment(ctx.challenge, "webauthn", rememberDevice);
+  return { ok: true };
+}
+
+export const continueAfterEnrolmentAction = action(z.object({}), async () => {
+  const ctx = await challengeOrFail();
+  await continueAfterEnrolment(ctx.challenge);
+});
 
 export const startStepUpAction = action(z.object({}), async () => {
   const session = await currentSession();

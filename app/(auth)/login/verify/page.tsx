@@ -4,7 +4,8 @@ import { currentSession } from "@/lib/auth/current";
 import { countryOptions, formatPhone } from "@/lib/phone";
 import { getSettings } from "@/lib/settings";
 import { currentChallenge, FAILURES_BEFORE_CONTACT, loadPolicy, managerStepUpNeeded, methodsFor, type SecondFactor } from "@/lib/two-factor";
-import { CodeMethodForm, SecurityKeyPanel, TypedCodeForm } from "./verify-forms";
+import { CodeMethodForm, KeyEnrolPanel, RecoveryCodesStep, SecurityKeyPanel, TotpEnrolForm, TypedCodeForm } from "./verify-forms";
+import { enrolledRecoveryCodes } from "@/lib/auth/sign-in";
 import { CancelForm, StepUpForm } from "./step-up-form";
 
 export const metadata = { title: "Two-step verification" };
@@ -34,21 +35,40 @@ export default async function VerifyPage({ searchParams }: { searchParams: Promi
     );
   }
   const { user, challenge } = ctx;
+  const codes = await enrolledRecoveryCodes(challenge);
+  if (codes) {
+    return (
+      <>
+        <h1 className="mb-1 text-2xl font-semibold">Two-step verification is set up</h1>
+        <p className="mb-6 text-sm text-slate-700">Keep these codes somewhere safe, then continue to your account.</p>
+        <RecoveryCodesStep codes={codes} />
+      </>
+    );
+  }
   const methods = await methodsFor(user, policy);
+  const enrolling = methods.available.length === 0 && methods.enrol.length > 0;
+  const choices: SecondFactor[] = enrolling ? methods.enrol : methods.available;
   const requested = (await searchParams).method as SecondFactor | undefined;
   const method: SecondFactor =
-    requested === "recovery" && methods.recoveryCodes > 0 ? "recovery" : requested && methods.available.includes(requested as never) ? requested : methods.primary;
-  const others = ([...methods.available, ...(methods.recoveryCodes > 0 ? ["recovery" as const] : [])] as SecondFactor[]).filter((m) => m !== method);
+    requested === "recovery" && methods.recoveryCodes > 0 ? "recovery" : requested && choices.includes(requested) ? requested : enrolling ? methods.enrol[0]! : methods.primary;
+  const others = ([...choices, ...(methods.recoveryCodes > 0 ? ["recovery" as const] : [])] as SecondFactor[]).filter((m) => m !== method);
   const { defaultCountry } = await getSettings("regional");
   const duration = DURATION[policy.trustedDeviceDuration];
   const showContact = challenge.failedAttempts >= FAILURES_BEFORE_CONTACT;
-  const noMethod = methods.available.length === 0 && methods.recoveryCodes === 0;
+  const noMethod = choices.length === 0 && methods.recoveryCodes === 0;
+  const asks = challenge.surface === "manager" ? "The Manager app asks" : "Your account asks";
   return (
     <>
-      <h1 className="mb-1 text-2xl font-semibold">Two-step verification</h1>
-      <p className="mb-6 text-sm text-slate-700">
-        {challenge.surface === "manager" ? "The Manager app asks" : "Your account asks"} for a second step: <strong>{LABELS[method]}</strong>.
-      </p>
+      <h1 className="mb-1 text-2xl font-semibold">{enrolling ? "Set up two-step verification" : "Two-step verification"}</h1>
+      {enrolling ? (
+        <p className="mb-6 text-sm text-slate-700">
+          {asks} for a second step each time you sign in. Set one up now: <strong>{LABELS[method]}</strong>.
+        </p>
+      ) : (
+        <p className="mb-6 text-sm text-slate-700">
+          {asks} for a second step: <strong>{LABELS[method]}</strong>.
+        </p>
+      )}
       {showContact || noMethod ? (
         <div role="alert" className="mb-6 rounded-md border border-amber-300 bg-amber-50 p-4 text-sm text-amber-950">
           <p className="font-semibold">{noMethod ? "No second factor is available for this account." : "Having trouble signing in?"}</p>
@@ -76,18 +96,24 @@ export default async function VerifyPage({ searchParams }: { searchParams: Promi
           needsPhone={method === "sms" && !user.phoneVerifiedAt}
           countries={method === "sms" && !user.phoneVerifiedAt ? countryOptions() : []}
           defaultCountry={defaultCountry}
-          emailFallback={methods.emailFallback}
+          emailFallback={!enrolling && methods.emailFallback}
           failedBefore={challenge.failedAttempts > 0}
           duration={duration}
         />
       ) : method === "webauthn" ? (
-        <SecurityKeyPanel duration={duration} />
+        enrolling ? (
+          <KeyEnrolPanel duration={duration} />
+        ) : (
+          <SecurityKeyPanel duration={duration} />
+        )
+      ) : method === "totp" && enrolling ? (
+        <TotpEnrolForm duration={duration} />
       ) : (
         <TypedCodeForm key={method} method={method} duration={duration} />
       )}
       {others.length ? (
         <nav aria-label="Other methods" className="mt-8 border-t border-slate-200 pt-4">
-          <h2 className="text-sm font-semibold">Use another method</h2>
+          <h2 className="text-sm font-semibold">{enrolling ? "Set up another method instead" : "Use another method"}</h2>
           <ul className="mt-2 space-y-1 text-sm">
             {others.map((m) => (
               <li key={m}>

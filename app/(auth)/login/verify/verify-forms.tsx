@@ -1,13 +1,24 @@
 "use client";
 import { useActionState, useState } from "react";
-import { startAuthentication } from "@simplewebauthn/browser";
+import { startAuthentication, startRegistration } from "@simplewebauthn/browser";
 import { CodeField } from "@/components/forms/code-field";
 import { PhoneField, type CountryOption } from "@/components/forms/phone-field";
 import { Checkbox, Field } from "@/components/ui/field";
 import { FormMessage } from "@/components/ui/form-message";
 import { SubmitButton } from "@/components/ui/submit-button";
 import type { FormState } from "@/lib/action";
-import { sendCodeAction, verifyCodeAction, webauthnFailedAction, webauthnOptionsAction, webauthnVerifyAction } from "./actions";
+import {
+  beginTotpEnrolAction,
+  confirmTotpEnrolAction,
+  continueAfterEnrolmentAction,
+  finishKeyEnrolAction,
+  keyEnrolOptionsAction,
+  sendCodeAction,
+  verifyCodeAction,
+  webauthnFailedAction,
+  webauthnOptionsAction,
+  webauthnVerifyAction,
+} from "./actions";
 
 const RememberBox = ({ duration }: { duration: string }) => (
   <Checkbox label="Remember this device" name="remember" hint={`Skip this step on this browser for ${duration}.`} />
@@ -27,9 +38,13 @@ export function CodeMethodForm(props: {
   const [sendState, sendAction] = useActionState(sendCodeAction, null);
   const [emailState, emailAction] = useActionState(sendCodeAction, null);
   const [verifyState, verifyAction] = useActionState(verifyCodeAction, null);
-  const sends = Number((sendState?.ok && sendState.values?.sends) || 0);
+  // A refused resend (cooldown, limit) keeps the earlier code usable: remember the last sent state.
+  const [lastSent, setLastSent] = useState<FormState>(null);
+  if (sendState?.ok && sendState !== lastSent) setLastSent(sendState);
+  const sent = sendState?.ok ? sendState : lastSent;
+  const sends = Number((sent?.ok && sent.values?.sends) || 0);
   const method = emailState?.ok ? "email" : props.method;
-  const sentPhone = sendState?.ok ? sendState.values : undefined;
+  const sentPhone = sent?.ok ? sent.values : undefined;
   const se = (!sendState?.ok && sendState?.fieldErrors) || {};
   const ve = (!verifyState?.ok && verifyState?.fieldErrors) || {};
   const offerEmail = props.method === "sms" && props.emailFallback && !emailState?.ok && (sends >= 2 || props.failedBefore || (verifyState && !verifyState.ok));
@@ -42,7 +57,7 @@ export function CodeMethodForm(props: {
         {props.needsPhone ? (
           <>
             <p className="text-sm text-slate-700">Enter your mobile number: we'll text a code to it, and it will be saved to your account once the code is right.</p>
-            <PhoneField countries={props.countries} defaultCountry={sendState?.values?.phoneCountry || props.defaultCountry} defaultValue={sendState?.values?.phone} error={se.phone} countryError={se.phoneCountry} />
+            <PhoneField countries={props.countries} defaultCountry={sendState?.values?.phoneCountry || props.defaultCountry} defaultValue={sendState?.values?.phone ?? sentPhone?.phone} error={se.phone} countryError={se.phoneCountry} />
           </>
         ) : (
           <p className="text-sm text-slate-700">We'll send a code to {props.target}.</p>
@@ -142,5 +157,105 @@ export function SecurityKeyPanel({ duration }: { duration: string }) {
         <p className="text-sm text-red-700">Security keys need JavaScript. Choose another method below.</p>
       </noscript>
     </div>
+  );
+}
+
+/** The 10 recovery codes made by the first method set up during sign-in, then "Continue". */
+export function RecoveryCodesStep({ codes }: { codes: string[] }) {
+  const [state, action] = useActionState(continueAfterEnrolmentAction, null);
+  return (
+    <div className="space-y-4">
+      <div role="status" className="rounded-md border border-green-300 bg-green-50 p-4">
+        <p className="font-semibold text-green-950">Save your recovery codes</p>
+        <p className="text-sm text-green-950">Each code works once, if you lose your other methods. They will not be shown again.</p>
+        <ul aria-label="Recovery codes" className="mt-2 grid grid-cols-2 gap-1 font-mono text-sm">
+          {codes.map((c) => (
+            <li key={c}>{c}</li>
+          ))}
+        </ul>
+      </div>
+      <form action={action} className="space-y-2">
+        <FormMessage state={state} />
+        <SubmitButton>Continue</SubmitButton>
+      </form>
+    </div>
+  );
+}
+
+/** Setting up an authenticator app during sign-in: QR code and key, then a current code. */
+export function TotpEnrolForm({ duration }: { duration: string }) {
+  const [begin, beginAction] = useActionState(beginTotpEnrolAction, null);
+  const [state, action] = useActionState(confirmTotpEnrolAction, null);
+  const secret = begin?.ok ? begin.values?.secret : undefined;
+  const e = (!state?.ok && state?.fieldErrors) || {};
+  if (!secret)
+    return (
+      <form action={beginAction} className="space-y-3">
+        <FormMessage state={begin} />
+        <SubmitButton>Set up authenticator app</SubmitButton>
+      </form>
+    );
+  return (
+    <div className="space-y-3">
+      <p className="text-sm">Scan this QR code with your authenticator app, or type the key by hand.</p>
+      {/* eslint-disable-next-line @next/next/no-img-element */}
+      <img src={begin!.values!.qrDataUrl} alt="QR code for your authenticator app" width={180} height={180} className="rounded border border-slate-200" />
+      <p className="text-sm">
+        Key: <code data-testid="totp-secret" className="break-all rounded bg-slate-100 px-1 font-mono">{secret}</code>
+      </p>
+      <form action={action} className="space-y-4" noValidate>
+        <FormMessage state={state} />
+        <CodeField label="Code from your authenticator app" error={e.code} />
+        <RememberBox duration={duration} />
+        <SubmitButton pendingText="Checking…">Confirm authenticator app</SubmitButton>
+      </form>
+    </div>
+  );
+}
+
+/** Registering a first security key during sign-in (needs JavaScript). */
+export function KeyEnrolPanel({ duration }: { duration: string }) {
+  const [state, setState] = useState<FormState>(null);
+  const [name, setName] = useState("");
+  const [remember, setRemember] = useState(false);
+  const [busy, setBusy] = useState(false);
+  async function add(e: React.FormEvent) {
+    e.preventDefault();
+    if (!name.trim()) return setState({ ok: false, fieldErrors: { name: "Name the key." }, message: "Name the key." });
+    setBusy(true);
+    setState(null);
+    try {
+      const opts = await keyEnrolOptionsAction();
+      if (!opts.ok) return setState({ ok: false, message: opts.message });
+      let response;
+      try {
+        response = await startRegistration({ optionsJSON: opts.options });
+      } catch {
+        return setState({ ok: false, message: "The security key did not respond or the request was cancelled. Try again or choose another method." });
+      }
+      const result = await finishKeyEnrolAction(response, name, remember);
+      if (result && !result.ok) setState(result);
+    } finally {
+      setBusy(false);
+    }
+  }
+  const e = (!state?.ok && state?.fieldErrors) || {};
+  return (
+    <form onSubmit={add} className="space-y-4" noValidate>
+      <FormMessage state={state} />
+      <Field label="Security key name" name="keyName" value={name} onChange={(ev) => setName(ev.target.value)} maxLength={60} error={e.name} />
+      <div className="flex items-start gap-3">
+        <input id="remember-new-key" type="checkbox" checked={remember} onChange={(ev) => setRemember(ev.target.checked)} className="mt-1 h-4 w-4" />
+        <label htmlFor="remember-new-key" className="text-sm font-medium">
+          Remember this device <span className="block text-xs font-normal text-slate-600">Skip this step on this browser for {duration}.</span>
+        </label>
+      </div>
+      <button type="submit" aria-disabled={busy} className="inline-flex min-h-10 items-center rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700">
+        {busy ? "Waiting for your key…" : "Add a security key"}
+      </button>
+      <noscript>
+        <p className="text-sm text-red-700">Security keys need JavaScript. Choose another method below.</p>
+      </noscript>
+    </form>
   );
 }
