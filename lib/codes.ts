@@ -7,7 +7,15 @@ import { hashSecret, newId, randomDigits, randomToken } from "./crypto";
 import { ErrorCodes, UserError } from "./errors";
 import { hit, LIMITS, peek, retryAfterText, rowsOf } from "./rate-limit";
 
-export type CodePurpose = "email_confirm" | "phone_confirm" | "phone_login" | "phone_register" | "recovery" | "two_factor" | "method_confirm";
+export type CodePurpose =
+  | "email_confirm"
+  | "email_change"
+  | "phone_confirm"
+  | "phone_login"
+  | "phone_register"
+  | "recovery"
+  | "two_factor"
+  | "method_confirm";
 
 export const CODE_LENGTH = 6;
 export const CODE_TTL_SECONDS = 10 * 60;

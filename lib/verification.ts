@@ -24,6 +24,7 @@ const SMS_TEXT: Record<CodePurpose, string> = {
   two_factor: "Your Latchkey security code is",
   email_confirm: "Your Latchkey confirmation code is",
   method_confirm: "Your Latchkey confirmation code is",
+  email_change: "Your Latchkey confirmation code is",
 };
 
 /** Whether SMS may be sent to this number's country (admin allowlist; default: the regional country). */

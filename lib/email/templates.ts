@@ -114,3 +114,46 @@ export function twoFactorFailuresTemplate(p: { account: string; when: string }) 
     ], { label: "Open the audit log", url: url("/admin/audit-log") }),
   };
 }
+
+export function blockingNoticeTemplate(p: { name: string; date: string }) {
+  return {
+    subject: `Your Latchkey account will be blocked on ${p.date}`,
+    ...layout("Your account will be blocked", [
+      `Hello ${p.name},`,
+      `Your administrator has scheduled your account to be blocked on ${p.date}. From that day you will not be able to sign in.`,
+      "If you think this is a mistake, contact your administrator before that date.",
+      "You can turn these reminders off on the security page of your account.",
+    ], { label: "Open your account", url: url("/account/security") }),
+  };
+}
+
+export function emailChangeCodeTemplate(p: { code: string }) {
+  return {
+    subject: `Confirm your new email address: ${p.code}`,
+    ...layout("Confirm your new email address", [
+      `Your code is ${p.code}. It is valid for 10 minutes.`,
+      "Type it on the Security page to use this address for your Latchkey account. If you did not ask for this, ignore this message.",
+    ]),
+  };
+}
+
+export function emailInUseTemplate() {
+  return {
+    subject: "This address already has a Latchkey account",
+    ...layout("This address already has a Latchkey account", [
+      "Someone asked to move another Latchkey account to this email address, which already has an account, so nothing was changed.",
+      "If it was you, sign in to the account of this address instead.",
+    ]),
+  };
+}
+
+export function emailChangedTemplate(p: { name: string; newEmail: string }) {
+  return {
+    subject: "Your Latchkey email address was changed",
+    ...layout("Your email address was changed", [
+      `Hello ${p.name},`,
+      `Your account now uses ${p.newEmail}. Messages will no longer come to this address.`,
+      "If you did not do this, reset your password and contact your administrator.",
+    ]),
+  };
+}

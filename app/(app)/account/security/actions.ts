@@ -6,6 +6,9 @@ import { changePassword } from "@/lib/accounts";
 import { revokeOtherSessions, revokeSession } from "@/lib/auth/sessions";
 import { audit } from "@/lib/audit";
 import { PASSWORD_MAX } from "@/lib/passwords";
+import { finishEmailChange, startEmailChange } from "@/lib/email-change";
+import { clearFlow, readFlow, setFlow } from "@/lib/flow-cookie";
+import { ErrorCodes, UserError } from "@/lib/errors";
 
 const pw = (msg: string) => z.string().min(1, msg).max(PASSWORD_MAX * 4, `Use at most ${PASSWORD_MAX} characters.`);
 
@@ -36,4 +39,38 @@ export const endOtherSessionsAction = userAction(z.object({}), async (_d, { user
   await audit({ action: "session.ended_others", userId: user.id, actorId: user.id, detail: { count: n } });
   revalidatePath("/account/security");
   return { ok: true, message: n === 1 ? "1 other session was signed out." : `${n} other sessions were signed out.` };
+});
+
+// ——— A10: set or change the email, confirmed by a code sent to the new address ———
+
+const EMAIL_FLOW = "email_change";
+
+export const sendEmailChangeCode = userAction(
+  z.object({
+    email: z.string().trim().min(1, "Enter your email address.").max(254, "This email address is too long.").email("Enter a valid email address, like name@example.com."),
+  }),
+  async (data, { user }) => {
+    const email = await startEmailChange(user, data.email);
+    await setFlow(EMAIL_FLOW, { email, userId: user.id }, 15 * 60);
+    revalidatePath("/account/security");
+    return { ok: true, message: `We sent a code to ${email}.` };
+  },
+);
+
+export const confirmEmailChangeAction = userAction(
+  z.object({ code: z.string().trim().min(1, "Enter the code.").max(12, "Enter the 6-digit code.") }),
+  async (data, { user }) => {
+    const flow = await readFlow<{ email: string; userId: string }>(EMAIL_FLOW);
+    if (!flow || flow.userId !== user.id) throw new UserError(ErrorCodes.CODE_EXPIRED, "This change has expired. Enter the new address again.", "code");
+    await finishEmailChange(user, flow.email, data.code.replace(/\s+/g, ""));
+    await clearFlow(EMAIL_FLOW);
+    revalidatePath("/", "layout");
+    return { ok: true, message: `Your email address is now ${flow.email}.` };
+  },
+);
+
+export const cancelEmailChangeAction = userAction(z.object({}), async () => {
+  await clearFlow(EMAIL_FLOW);
+  revalidatePath("/account/security");
+  return { ok: true };
 });

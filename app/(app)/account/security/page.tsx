@@ -14,6 +14,7 @@ import { remainingRecoveryCodes } from "@/lib/recovery-codes";
 import { ChooseMethods, EmailMethod, RegenerateCodes, RemoveButton, SecurityKeys, TotpMethod, TwoFactorToggle } from "./two-factor-section";
 import { TrustedDevicesList } from "./trusted-devices-list";
 import { SessionsList } from "./sessions-list";
+import { EmailForm } from "./email-form";
 
 export const metadata = { title: "Security" };
 
@@ -35,6 +36,7 @@ export default async function SecurityPage() {
     enrolmentOf(user),
     remainingRecoveryCodes(user.id),
   ]);
+  const emailChange = await readFlow<{ email: string; userId: string }>("email_change");
   const enrolledMethods = (Object.keys(enrolled) as Array<keyof typeof enrolled>).filter((m) => enrolled[m] && policy.allowedMethods.includes(m));
   return (
     <div className="space-y-10">
@@ -46,6 +48,9 @@ export default async function SecurityPage() {
         <p className="text-sm text-slate-700">
           {user.email ?? "No email address"} {user.email ? (user.emailVerifiedAt ? "· confirmed" : "· not confirmed") : null}
         </p>
+        <p className="text-sm text-slate-700">Used for password recovery and email codes.</p>
+        <h3 className="text-sm font-semibold">{user.email ? "Change your email address" : "Add an email address"}</h3>
+        <EmailForm current={user.email} pendingEmail={emailChange?.userId === user.id ? emailChange.email : null} />
       </section>
       <section aria-labelledby="password-h" className="space-y-3">
         <h2 id="password-h" className="text-lg font-semibold">

@@ -1,0 +1,62 @@
+import "server-only";
+// A10: setting or changing the account's email on the security tab, confirmed by a code sent to the new address.
+import { eq } from "drizzle-orm";
+import { db } from "@/db/client";
+import { users, type User } from "@/db/schema";
+import { findUserByEmail, normalizeEmail } from "./accounts";
+import { audit } from "./audit";
+import { consumeCode } from "./codes";
+import { sendEmail } from "./email";
+import { emailChangeCodeTemplate, emailChangedTemplate, emailInUseTemplate } from "./email/templates";
+import { ErrorCodes, UserError } from "./errors";
+import { hit, retryAfterText } from "./rate-limit";
+import { sendEmailCode } from "./verification";
+
+// New addresses asked for per account: each one sends an email.
+const CHANGE_REQUESTS = { max: 5, windowSeconds: 60 * 60 };
+
+/**
+ * Sends a code to the new address. An address that belongs to another account gets a notice
+ * instead of a code, and the answer is the same, so the form does not tell who has an account.
+ * Returns the normalised address to be confirmed.
+ */
+export async function startEmailChange(user: User, newEmail: string): Promise<string> {
+  const email = normalizeEmail(newEmail);
+  if (email === user.email) throw new UserError(ErrorCodes.INVALID_INPUT, "This is already your email address.", "email");
+  const limit = await hit(`email-change:${user.id}`, CHANGE_REQUESTS);
+  if (!limit.success) throw new UserError(ErrorCodes.TOO_MANY_ATTEMPTS, `Too many new addresses. Try again in ${retryAfterText(limit.resetAt)}.`, "email");
+  const owner = await findUserByEmail(email);
+  if (owner) {
+    await sendEmail({ to: email, ...emailInUseTemplate() });
+    return email;
+  }
+  await sendEmailCode({ purpose: "email_change", email, userId: user.id, template: (code) => emailChangeCodeTemplate({ code }) });
+  return email;
+}
+
+/**
+ * The code proves the new address: it becomes the account's confirmed email (and stays the email-codes
+ * method if that was set up). The old address is told.
+ */
+export async function finishEmailChange(user: User, newEmail: string, code: string): Promise<void> {
+  const consumed = await consumeCode({ purpose: "email_change", target: newEmail, code });
+  if (consumed.userId !== user.id) throw new UserError(ErrorCodes.INVALID_CODE, "That code is not right. Check it and try again.", "code");
+  const now = new Date();
+  try {
+    await db
+      .update(users)
+      .set({
+        email: newEmail,
+        emailVerifiedAt: now,
+        twoFactorEmailConfirmedAt: user.twoFactorEmailConfirmedAt ? now : null,
+      })
+      .where(eq(users.id, user.id));
+  } catch (err) {
+    const pg = err as { code?: string; cause?: { code?: string } };
+    // Another account took the address in the meantime (unique index).
+    if ((pg.code ?? pg.cause?.code) === "23505") throw new UserError(ErrorCodes.INVALID_INPUT, "This address cannot be used. Choose another one.", "email");
+    throw err;
+  }
+  await audit({ action: "email.changed", userId: user.id, actorId: user.id, detail: { from: user.email, to: newEmail } });
+  if (user.email) await sendEmail({ to: user.email, ...emailChangedTemplate({ name: user.name, newEmail }) }).catch(() => {});
+}

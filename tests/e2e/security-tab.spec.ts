@@ -1,0 +1,89 @@
+// A7, A10, P4: the security tab — its sections in order, changing the email with a code, ending one session.
+import { expect, test, type Page } from "@playwright/test";
+import { fillLogin, outbox, signIn, signOut, signUpAndConfirm, submitAndWait, uniqueEmail, waitForMail } from "./helpers";
+
+const SECTIONS = ["Email", "Password", "Phone", "Two-step verification", "Trusted devices", "Sessions"];
+
+async function sectionHeadings(page: Page) {
+  return (await page.getByRole("heading", { level: 2 }).allTextContents()).map((h) => h.trim());
+}
+
+test("the sections come in order: email, password, phone, two-step, trusted devices, sessions", async ({ page }) => {
+  await signUpAndConfirm(page, "order");
+  await page.goto("/account/security");
+  const headings = (await sectionHeadings(page)).filter((h) => SECTIONS.includes(h));
+  // Two-step verification appears while 2FA is enabled by the admin; the rest always.
+  expect(headings).toEqual(SECTIONS.filter((s) => s !== "Two-step verification" || headings.includes(s)));
+});
+
+test("changing the email: 'Send email', the code from the new address, and sign-in with the new address", async ({ page }) => {
+  const user = await signUpAndConfirm(page, "email-change");
+  const next = uniqueEmail("moved");
+  await page.goto("/account/security");
+  const email = page.getByRole("region", { name: "Email" });
+  // Bad input is answered next to the field.
+  await email.getByLabel("New email address").fill("not-an-address");
+  await submitAndWait(page, email.getByRole("button", { name: "Send email" }));
+  await expect(email.getByText("Enter a valid email address, like name@example.com.")).toBeVisible();
+
+  await email.getByLabel("New email address").fill(next);
+  await email.getByRole("button", { name: "Send email" }).click();
+  await expect(email.getByText(`We sent a code to ${next}.`)).toBeVisible();
+  const mail = await waitForMail(page.request, next, /Confirm your new email address/);
+  const code = mail.body.match(/\b(\d{6})\b/)![1]!;
+  // A wrong code changes nothing.
+  await email.getByLabel("Code").fill(code === "000000" ? "111111" : "000000");
+  await submitAndWait(page, email.getByRole("button", { name: "Confirm email" }));
+  await expect(email.locator("#email-change-code-error")).toHaveText("That code is not right. Check it and try again.");
+  await email.getByLabel("Code").fill(code);
+  await email.getByRole("button", { name: "Confirm email" }).click();
+  await expect(email.getByText(`Your email address is now ${next}.`)).toBeVisible();
+  await expect(email.getByText(`${next} · confirmed`)).toBeVisible();
+  // The old address is told.
+  await waitForMail(page.request, user.email, /Your Latchkey email address was changed/);
+
+  await signOut(page);
+  await fillLogin(page, user.email, user.password);
+  await expect(page.getByText("The email, phone or password is not right.").first()).toBeVisible();
+  await signIn(page, next, user.password);
+});
+
+test("an address that already has an account gets a notice, not a code; the page answers the same", async ({ page, browser }) => {
+  const owner = await (async () => {
+    const ctx = await browser.newContext();
+    const p = await ctx.newPage();
+    const u = await signUpAndConfirm(p, "owner");
+    await ctx.close();
+    return u;
+  })();
+  await signUpAndConfirm(page, "taker");
+  await page.goto("/account/security");
+  const email = page.getByRole("region", { name: "Email" });
+  await email.getByLabel("New email address").fill(owner.email);
+  await email.getByRole("button", { name: "Send email" }).click();
+  await expect(email.getByText(`We sent a code to ${owner.email}.`)).toBeVisible();
+  await waitForMail(page.request, owner.email, /This address already has a Latchkey account/);
+  expect((await outbox(page.request, owner.email)).some((m) => /Confirm your new email address/.test(m.subject ?? ""))).toBe(false);
+});
+
+test("the sessions list ends one other session; that browser is signed out", async ({ page: a, browser }) => {
+  const user = await signUpAndConfirm(a, "one-session");
+  const ctxB = await browser.newContext({ userAgent: "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Firefox/140.0" });
+  const b = await ctxB.newPage();
+  await signIn(b, user.email, user.password);
+
+  await a.goto("/account/security");
+  const sessions = a.getByRole("list", { name: "Active sessions" }).getByRole("listitem");
+  await expect(sessions).toHaveCount(2);
+  const other = sessions.filter({ hasNotText: "This device" });
+  await expect(other).toContainText("Last active");
+  await other.getByRole("button", { name: "Sign out" }).click();
+  await expect(a.getByText("The session was signed out.")).toBeVisible();
+  await expect(sessions).toHaveCount(1);
+
+  await b.goto("/dashboard");
+  await expect(b).toHaveURL(/\/login$/);
+  await a.goto("/dashboard");
+  await expect(a).toHaveURL(/\/dashboard$/);
+  await ctxB.close();
+});
