@@ -41,6 +41,7 @@
 // BENCH_SKIP_BUILD=1 (reuse an existing .next-bench build), BENCH_ONLY=pglite|postgres.
 import { spawn } from "node:child_process";
 import http from "node:http";
+import { gzipSync } from "node:zlib";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import os from "node:os";
@@ -156,6 +157,47 @@ function request(port, { method = "GET", path: p = "/", headers = {}, body, time
     req.on("timeout", () => req.destroy(new Error(`${method} ${p} timed out`)));
     req.on("error", reject);
     req.end(body);
+  });
+}
+
+// ——— JavaScript shipped to a page ———
+
+// Budget for the JS a sign-in page ships, gzip bytes (the product's performance budget).
+const JS_BUDGET_BYTES = 130_000;
+
+/**
+ * Every script the page's HTML loads (its <script src> tags, as the production build emits them),
+ * fetched from the server and gzipped (zlib level 9, as a CDN would serve them): the bytes a first
+ * visit downloads before the page is interactive.
+ */
+async function jsShipped(port, pagePath) {
+  const page = await request(port, { path: pagePath });
+  if (page.status !== 200) throw new Error(`GET ${pagePath} answered ${page.status}`);
+  // Scripts marked noModule (legacy polyfills) are skipped by every browser that runs modules.
+  const tags = [...page.body.matchAll(/<script\b[^>]*>/gi)].map((m) => m[0]).filter((t) => !/\bnomodule\b/i.test(t));
+  const srcs = [...new Set(tags.map((t) => /\ssrc="([^"]+\.js[^"]*)"/.exec(t)?.[1]).filter(Boolean).map((s) => s.replace(/&amp;/g, "&")))];
+  let raw = 0;
+  let gzip = 0;
+  for (const src of srcs) {
+    const res = await rawRequest(port, new URL(src, `http://localhost:${port}`).pathname);
+    if (res.status !== 200) throw new Error(`GET ${src} answered ${res.status}`);
+    raw += res.body.length;
+    gzip += gzipSync(res.body, { level: 9 }).length;
+  }
+  return { page: pagePath, scripts: srcs.length, rawBytes: raw, gzipBytes: gzip, budgetBytes: JS_BUDGET_BYTES, withinBudget: gzip <= JS_BUDGET_BYTES };
+}
+
+function rawRequest(port, p) {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: "127.0.0.1", port, path: p, headers: { host: `localhost:${port}` }, timeout: 30_000 }, (res) => {
+      const chunks = [];
+      res.on("data", (d) => chunks.push(d));
+      res.on("end", () => resolve({ status: res.statusCode, body: Buffer.concat(chunks) }));
+      res.on("error", reject);
+    });
+    req.on("timeout", () => req.destroy(new Error(`GET ${p} timed out`)));
+    req.on("error", reject);
+    req.end();
   });
 }
 
@@ -538,6 +580,12 @@ async function benchDatabase(label, dbEnv, poolSize) {
   const server = await startServer(dbEnv, port);
   log(`${label}: next start ready on 127.0.0.1:${port} in ${((Date.now() - t) / 1000).toFixed(1)} s`);
   try {
+    const js = [];
+    for (const p of ["/login", "/signup"]) {
+      const r = await jsShipped(port, p);
+      js.push(r);
+      log(`${label}: JS shipped to ${p}: ${r.scripts} scripts, ${r.gzipBytes} bytes gzip (${r.rawBytes} raw), budget ${JS_BUDGET_BYTES}: ${r.withinBudget ? "within" : "OVER"}`);
+    }
     const fields = await loginFormFields(port);
     const cookie = await signInOnce(port, fields, ADMIN_EMAIL, ADMIN_PASSWORD);
     await warmUp(port, fields, cookie);
@@ -559,7 +607,7 @@ async function benchDatabase(label, dbEnv, poolSize) {
       .split("\n")
       .filter((l) => /⨯|Error|error/.test(l));
     if (serverErrors.length) log(`${label}: the server logged ${serverErrors.length} error line(s), first: ${serverErrors[0].slice(0, 300)}`);
-    return { rows, argon2 };
+    return { rows, argon2, js };
   } catch (err) {
     err.message += `\n--- ${label} server output (tail) ---\n${server.output().slice(-3000)}`;
     throw err;
@@ -630,10 +678,12 @@ async function main() {
   }
 
   const argon2Near = {};
+  let jsShippedRows = [];
   for (const d of databases) {
     const r = await benchDatabase(d.label, d.env, poolSize);
     rows.push(...r.rows);
     argon2Near[d.label] = r.argon2;
+    jsShippedRows = r.js;
   }
 
   const ratios = {};
@@ -647,6 +697,7 @@ async function main() {
   }
 
   printTable(rows, argon2, ratios, skipped);
+  for (const j of jsShippedRows) console.log(`JS shipped to ${j.page}: ${j.gzipBytes} bytes gzip in ${j.scripts} scripts (budget ${j.budgetBytes}: ${j.withinBudget ? "within" : "over"})`);
   const cpus = os.cpus();
   const results = {
     date: new Date().toISOString(),
@@ -655,6 +706,7 @@ async function main() {
     argon2,
     argon2JustBeforeSignIns: argon2Near,
     ratios,
+    jsShipped: jsShippedRows,
     skipped,
     results: rows,
   };
