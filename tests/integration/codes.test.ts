@@ -13,22 +13,12 @@ import {
 } from "@/lib/codes";
 import { ErrorCodes, UserError } from "@/lib/errors";
 import { ageCode, minutesAgo, uniqueEmail } from "../support/fixtures";
+import { rejection } from "../support/rejection";
 
 const purpose: CodePurpose = "email_confirm";
 
 /** A code different from `code` in every digit. */
 const wrong = (code: string) => code.replace(/\d/g, (d) => String((Number(d) + 1) % 10));
-
-async function rejection(p: Promise<unknown>) {
-  const err = await p.then(
-    () => {
-      throw new Error("expected a rejection");
-    },
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(UserError);
-  return err as UserError;
-}
 
 const row = async (id: string) => (await db.select().from(codes).where(eq(codes.id, id)))[0]!;
 

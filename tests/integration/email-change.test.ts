@@ -5,19 +5,9 @@ import { db } from "@/db/client";
 import { users } from "@/db/schema";
 import { getUser } from "@/lib/accounts";
 import { finishEmailChange, startEmailChange } from "@/lib/email-change";
-import { ErrorCodes, UserError } from "@/lib/errors";
+import { ErrorCodes } from "@/lib/errors";
 import { createUser, emailsTo, uniqueEmail } from "../support/fixtures";
-
-async function rejection(p: Promise<unknown>) {
-  const err = await p.then(
-    () => {
-      throw new Error("expected a rejection");
-    },
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(UserError);
-  return err as UserError;
-}
+import { rejection } from "../support/rejection";
 
 async function changeCode(address: string) {
   const mail = (await emailsTo(address)).find((m) => m.subject?.startsWith("Confirm your new email address"));

@@ -7,17 +7,7 @@ import { hashSecret } from "@/lib/crypto";
 import { ErrorCodes, UserError } from "@/lib/errors";
 import { generateRecoveryCodes, remainingRecoveryCodes, useRecoveryCode } from "@/lib/recovery-codes";
 import { createUser } from "../support/fixtures";
-
-async function rejection(p: Promise<unknown>) {
-  const err = await p.then(
-    () => {
-      throw new Error("expected a rejection");
-    },
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(UserError);
-  return err as UserError;
-}
+import { rejection } from "../support/rejection";
 
 // Lower-case Crockford base32: no i, l, o, u.
 const CODE_FORMAT = /^[0-9a-hjkmnp-tv-z]{5}-[0-9a-hjkmnp-tv-z]{5}$/;

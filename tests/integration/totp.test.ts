@@ -9,6 +9,7 @@ import { decryptSecret } from "@/lib/crypto";
 import { ErrorCodes, UserError } from "@/lib/errors";
 import { beginTotpEnrolment, confirmTotpEnrolment, hasTotp, removeTotp, verifyTotp } from "@/lib/totp";
 import { createUser } from "../support/fixtures";
+import { rejection } from "../support/rejection";
 
 /** oathtool's 6-digit code for `secret` now, or at `epoch` (seconds). */
 const oath = (secret: string, epoch?: number) =>
@@ -17,17 +18,6 @@ const oath = (secret: string, epoch?: number) =>
   }).trim();
 
 const row = async (id: string) => (await db.select().from(users).where(eq(users.id, id)))[0]!;
-
-async function rejection(p: Promise<unknown>) {
-  const err = await p.then(
-    () => {
-      throw new Error("expected a rejection");
-    },
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(UserError);
-  return err as UserError;
-}
 
 /**
  * The current epoch (seconds), at least 10 s before the next 30-s step begins — waiting if needed,

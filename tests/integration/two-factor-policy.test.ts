@@ -5,7 +5,7 @@ import { db } from "@/db/client";
 import { users } from "@/db/schema";
 import { getUser } from "@/lib/accounts";
 import { auditLog } from "@/db/schema";
-import { ErrorCodes, UserError } from "@/lib/errors";
+import { ErrorCodes } from "@/lib/errors";
 import { getSettings, updateSettings } from "@/lib/settings";
 import { confirmTotpEnrolment, beginTotpEnrolment } from "@/lib/totp";
 import {
@@ -25,21 +25,11 @@ import {
 } from "@/lib/two-factor";
 import { afterEnrolment, choosePrimaryAndBackup, enrolmentOf, removeMethod, setTwoFactorFor } from "@/lib/two-factor-methods";
 import { createUser, setAccountSettings } from "../support/fixtures";
+import { rejection } from "../support/rejection";
 
 async function setTwoFactor(patch: Record<string, unknown>) {
   const current = await getSettings("twoFactor");
   return updateSettings("twoFactor", { ...current, ...patch }, null);
-}
-
-async function rejection(p: Promise<unknown>) {
-  const err = await p.then(
-    () => {
-      throw new Error("expected a rejection");
-    },
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(UserError);
-  return err as UserError;
 }
 
 describe("2FA policy", () => {

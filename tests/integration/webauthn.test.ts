@@ -4,7 +4,7 @@ import { eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it, vi, type MockInstance } from "vitest";
 import { db } from "@/db/client";
 import { webauthnChallenges, webauthnCredentials } from "@/db/schema";
-import { ErrorCodes, UserError } from "@/lib/errors";
+import { ErrorCodes } from "@/lib/errors";
 import {
   authenticationOptions,
   countCredentials,
@@ -18,17 +18,7 @@ import {
 } from "@/lib/webauthn";
 import { createUser } from "../support/fixtures";
 import { SoftAuthenticator } from "../support/soft-authenticator";
-
-async function rejection(p: Promise<unknown>) {
-  const err = await p.then(
-    () => {
-      throw new Error("expected a rejection");
-    },
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(UserError);
-  return err as UserError;
-}
+import { rejection } from "../support/rejection";
 
 const VERIFY_FAILED = "The security key could not be verified. Try again or use another method.";
 

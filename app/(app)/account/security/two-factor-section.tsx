@@ -2,6 +2,7 @@
 import { useActionState, useState } from "react";
 import { startRegistration } from "@simplewebauthn/browser";
 import { CodeField } from "@/components/forms/code-field";
+import { RecoveryCodesList, TotpSecret } from "@/components/forms/two-factor-setup";
 import { Field, Select } from "@/components/ui/field";
 import { FormMessage } from "@/components/ui/form-message";
 import { SubmitButton } from "@/components/ui/submit-button";
@@ -28,17 +29,7 @@ export type KeyRow = { id: string; name: string; created: string; lastUsed: stri
 function RecoveryCodes({ state }: { state: FormState }) {
   const codes = state?.ok ? state.values?.recoveryCodes?.split(" ") : undefined;
   if (!codes?.length) return null;
-  return (
-    <div role="status" className="rounded-md border border-green-300 bg-green-50 p-4">
-      <p className="font-semibold text-green-950">Save your recovery codes</p>
-      <p className="text-sm text-green-950">Each code works once, if you lose your other methods. They will not be shown again.</p>
-      <ul aria-label="Recovery codes" className="mt-2 grid grid-cols-2 gap-1 font-mono text-sm">
-        {codes.map((c) => (
-          <li key={c}>{c}</li>
-        ))}
-      </ul>
-    </div>
-  );
+  return <RecoveryCodesList codes={codes} />;
 }
 
 export function RemoveButton({ method, credentialId, label }: { method: Method; credentialId?: string; label: string }) {
@@ -120,12 +111,7 @@ export function TotpMethod({ enrolled }: { enrolled: boolean }) {
         </form>
       ) : state?.ok ? null : (
         <div className="space-y-3">
-          <p className="text-sm">Scan this QR code with your authenticator app, or type the key by hand.</p>
-          {/* eslint-disable-next-line @next/next/no-img-element */}
-          <img src={begin!.values!.qrDataUrl} alt="QR code for your authenticator app" width={180} height={180} className="rounded border border-slate-200" />
-          <p className="text-sm">
-            Key: <code data-testid="totp-secret" className="break-all rounded bg-slate-100 px-1 font-mono">{secret}</code>
-          </p>
+          <TotpSecret qrDataUrl={begin!.values!.qrDataUrl!} secret={secret} />
           <form action={action} className="space-y-3" noValidate>
             <FormMessage state={state} />
             <CodeField id="totp-setup-code" label="Code from your authenticator app" error={e.code} />

@@ -2,6 +2,7 @@
 import { useActionState, useState } from "react";
 import { startAuthentication, startRegistration } from "@simplewebauthn/browser";
 import { CodeField } from "@/components/forms/code-field";
+import { RecoveryCodesList, TotpSecret } from "@/components/forms/two-factor-setup";
 import { PhoneField, type CountryOption } from "@/components/forms/phone-field";
 import { Checkbox, Field } from "@/components/ui/field";
 import { FormMessage } from "@/components/ui/form-message";
@@ -165,15 +166,7 @@ export function RecoveryCodesStep({ codes }: { codes: string[] }) {
   const [state, action] = useActionState(continueAfterEnrolmentAction, null);
   return (
     <div className="space-y-4">
-      <div role="status" className="rounded-md border border-green-300 bg-green-50 p-4">
-        <p className="font-semibold text-green-950">Save your recovery codes</p>
-        <p className="text-sm text-green-950">Each code works once, if you lose your other methods. They will not be shown again.</p>
-        <ul aria-label="Recovery codes" className="mt-2 grid grid-cols-2 gap-1 font-mono text-sm">
-          {codes.map((c) => (
-            <li key={c}>{c}</li>
-          ))}
-        </ul>
-      </div>
+      <RecoveryCodesList codes={codes} />
       <form action={action} className="space-y-2">
         <FormMessage state={state} />
         <SubmitButton>Continue</SubmitButton>
@@ -197,12 +190,7 @@ export function TotpEnrolForm({ duration }: { duration: string }) {
     );
   return (
     <div className="space-y-3">
-      <p className="text-sm">Scan this QR code with your authenticator app, or type the key by hand.</p>
-      {/* eslint-disable-next-line @next/next/no-img-element */}
-      <img src={begin!.values!.qrDataUrl} alt="QR code for your authenticator app" width={180} height={180} className="rounded border border-slate-200" />
-      <p className="text-sm">
-        Key: <code data-testid="totp-secret" className="break-all rounded bg-slate-100 px-1 font-mono">{secret}</code>
-      </p>
+      <TotpSecret qrDataUrl={begin!.values!.qrDataUrl!} secret={secret} />
       <form action={action} className="space-y-4" noValidate>
         <FormMessage state={state} />
         <CodeField label="Code from your authenticator app" error={e.code} />
