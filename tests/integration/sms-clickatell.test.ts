@@ -2,48 +2,18 @@
 // each kind of failure reaches the user and the log.
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { CLICKATELL_KEY, startClickatellFake, type ClickatellFake } from "../fakes/clickatell";
-
-const SMS_ENV = [
-  "LATCHKEY_SMS_PROVIDER",
-  "LATCHKEY_SMS_TIMEOUT_MS",
-  "TWILIO_ACCOUNT_SID",
-  "TWILIO_AUTH_TOKEN",
-  "TWILIO_FROM",
-  "TWILIO_BASE_URL",
-  "CLICKATELL_API_KEY",
-  "CLICKATELL_FROM",
-  "CLICKATELL_BASE_URL",
-  "TWOFACTOR_API_KEY",
-  "TWOFACTOR_SENDER_ID",
-  "TWOFACTOR_TEMPLATE",
-  "TWOFACTOR_BASE_URL",
-];
+import { loadSmsLib, logged } from "../support/sms-lib";
 
 let fake: ClickatellFake;
 const TO = "+447700900123";
 
-/** lib/env caches the environment on first use: stub it, then load the lib modules afresh. */
+/** lib/sms with the fakes' base URLs (see tests/support/sms-lib.ts). */
 async function load(env: Record<string, string> = {}) {
-  vi.unstubAllEnvs();
-  for (const name of SMS_ENV) vi.stubEnv(name, undefined);
-  vi.stubEnv("CLICKATELL_BASE_URL", fake.url);
-  for (const [k, v] of Object.entries(env)) vi.stubEnv(k, v);
-  vi.resetModules();
-  const sms = await import("@/lib/sms");
-  const settings = await import("@/lib/settings");
-  const { encryptSecret } = await import("@/lib/crypto");
-  const useClickatell = async (overrides: Record<string, unknown> = {}) => {
-    const current = await settings.getSettings("sms");
-    await settings.updateSettings(
-      "sms",
-      { ...current, provider: "clickatell", fallbackProvider: "none", clickatellApiKey: encryptSecret(CLICKATELL_KEY), clickatellFrom: "", ...overrides },
-      null,
-    );
-  };
-  return { ...sms, useClickatell, encryptSecret };
+  const lib = await loadSmsLib({ CLICKATELL_BASE_URL: fake.url, ...env });
+  const useClickatell = (overrides: Record<string, unknown> = {}) =>
+    lib.saveSms({ provider: "clickatell", clickatellApiKey: lib.encryptSecret(CLICKATELL_KEY), clickatellFrom: "", ...overrides });
+  return { ...lib, useClickatell };
 }
-
-const logged = (spy: { mock: { calls: unknown[][] } }) => spy.mock.calls.map((c) => c.map(String).join(" ")).join("\n");
 
 beforeAll(async () => {
   fake = await startClickatellFake();

@@ -2,42 +2,21 @@
 // over stored ones, and the admin view shows which values come from the environment, secrets masked.
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { startTwilioFake, TWILIO_SID, TWILIO_TOKEN, type TwilioFake } from "../fakes/twilio";
-
-const SMS_ENV = [
-  "LATCHKEY_SMS_PROVIDER",
-  "LATCHKEY_SMS_TIMEOUT_MS",
-  "TWILIO_ACCOUNT_SID",
-  "TWILIO_AUTH_TOKEN",
-  "TWILIO_FROM",
-  "TWILIO_BASE_URL",
-  "CLICKATELL_API_KEY",
-  "CLICKATELL_FROM",
-  "CLICKATELL_BASE_URL",
-  "TWOFACTOR_API_KEY",
-  "TWOFACTOR_SENDER_ID",
-  "TWOFACTOR_TEMPLATE",
-  "TWOFACTOR_BASE_URL",
-];
+import { loadSmsLib } from "../support/sms-lib";
 
 let fake: TwilioFake;
 const TO = "+14155550142";
 const CLICKATELL_SECRET = "clickatell-stored-key-7a7a7a";
 
-/** lib/env caches the environment on first use: stub it, then load the lib modules afresh. */
+/** lib/sms with the fakes' base URLs (see tests/support/sms-lib.ts). */
 async function load(env: Record<string, string> = {}) {
-  vi.unstubAllEnvs();
-  for (const name of SMS_ENV) vi.stubEnv(name, undefined);
-  vi.stubEnv("TWILIO_BASE_URL", fake.url);
-  for (const [k, v] of Object.entries(env)) vi.stubEnv(k, v);
-  vi.resetModules();
-  const sms = await import("@/lib/sms");
-  const { getSettings } = await import("@/lib/settings");
+  const lib = await loadSmsLib({ TWILIO_BASE_URL: fake.url, ...env });
   const { db } = await import("@/db/client");
   const { settings, auditLog } = await import("@/db/schema");
   const { eq } = await import("drizzle-orm");
   const storedRow = async () => JSON.stringify((await db.select().from(settings).where(eq(settings.key, "sms")))[0]?.value ?? null);
   const auditText = async () => JSON.stringify(await db.select().from(auditLog));
-  return { ...sms, getSettings, storedRow, auditText };
+  return { ...lib, storedRow, auditText };
 }
 
 beforeAll(async () => {

@@ -3,60 +3,28 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { CLICKATELL_KEY, startClickatellFake, type ClickatellFake } from "../fakes/clickatell";
 import { startTwilioFake, TWILIO_SID, TWILIO_TOKEN, type TwilioFake } from "../fakes/twilio";
-
-const SMS_ENV = [
-  "LATCHKEY_SMS_PROVIDER",
-  "LATCHKEY_SMS_TIMEOUT_MS",
-  "TWILIO_ACCOUNT_SID",
-  "TWILIO_AUTH_TOKEN",
-  "TWILIO_FROM",
-  "TWILIO_BASE_URL",
-  "CLICKATELL_API_KEY",
-  "CLICKATELL_FROM",
-  "CLICKATELL_BASE_URL",
-  "TWOFACTOR_API_KEY",
-  "TWOFACTOR_SENDER_ID",
-  "TWOFACTOR_TEMPLATE",
-  "TWOFACTOR_BASE_URL",
-];
+import { loadSmsLib, logged } from "../support/sms-lib";
 
 let twilio: TwilioFake;
 let clickatell: ClickatellFake;
 const TO = "+14155550199";
 
-/** lib/env caches the environment on first use: stub it, then load the lib modules afresh. */
+/** lib/sms with the fakes' base URLs (see tests/support/sms-lib.ts). */
 async function load(env: Record<string, string> = {}) {
-  vi.unstubAllEnvs();
-  for (const name of SMS_ENV) vi.stubEnv(name, undefined);
-  vi.stubEnv("TWILIO_BASE_URL", twilio.url);
-  vi.stubEnv("CLICKATELL_BASE_URL", clickatell.url);
-  for (const [k, v] of Object.entries(env)) vi.stubEnv(k, v);
-  vi.resetModules();
-  const sms = await import("@/lib/sms");
-  const settings = await import("@/lib/settings");
-  const { encryptSecret } = await import("@/lib/crypto");
+  const lib = await loadSmsLib({ TWILIO_BASE_URL: twilio.url, CLICKATELL_BASE_URL: clickatell.url, ...env });
   const { listOutbox } = await import("@/lib/outbox");
   /** Both providers fully configured, then `overrides`. */
-  const configure = async (overrides: Record<string, unknown>) => {
-    const current = await settings.getSettings("sms");
-    await settings.updateSettings(
-      "sms",
-      {
-        ...current,
-        twilioAccountSid: TWILIO_SID,
-        twilioAuthToken: encryptSecret(TWILIO_TOKEN),
-        twilioFrom: "+15005550006",
-        clickatellApiKey: encryptSecret(CLICKATELL_KEY),
-        clickatellFrom: "",
-        ...overrides,
-      },
-      null,
-    );
-  };
-  return { ...sms, configure, listOutbox };
+  const configure = (overrides: Record<string, unknown>) =>
+    lib.saveSms({
+      twilioAccountSid: TWILIO_SID,
+      twilioAuthToken: lib.encryptSecret(TWILIO_TOKEN),
+      twilioFrom: "+15005550006",
+      clickatellApiKey: lib.encryptSecret(CLICKATELL_KEY),
+      clickatellFrom: "",
+      ...overrides,
+    });
+  return { ...lib, configure, listOutbox };
 }
-
-const logged = (spy: { mock: { calls: unknown[][] } }) => spy.mock.calls.map((c) => c.map(String).join(" ")).join("\n");
 
 beforeAll(async () => {
   twilio = await startTwilioFake();

@@ -2,56 +2,18 @@
 // travel in the path; failures reach the user and the log as they should.
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { startTwoFactorFake, TWOFACTOR_KEY, type TwoFactorFake } from "../fakes/twofactor";
-
-const SMS_ENV = [
-  "LATCHKEY_SMS_PROVIDER",
-  "LATCHKEY_SMS_TIMEOUT_MS",
-  "TWILIO_ACCOUNT_SID",
-  "TWILIO_AUTH_TOKEN",
-  "TWILIO_FROM",
-  "TWILIO_BASE_URL",
-  "CLICKATELL_API_KEY",
-  "CLICKATELL_FROM",
-  "CLICKATELL_BASE_URL",
-  "TWOFACTOR_API_KEY",
-  "TWOFACTOR_SENDER_ID",
-  "TWOFACTOR_TEMPLATE",
-  "TWOFACTOR_BASE_URL",
-];
+import { loadSmsLib, logged } from "../support/sms-lib";
 
 let fake: TwoFactorFake;
 const TO = "+919876543210";
 
-/** lib/env caches the environment on first use: stub it, then load the lib modules afresh. */
+/** lib/sms with the fakes' base URLs (see tests/support/sms-lib.ts). */
 async function load(env: Record<string, string> = {}) {
-  vi.unstubAllEnvs();
-  for (const name of SMS_ENV) vi.stubEnv(name, undefined);
-  vi.stubEnv("TWOFACTOR_BASE_URL", fake.url);
-  for (const [k, v] of Object.entries(env)) vi.stubEnv(k, v);
-  vi.resetModules();
-  const sms = await import("@/lib/sms");
-  const settings = await import("@/lib/settings");
-  const { encryptSecret } = await import("@/lib/crypto");
-  const useTwoFactor = async (overrides: Record<string, unknown> = {}) => {
-    const current = await settings.getSettings("sms");
-    await settings.updateSettings(
-      "sms",
-      {
-        ...current,
-        provider: "twofactor",
-        fallbackProvider: "none",
-        twofactorApiKey: encryptSecret(TWOFACTOR_KEY),
-        twofactorSenderId: "",
-        twofactorTemplate: "",
-        ...overrides,
-      },
-      null,
-    );
-  };
-  return { ...sms, useTwoFactor, encryptSecret };
+  const lib = await loadSmsLib({ TWOFACTOR_BASE_URL: fake.url, ...env });
+  const useTwoFactor = (overrides: Record<string, unknown> = {}) =>
+    lib.saveSms({ provider: "twofactor", twofactorApiKey: lib.encryptSecret(TWOFACTOR_KEY), twofactorSenderId: "", twofactorTemplate: "", ...overrides });
+  return { ...lib, useTwoFactor };
 }
-
-const logged = (spy: { mock: { calls: unknown[][] } }) => spy.mock.calls.map((c) => c.map(String).join(" ")).join("\n");
 
 beforeAll(async () => {
   fake = await startTwoFactorFake({ templates: ["LatchkeyOTP"] });
