@@ -5,10 +5,12 @@ import {
   bigserial,
   customType,
   boolean,
+  date,
   index,
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -48,6 +50,10 @@ export const users = pgTable(
     totpLastStep: bigint("totp_last_step", { mode: "number" }),
     // Email used for 2FA codes once confirmed by a code.
     twoFactorEmailConfirmedAt: ts("two_factor_email_confirmed_at"),
+    // A9: the day (UTC, YYYY-MM-DD) from which the account is blocked, set by an admin; and the
+    // user's choice to be told by email during the 5 days before it.
+    blockOn: date("block_on", { mode: "string" }),
+    notifyBlocking: boolean("notify_blocking").notNull().default(true),
   },
   (t) => [
     uniqueIndex("users_email_key").on(t.email),
@@ -238,6 +244,58 @@ export const signInChallenges = pgTable("sign_in_challenges", {
   completedAt: ts("completed_at"),
 });
 
+// A5: the profiles an account owns (a display name and a type from the admin-set list).
+export const profiles = pgTable(
+  "profiles",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    type: text("type").notNull(),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [index("profiles_user_idx").on(t.userId, t.createdAt)],
+);
+
+// A11: personal API tokens. Only the HMAC of the secret is kept; `prefix` lets the owner recognise it.
+export const apiTokens = pgTable(
+  "api_tokens",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    tokenHash: text("token_hash").notNull(),
+    prefix: text("prefix").notNull(),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    expiresAt: ts("expires_at").notNull(),
+    revokedAt: ts("revoked_at"),
+    lastUsedAt: ts("last_used_at"),
+  },
+  (t) => [index("api_tokens_user_idx").on(t.userId, t.createdAt), uniqueIndex("api_tokens_hash_key").on(t.tokenHash)],
+);
+
+// A9: one row per account and UTC day on which a blocking notice went out; the key makes the
+// daily job idempotent (insert first, send after; a failed send deletes its row).
+export const blockingNotices = pgTable(
+  "blocking_notices",
+  {
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    day: date("day", { mode: "string" }).notNull(),
+    blockOn: date("block_on", { mode: "string" }).notNull(),
+    sentAt: ts("sent_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.day] })],
+);
+
 export type User = typeof users.$inferSelect;
+export type Profile = typeof profiles.$inferSelect;
+export type ApiToken = typeof apiTokens.$inferSelect;
 export type Session = typeof sessions.$inferSelect;
 export type OutboxMessage = typeof outbox.$inferSelect;

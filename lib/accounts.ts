@@ -21,6 +21,8 @@ import { getSettings, type ConfirmationMode } from "./settings";
 import { revokeAllSessions, revokeOtherSessions } from "./auth/sessions";
 import { forgetAllTrustedDevices } from "./trusted-devices";
 import { newAccountTwoFactorDefaults } from "./two-factor";
+import { assertNotBlocked } from "./blocking";
+import { createInitialProfile } from "./profiles";
 
 export const normalizeEmail = (email: string) => email.trim().toLowerCase();
 
@@ -120,9 +122,10 @@ export async function signUpWithEmail(input: { name: string; email: string; pass
   }
   const user = { id, name: input.name.trim(), email };
   try {
+    await createInitialProfile(id, user.name);
     await sendConfirmationEmail(user);
   } catch (err) {
-    // No half account: without the confirmation email the sign-up is undone and can be retried.
+    // No half account: without the confirmation email the sign-up is undone (its profile with it) and can be retried.
     await db.delete(users).where(eq(users.id, id));
     throw err;
   }
@@ -206,11 +209,8 @@ export async function checkPassword(input: { user: User | null; identifierKey: s
     await audit({ action: "signin.failed", userId: input.user?.id ?? null, ip: input.ip, detail: { method: "password" } });
     throw new UserError(ErrorCodes.INVALID_CREDENTIALS, "The email, phone or password is not right.");
   }
-  if (input.user.status === "blocked") {
-    await audit({ action: "signin.refused", userId: input.user.id, ip: input.ip, detail: { reason: "blocked" } });
-    const on = input.user.blockedAt ? ` on ${input.user.blockedAt.toISOString().slice(0, 10)}` : "";
-    throw new UserError(ErrorCodes.ACCOUNT_BLOCKED, `This account was blocked${on}. Contact your administrator.`);
-  }
+  // Blocked by an admin, or the scheduled blocking date has come (A9).
+  await assertNotBlocked(input.user, { ip: input.ip });
   // Every attempt is counted before the hash is checked (parallel guesses cannot slip past the limit);
   // the right password clears the account's count, so its owner is never locked out by their own sign-ins.
   await clear(`login-id:${input.identifierKey}`);
@@ -322,6 +322,7 @@ export async function createAccountByAdmin(input: {
     .onConflictDoNothing()
     .returning();
   if (!rows.length) throw new UserError(ErrorCodes.EMAIL_IN_USE, "An account with this email already exists.", "email");
+  await createInitialProfile(id, input.name);
   await audit({ action: "account.created", userId: id, actorId: input.actorId, detail: { method: "admin", isAdmin: input.isAdmin ?? false } });
   return rows[0]!;
 }

@@ -42,7 +42,7 @@ const schema = z.object({
   UPSTASH_REDIS_REST_URL: z.string().url().optional(),
   UPSTASH_REDIS_REST_TOKEN: z.string().optional(),
   UPSTASH_TIMEOUT_MS: z.coerce.number().int().positive().default(3_000),
-  // Guards GET /api/cron/* (Authorization: Bearer <CRON_SECRET>).
+  // Guards GET /api/cron/daily (Authorization: Bearer <CRON_SECRET>); unset, the route answers 503.
   CRON_SECRET: z.string().min(16).optional(),
 });
 

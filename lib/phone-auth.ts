@@ -13,6 +13,9 @@ import { clear, hit, retryAfterText } from "./rate-limit";
 import { getSettings } from "./settings";
 import { sendPhoneCode, smsAllowedFor } from "./verification";
 import { newAccountTwoFactorDefaults } from "./two-factor";
+import { assertNotBlocked } from "./blocking";
+import { assertAllowed } from "./permissions";
+import { createInitialProfile } from "./profiles";
 
 /**
  * Checks every limit that must look the same whether or not an account exists, before any lookup:
@@ -58,10 +61,7 @@ export async function finishPhoneLogin(phone: string, code: string): Promise<Use
   if (!user || user.phone !== phone || !user.phoneVerifiedAt) {
     throw new UserError(ErrorCodes.INVALID_CODE, "That code is not right. Check it and try again.", "code");
   }
-  if (user.status === "blocked") {
-    const on = user.blockedAt ? ` on ${user.blockedAt.toISOString().slice(0, 10)}` : "";
-    throw new UserError(ErrorCodes.ACCOUNT_BLOCKED, `This account was blocked${on}. Contact your administrator.`);
-  }
+  await assertNotBlocked(user);
   return user;
 }
 
@@ -122,6 +122,7 @@ export async function completePhoneRegistration(input: { phone: string; name: st
     }
     throw err;
   }
+  await createInitialProfile(id, input.name);
   await audit({ action: "account.created", userId: id, actorId: id, ip: input.ip, detail: { method: "phone", status: active ? "active" : "pending" } });
   if (email) {
     // The account stands even if this email fails: the banner offers to resend it.
@@ -133,6 +134,7 @@ export async function completePhoneRegistration(input: { phone: string; name: st
 // ——— A4/P3: confirm (or change) the account's phone ———
 
 export async function startPhoneConfirmation(userId: string, phone: string, ip: string | null) {
+  await assertAllowed(userId, "change_phone");
   const user = await getUser(userId);
   if (!user) throw new UserError(ErrorCodes.NOT_FOUND, "Account not found.");
   if (!user.canReceiveSms) throw new UserError(ErrorCodes.NOT_ALLOWED, "Your administrator has turned off text messages for this account.", "phone");

@@ -94,6 +94,16 @@ export const twoFactorSettingsSchema = z.object({
 });
 export type TwoFactorSettings = z.infer<typeof twoFactorSettingsSchema>;
 
+// A2: what an account in `pending` status may do; one checkbox per guarded action (lib/permissions.ts).
+export const pendingPermissionsSchema = z.object({
+  create_profile: checkbox.default(true),
+  edit_profile: checkbox.default(true),
+  change_phone: checkbox.default(true),
+  enable_2fa: checkbox.default(true),
+  create_api_token: checkbox.default(true),
+});
+export type PendingPermissions = z.infer<typeof pendingPermissionsSchema>;
+
 /** Settings fields that hold secrets: masked in the audit log and never sent to the browser. */
 export const SECRET_SETTING_KEYS = new Set(["twilioAuthToken", "clickatellApiKey", "twofactorApiKey"]);
 
@@ -102,6 +112,7 @@ const sections = {
   regional: regionalSettingsSchema,
   sms: smsSettingsSchema,
   twoFactor: twoFactorSettingsSchema,
+  pendingPermissions: pendingPermissionsSchema,
 } as const;
 
 export type SectionName = keyof typeof sections;

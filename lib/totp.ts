@@ -7,6 +7,7 @@ import { db } from "@/db/client";
 import { users, type User } from "@/db/schema";
 import { decryptSecret, encryptSecret } from "./crypto";
 import { ErrorCodes, UserError } from "./errors";
+import { assertAllowed } from "./permissions";
 
 export const TOTP_ISSUER = "Latchkey";
 export const TOTP_PERIOD_SECONDS = 30;
@@ -68,6 +69,7 @@ export async function beginTotpEnrolment(
   userId: string,
   accountLabel: string,
 ): Promise<{ secret: string; uri: string; qrDataUrl: string }> {
+  await assertAllowed(userId, "enable_2fa");
   const secret = generateSecret({ length: 20 });
   const uri = generateURI({ issuer: TOTP_ISSUER, label: accountLabel, secret });
   const qrDataUrl = await QRCode.toDataURL(uri, { errorCorrectionLevel: "M", margin: 2, width: 240 });

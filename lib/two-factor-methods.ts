@@ -14,6 +14,7 @@ import { removeTotp } from "./totp";
 import { loadPolicy } from "./two-factor";
 import { sendEmailCode } from "./verification";
 import { countCredentials, removeCredential } from "./webauthn";
+import { assertAllowed } from "./permissions";
 
 export type Enrolment = Record<TwoFactorMethod, boolean>;
 
@@ -43,6 +44,7 @@ export async function afterEnrolment(userId: string, method: TwoFactorMethod): P
 }
 
 export async function startEmailMethod(user: User) {
+  await assertAllowed(user, "enable_2fa");
   if (!user.email) throw new UserError(ErrorCodes.NOT_ALLOWED, "Add an email address to your account first.");
   await sendEmailCode({ purpose: "method_confirm", email: user.email, userId: user.id, template: (code) => twoFactorEmailConfirmTemplate({ code }) });
 }

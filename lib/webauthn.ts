@@ -17,6 +17,7 @@ import { webauthnChallenges, webauthnCredentials } from "@/db/schema";
 import { newId } from "./crypto";
 import { env } from "./env";
 import { ErrorCodes, UserError } from "./errors";
+import { assertAllowed } from "./permissions";
 
 export const RP_NAME = "Latchkey";
 export const CHALLENGE_TTL_SECONDS = 5 * 60;
@@ -128,6 +129,7 @@ export async function registrationOptions(user: {
   email?: string | null;
   phone?: string | null;
 }): Promise<PublicKeyCredentialCreationOptionsJSON> {
+  await assertAllowed(user, "enable_2fa");
   const { rpID } = relyingParty();
   const options = await generateRegistrationOptions({
     rpName: RP_NAME,

@@ -7,6 +7,7 @@ export const metadata = { title: { default: "Manager", template: "%s · Manager 
 const nav = [
   { href: "/admin/accounts", label: "Accounts" },
   { href: "/admin/settings/account", label: "Account settings" },
+  { href: "/admin/settings/permissions", label: "Pending permissions" },
   { href: "/admin/settings/sms", label: "SMS" },
   { href: "/admin/settings/regional", label: "Regional" },
   { href: "/admin/settings/two-factor", label: "Two-factor" },

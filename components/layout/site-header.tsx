@@ -13,8 +13,14 @@ export function SiteHeader({ user, area = "site" }: { user: Pick<User, "name" | 
           <Link href="/dashboard" className="hover:underline">
             Dashboard
           </Link>
+          <Link href="/profiles" className="hover:underline">
+            Profiles
+          </Link>
           <Link href="/account/security" className="hover:underline">
             Security
+          </Link>
+          <Link href="/account/tokens" className="hover:underline">
+            API tokens
           </Link>
           {user.isAdmin ? (
             <Link href="/admin/accounts" className="hover:underline">

@@ -48,6 +48,7 @@ export function Select({
   hint,
   options,
   defaultValue,
+  id: idProp,
 }: {
   label: string;
   name: string;
@@ -55,8 +56,9 @@ export function Select({
   hint?: string;
   options: Array<{ value: string; label: string }>;
   defaultValue?: string;
+  id?: string;
 }) {
-  const id = `field-${name}`;
+  const id = idProp ?? `field-${name}`;
   const describedBy = [hint ? `${id}-hint` : "", error ? `${id}-error` : ""].filter(Boolean).join(" ") || undefined;
   return (
     <div className="space-y-1">

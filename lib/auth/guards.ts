@@ -1,13 +1,25 @@
 import "server-only";
 // Session guards: the state machine every page and action passes through.
+import { cache } from "react";
 import { notFound, redirect } from "next/navigation";
 import { currentSession, type Current } from "./current";
 import { loadPolicy, managerStepUpNeeded } from "../two-factor";
+import { needsFirstProfile } from "../profiles";
 
-/** A signed-in account, or a redirect to /login. */
-export async function requireUser(): Promise<Current> {
+/** Where an account without a profile goes first when profiles are not created automatically (A5). */
+export const FIRST_PROFILE_PATH = "/first-profile";
+
+// Layout and page both guard: ask once per request.
+const mustCreateFirstProfile = cache((id: string, status: "active" | "pending" | "blocked") => needsFirstProfile({ id, status }));
+
+/**
+ * A signed-in account, or a redirect to /login. An account that must create its first profile is
+ * sent to do so, except from the pages that take part in finishing sign-up (`allowWithoutProfile`).
+ */
+export async function requireUser(opts: { allowWithoutProfile?: boolean } = {}): Promise<Current> {
   const c = await currentSession();
   if (!c) redirect("/login");
+  if (!opts.allowWithoutProfile && (await mustCreateFirstProfile(c.user.id, c.user.status))) redirect(FIRST_PROFILE_PATH);
   return c;
 }
 
@@ -19,6 +31,7 @@ export async function requireAdmin(): Promise<Current> {
   const c = await currentSession();
   if (!c || !c.user.isAdmin) notFound();
   if (managerStepUpNeeded(c.user, await loadPolicy(), c.session.managerVerifiedAt)) redirect("/login/verify");
+  if (await mustCreateFirstProfile(c.user.id, c.user.status)) redirect(FIRST_PROFILE_PATH);
   return c;
 }
 

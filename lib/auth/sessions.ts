@@ -5,6 +5,7 @@ import { db } from "@/db/client";
 import { sessions, users, type Session, type User } from "@/db/schema";
 import { hashSecret, randomToken } from "../crypto";
 import { getSettings } from "../settings";
+import { blockingDateReached } from "../blocking";
 
 // Last-activity writes are throttled: one per minute per session keeps each request cheap.
 const TOUCH_EVERY_MS = 60_000;
@@ -55,7 +56,8 @@ export type ActiveSession = { session: Session; user: User };
 
 /**
  * Resolves a session token to its live session and user, or null when it is unknown, revoked,
- * past its absolute expiry, idle longer than the online status timeframe, or its account blocked.
+ * past its absolute expiry, idle longer than the online status timeframe, or its account blocked
+ * (by an admin, or because its scheduled blocking date has come).
  */
 export async function validateSession(token: string | undefined | null): Promise<ActiveSession | null> {
   if (!token) return null;
@@ -70,6 +72,11 @@ export async function validateSession(token: string | undefined | null): Promise
   const now = Date.now();
   if (row.session.expiresAt.getTime() <= now) return null;
   if (row.user.status === "blocked") return null;
+  if (blockingDateReached(row.user, new Date(now))) {
+    // A9: from the scheduled blocking date on, the account's sessions end.
+    await db.update(sessions).set({ revokedAt: new Date() }).where(and(eq(sessions.id, id), isNull(sessions.revokedAt)));
+    return null;
+  }
   const { onlineTimeframeMinutes } = await getSettings("account");
   if (now - row.session.lastActiveAt.getTime() > onlineTimeframeMinutes * 60_000) {
     await db.update(sessions).set({ revokedAt: new Date() }).where(and(eq(sessions.id, id), isNull(sessions.revokedAt)));

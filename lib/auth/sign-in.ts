@@ -21,6 +21,7 @@ import {
   type Challenge,
 } from "../two-factor";
 import { isTrustedDevice, rememberDevice } from "../trusted-devices";
+import { assertNotBlocked } from "../blocking";
 import { afterEnrolment } from "../two-factor-methods";
 import { clearFlow, readFlow, setFlow } from "../flow-cookie";
 import { decryptSecret, encryptSecret } from "../crypto";
@@ -72,6 +73,8 @@ export async function signOutCurrent() {
  * where the 2FA policy decides between a session and the verify step (T3, T10, B4).
  */
 export async function afterFirstFactor(user: User, firstFactor: string, next: string, opts: { userVerified?: boolean } = {}): Promise<never> {
+  // A9: from its blocking date an account signs in by no route at all.
+  await assertNotBlocked(user);
   const policy = await loadPolicy();
   const surface = surfaceOf(next);
   if (!needsSecondFactor(user, policy, surface)) return startSession(user.id, next, firstFactor);

@@ -1,7 +1,8 @@
 // WCAG 2.1 A/AA checks with axe on every page, signed out, signed in and as the admin.
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
-import { adminContext, newUser, signIn, signUp, signUpAndConfirm } from "./helpers";
+import { adminContext, fillLogin, newUser, signIn, signUp, signUpAndConfirm } from "./helpers";
+import { setAutomaticProfiles } from "./account-settings-helpers";
 
 async function expectNoViolations(page: Page, path: string) {
   const res = await page.goto(path);
@@ -18,7 +19,7 @@ test("signed-out pages", async ({ page }) => {
 
 test("signed-in pages", async ({ page }) => {
   await signUpAndConfirm(page, "a11y");
-  for (const path of ["/dashboard", "/account/security"]) await expectNoViolations(page, path);
+  for (const path of ["/dashboard", "/account/security", "/profiles", "/account/tokens"]) await expectNoViolations(page, path);
 });
 
 test("the confirmation page and banner of an unconfirmed account", async ({ page }) => {
@@ -34,8 +35,21 @@ test("the confirmation page and banner of an unconfirmed account", async ({ page
 test("Manager pages", async ({ browser }) => {
   const ctx = await adminContext(browser);
   const page = await ctx.newPage();
-  for (const path of ["/admin/accounts", "/admin/settings/account"]) await expectNoViolations(page, path);
+  for (const path of ["/admin/accounts", "/admin/settings/account", "/admin/settings/permissions"]) await expectNoViolations(page, path);
   await ctx.close();
+});
+
+test("the forced first-profile page", async ({ page, browser }) => {
+  await setAutomaticProfiles(browser, false);
+  try {
+    const user = newUser("a11yfirst");
+    await signUp(page, user);
+    await fillLogin(page, user.email, user.password);
+    await expect(page).toHaveURL(/\/first-profile$/);
+    await expectNoViolations(page, "/first-profile");
+  } finally {
+    await setAutomaticProfiles(browser, true);
+  }
 });
 
 test("forms showing errors", async ({ page }) => {

@@ -1,14 +1,14 @@
-// A7, A10, P4: the security tab — its sections in order, changing the email with a code, ending one session.
+// A7, A9, A10, P4: the security tab — its sections in order, changing the email with a code, ending one session, the blocking-notice option.
 import { expect, test, type Page } from "@playwright/test";
 import { fillLogin, outbox, signIn, signOut, signUpAndConfirm, submitAndWait, uniqueEmail, waitForMail } from "./helpers";
 
-const SECTIONS = ["Email", "Password", "Phone", "Two-step verification", "Trusted devices", "Sessions"];
+const SECTIONS = ["Email", "Password", "Phone", "Two-step verification", "Trusted devices", "Sessions", "Account blocking notices"];
 
 async function sectionHeadings(page: Page) {
   return (await page.getByRole("heading", { level: 2 }).allTextContents()).map((h) => h.trim());
 }
 
-test("the sections come in order: email, password, phone, two-step, trusted devices, sessions", async ({ page }) => {
+test("the sections come in order: email, password, phone, two-step, trusted devices, sessions, blocking notices", async ({ page }) => {
   await signUpAndConfirm(page, "order");
   await page.goto("/account/security");
   const headings = (await sectionHeadings(page)).filter((h) => SECTIONS.includes(h));

@@ -11,7 +11,7 @@ import { countryOptions, formatPhone } from "@/lib/phone";
 export const metadata = { title: "Confirm your account" };
 
 export default async function ConfirmPage({ searchParams }: { searchParams: Promise<{ done?: string }> }) {
-  const { user } = await requireUser();
+  const { user } = await requireUser({ allowWithoutProfile: true });
   const [{ confirmationMode }, { defaultCountry }] = await Promise.all([getSettings("account"), getSettings("regional")]);
   const pending = await readFlow<{ phone: string; userId: string }>("phone_confirm");
   const needs = confirmationNeeds(user, confirmationMode);

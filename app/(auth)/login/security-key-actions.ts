@@ -4,6 +4,7 @@ import type { AuthenticationResponseJSON } from "@simplewebauthn/server";
 import { unstable_rethrow } from "next/navigation";
 import { getUser } from "@/lib/accounts";
 import { audit } from "@/lib/audit";
+import { blockedMessage, isBlocked } from "@/lib/blocking";
 import { afterFirstFactor } from "@/lib/auth/sign-in";
 import { UserError } from "@/lib/errors";
 import { hit } from "@/lib/rate-limit";
@@ -27,10 +28,7 @@ export async function securityKeySignInAction(response: AuthenticationResponseJS
     const result = await finishAuthentication(response, { userId: null, requireUserVerification: false });
     const user = await getUser(result.userId);
     if (!user) return { ok: false as const, message: "This security key is not registered to an account. Use another method." };
-    if (user.status === "blocked") {
-      const on = user.blockedAt ? ` on ${user.blockedAt.toISOString().slice(0, 10)}` : "";
-      return { ok: false as const, message: `This account was blocked${on}. Contact your administrator.` };
-    }
+    if (isBlocked(user)) return { ok: false as const, message: blockedMessage(user) };
     await afterFirstFactor(user, "webauthn", safeNext(next), { userVerified: result.userVerified });
     return { ok: true as const };
   } catch (err) {

@@ -3,6 +3,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { adminAction } from "@/lib/action";
 import { activateAccount, blockAccount, createAccountByAdmin, setRights, unblockAccount } from "@/lib/accounts";
+import { formatDay, setBlockingDate } from "@/lib/blocking";
 import { ErrorCodes, UserError } from "@/lib/errors";
 import { PASSWORD_MAX } from "@/lib/passwords";
 import { getUser } from "@/lib/accounts";
@@ -67,5 +68,25 @@ export const createAccountAction = adminAction(
     const created = await createAccountByAdmin({ ...data, phone, actorId: user.id });
     revalidatePath("/admin/accounts");
     return { ok: true, message: `Account created for ${created.email}.` };
+  },
+);
+
+// A9: the date from which an account is blocked; "clear" removes it.
+export const accountBlockingDateAction = adminAction(
+  z.discriminatedUnion("op", [
+    z.object({
+      op: z.literal("set"),
+      userId: z.string().min(1).max(64),
+      blockOn: z.string({ error: "Choose a date." }).trim().min(1, "Choose a date.").regex(/^\d{4}-\d{2}-\d{2}$/, "Enter a valid date."),
+    }),
+    z.object({ op: z.literal("clear"), userId: z.string().min(1).max(64) }),
+  ]),
+  async (data, { user }) => {
+    if (data.op === "set" && data.userId === user.id) {
+      throw new UserError(ErrorCodes.NOT_ALLOWED, "You cannot schedule blocking for your own account.", "blockOn");
+    }
+    await setBlockingDate(data.userId, data.op === "set" ? data.blockOn : null, user.id);
+    revalidatePath("/admin/accounts");
+    return { ok: true, message: data.op === "set" ? `Blocking date set to ${formatDay(data.blockOn)}.` : "Blocking date cleared." };
   },
 );

@@ -6,6 +6,7 @@ import { AccountRowActions } from "./account-row-actions";
 import { CreateAccountForm } from "./create-account-form";
 import { countryOptions } from "@/lib/phone";
 import { loadPolicy } from "@/lib/two-factor";
+import { blockingDateReached, dayOf, formatDay } from "@/lib/blocking";
 
 export const metadata = { title: "Accounts" };
 
@@ -27,6 +28,7 @@ export default async function AccountsPage({ searchParams }: { searchParams: Pro
     loadPolicy(),
   ]);
   const onlineSince = Date.now() - onlineTimeframeMinutes * 60_000;
+  const today = dayOf(new Date());
   const qs = (p: number) => `?${new URLSearchParams({ ...(filter.q ? { q: filter.q } : {}), ...(filter.status ? { status: filter.status } : {}), page: String(p) })}`;
   return (
     <div className="space-y-8">
@@ -77,8 +79,15 @@ export default async function AccountsPage({ searchParams }: { searchParams: Pro
                     <p className="text-slate-600">{u.email ?? "no email"}</p>
                     {u.phone ? <p className="text-slate-600">{u.phone}</p> : null}
                   </td>
-                  <td className="px-3 py-3 capitalize" data-testid="status">
-                    {u.status}
+                  <td className="px-3 py-3">
+                    <p className="capitalize" data-testid="status">
+                      {u.status}
+                    </p>
+                    {u.blockOn ? (
+                      <p className="text-xs text-slate-700" data-testid="blocking-date">
+                        {blockingDateReached(u) ? "Blocked since" : "Blocks on"} {formatDay(u.blockOn)}
+                      </p>
+                    ) : null}
                   </td>
                   <td className="px-3 py-3 text-xs">
                     <p>Email: {u.emailVerifiedAt ? "yes" : "no"}</p>
@@ -103,6 +112,8 @@ export default async function AccountsPage({ searchParams }: { searchParams: Pro
                       twoFactorManager={u.twoFactorManager}
                       isAdmin={u.isAdmin}
                       isSelf={u.id === me.id}
+                      blockOn={u.blockOn}
+                      today={today}
                     />
                   </td>
                 </tr>

@@ -15,6 +15,8 @@ import { ChooseMethods, EmailMethod, RegenerateCodes, RemoveButton, SecurityKeys
 import { TrustedDevicesList } from "./trusted-devices-list";
 import { SessionsList } from "./sessions-list";
 import { EmailForm } from "./email-form";
+import { BlockingNoticeForm } from "./blocking-notice-form";
+import { formatDay } from "@/lib/format";
 
 export const metadata = { title: "Security" };
 
@@ -162,6 +164,12 @@ export default async function SecurityPage() {
             current: s.id === sessionId,
           }))}
         />
+      </section>
+      <section aria-labelledby="blocking-h" className="space-y-3">
+        <h2 id="blocking-h" className="text-lg font-semibold">
+          Account blocking notices
+        </h2>
+        <BlockingNoticeForm notify={user.notifyBlocking} blockOnLabel={user.blockOn ? formatDay(user.blockOn) : null} />
       </section>
     </div>
   );

@@ -1,0 +1,33 @@
+"use server";
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { userAction } from "@/lib/action";
+import { checkApiToken, createApiToken, revokeApiToken, tokenNameSchema } from "@/lib/api-tokens";
+import { formatDay } from "@/lib/format";
+
+const tokenId = z.string().min(1).max(64);
+
+export const createTokenAction = userAction(z.object({ name: tokenNameSchema }), async (data, { user }) => {
+  const { token, row } = await createApiToken(user.id, data.name);
+  revalidatePath("/account/tokens");
+  // The secret goes back once, in this answer only; it is not stored anywhere readable.
+  return { ok: true, message: `Token "${row.name}" created. Copy it now: it will not be shown again.`, values: { newSecret: token } };
+});
+
+export const checkTokenAction = userAction(z.object({ tokenId }), async (data, { user }) => {
+  const t = await checkApiToken(user.id, data.tokenId);
+  revalidatePath("/account/tokens");
+  const message =
+    t.status === "active"
+      ? `Active: valid until ${formatDay(t.expiresAt)}.`
+      : t.status === "expired"
+        ? `Expired on ${formatDay(t.expiresAt)}.`
+        : `Revoked on ${formatDay(t.revokedAt!)}.`;
+  return { ok: true, message };
+});
+
+export const revokeTokenAction = userAction(z.object({ tokenId }), async (data, { user }) => {
+  const done = await revokeApiToken(user.id, data.tokenId);
+  revalidatePath("/account/tokens");
+  return { ok: true, message: done ? "Token revoked." : "That token was already revoked." };
+});

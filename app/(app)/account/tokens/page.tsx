@@ -1,0 +1,78 @@
+import { requireUser } from "@/lib/auth/guards";
+import { listApiTokens } from "@/lib/api-tokens";
+import { formatDay } from "@/lib/format";
+import { CreateTokenForm } from "./create-token-form";
+import { TokenRowActions } from "./token-row-actions";
+
+export const metadata = { title: "API tokens" };
+
+const STATUS_STYLE = {
+  active: "bg-green-100 text-green-900",
+  expired: "bg-slate-200 text-slate-800",
+  revoked: "bg-red-100 text-red-900",
+} as const;
+
+export default async function TokensPage() {
+  const { user } = await requireUser();
+  const tokens = await listApiTokens(user.id);
+  return (
+    <div className="space-y-8">
+      <h1 className="text-2xl font-semibold">API tokens</h1>
+      <p className="max-w-2xl text-sm text-slate-700">
+        A personal API token lets a script act as you: send it as <code>Authorization: Bearer &lt;token&gt;</code> (for example to{" "}
+        <code>GET /api/me</code>). Tokens are valid for one year. Revoke a token you no longer use.
+      </p>
+      <section aria-labelledby="new-token-h" className="space-y-4 rounded-lg border border-slate-200 bg-white p-6">
+        <h2 id="new-token-h" className="text-lg font-semibold">
+          Create a token
+        </h2>
+        <CreateTokenForm />
+      </section>
+      <section aria-labelledby="tokens-h" className="space-y-3">
+        <h2 id="tokens-h" className="text-lg font-semibold">
+          Your tokens
+        </h2>
+        {tokens.length ? (
+          <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+            <table className="min-w-full text-left text-sm">
+              <caption className="sr-only">Your API tokens</caption>
+              <thead className="bg-slate-100 text-xs uppercase text-slate-700">
+                <tr>
+                  <th scope="col" className="px-3 py-2">Name</th>
+                  <th scope="col" className="px-3 py-2">Status</th>
+                  <th scope="col" className="px-3 py-2">Expires</th>
+                  <th scope="col" className="px-3 py-2">Last used</th>
+                  <th scope="col" className="px-3 py-2">Actions</th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-200">
+                {tokens.map((t) => (
+                  <tr key={t.id} data-token={t.name} className="align-top">
+                    <td className="px-3 py-3">
+                      <p className="font-medium">{t.name}</p>
+                      <p className="font-mono text-xs text-slate-600">{t.prefix}…</p>
+                    </td>
+                    <td className="px-3 py-3">
+                      <span className={`rounded px-1.5 py-0.5 text-xs font-medium ${STATUS_STYLE[t.status]}`} data-testid="token-status">
+                        {t.status}
+                      </span>
+                    </td>
+                    <td className="px-3 py-3" data-testid="token-expires">
+                      {formatDay(t.expiresAt)}
+                    </td>
+                    <td className="px-3 py-3">{t.lastUsedAt ? formatDay(t.lastUsedAt) : "never"}</td>
+                    <td className="px-3 py-3">
+                      <TokenRowActions tokenId={t.id} name={t.name} revocable={t.status === "active"} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        ) : (
+          <p className="text-sm text-slate-700">You have no tokens yet.</p>
+        )}
+      </section>
+    </div>
+  );
+}
