@@ -10,13 +10,17 @@ export const CONFIRMATION_MODES = ["none", "email", "phone", "both"] as const;
 export type ConfirmationMode = (typeof CONFIRMATION_MODES)[number];
 
 const checkbox = z.preprocess((v) => v === true || v === "on" || v === "true" || v === "1", z.boolean());
+/** A number typed in a form: an empty box is missing (its own message), never read as 0. */
+export const blankAsMissing = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), schema);
 
 export const accountSettingsSchema = z.object({
-  onlineTimeframeMinutes: z.coerce
-    .number({ error: "Enter a number of minutes." })
-    .int("Enter a whole number of minutes.")
-    .min(1, "Use at least 1 minute.")
-    .max(43_200, "Use at most 43,200 minutes (30 days).")
+  onlineTimeframeMinutes: blankAsMissing(
+    z.coerce
+      .number({ error: "Enter a number of minutes." })
+      .int("Enter a whole number of minutes.")
+      .min(1, "Use at least 1 minute.")
+      .max(43_200, "Use at most 43,200 minutes (30 days)."),
+  )
     .default(30),
   automaticActivation: checkbox.default(true),
   activationLetter: checkbox.default(true),
@@ -24,17 +28,21 @@ export const accountSettingsSchema = z.object({
   enable2fa: checkbox.default(false),
   automaticProfileCreation: checkbox.default(true),
   defaultProfileType: z.string().trim().min(1, "Choose a profile type.").max(60).default("Person"),
-  profileLimit: z.coerce
-    .number({ error: "Enter a number." })
-    .int("Enter a whole number.")
-    .min(0, "Use 0 for no limit, or a positive number.")
-    .max(1000, "Use at most 1,000.")
+  profileLimit: blankAsMissing(
+    z.coerce
+      .number({ error: "Enter a number." })
+      .int("Enter a whole number.")
+      .min(0, "Use 0 for no limit, or a positive number.")
+      .max(1000, "Use at most 1,000."),
+  )
     .default(0),
-  absoluteSessionDays: z.coerce
-    .number({ error: "Enter a number of days." })
-    .int("Enter a whole number of days.")
-    .min(1, "Use at least 1 day.")
-    .max(365, "Use at most 365 days.")
+  absoluteSessionDays: blankAsMissing(
+    z.coerce
+      .number({ error: "Enter a number of days." })
+      .int("Enter a whole number of days.")
+      .min(1, "Use at least 1 day.")
+      .max(365, "Use at most 365 days."),
+  )
     .default(30),
   profileTypes: z.array(z.string().trim().min(1).max(60)).min(1).default(["Person", "Organization"]),
 });
@@ -71,8 +79,8 @@ export const smsSettingsSchema = z.object({
   // Countries SMS may be sent to; empty means the regional country only.
   allowedCountries: z.array(country).max(250).default([]),
   // Budgets (S8): per number per day, and for the whole site per day.
-  perNumberDaily: z.coerce.number().int().min(1).max(1000).default(10),
-  globalDaily: z.coerce.number().int().min(1).max(1_000_000).default(1000),
+  perNumberDaily: blankAsMissing(z.coerce.number().int().min(1).max(1000)).default(10),
+  globalDaily: blankAsMissing(z.coerce.number().int().min(1).max(1_000_000)).default(1000),
 });
 export type SmsSettings = z.infer<typeof smsSettingsSchema>;
 

@@ -25,6 +25,14 @@ describe("account settings schema", () => {
     expect(defaultSettings("account")).toEqual(accountSettingsSchema.parse({}));
   });
 
+  it("an empty number box is an error next to its field, not 0", () => {
+    const e = errorsOf({ onlineTimeframeMinutes: "", profileLimit: " ", absoluteSessionDays: "" });
+    expect(e.onlineTimeframeMinutes).toBe("Enter a number of minutes.");
+    expect(e.profileLimit).toBe("Enter a number.");
+    expect(e.absoluteSessionDays).toBe("Enter a number of days.");
+    expect(accountSettingsSchema.parse({ profileLimit: "0" }).profileLimit).toBe(0);
+  });
+
   it("coerces form values: numbers from strings, checkboxes from 'on'/'true'/'1'", () => {
     const v = accountSettingsSchema.parse({
       onlineTimeframeMinutes: "45",

@@ -6,7 +6,7 @@ import { audit } from "@/lib/audit";
 import { ErrorCodes, UserError } from "@/lib/errors";
 import { isCountryCode, parsePhone } from "@/lib/phone";
 import { phoneInput } from "@/lib/phone-input";
-import { SMS_PROVIDERS } from "@/lib/settings";
+import { blankAsMissing, SMS_PROVIDERS } from "@/lib/settings";
 import { resolveSmsConfig, sendTestSms, updateSmsSettings } from "@/lib/sms";
 
 const text = (max: number) => z.string().trim().max(max, `Use at most ${max} characters.`).default("");
@@ -32,8 +32,8 @@ const schema = z.object({
     .default("")
     .transform((s) => [...new Set(s.split(/[\s,;]+/).map((c) => c.trim().toUpperCase()).filter(Boolean))])
     .refine((list) => list.every(isCountryCode), { message: "Use two-letter country codes separated by commas, like US, GB, IN." }),
-  perNumberDaily: z.coerce.number({ error: "Enter a number." }).int("Enter a whole number.").min(1, "Use at least 1.").max(1000, "Use at most 1,000."),
-  globalDaily: z.coerce.number({ error: "Enter a number." }).int("Enter a whole number.").min(1, "Use at least 1.").max(1_000_000, "Use at most 1,000,000."),
+  perNumberDaily: blankAsMissing(z.coerce.number({ error: "Enter a number." }).int("Enter a whole number.").min(1, "Use at least 1.").max(1000, "Use at most 1,000.")),
+  globalDaily: blankAsMissing(z.coerce.number({ error: "Enter a number." }).int("Enter a whole number.").min(1, "Use at least 1.").max(1_000_000, "Use at most 1,000,000.")),
 });
 
 const clearKey = { twilioAuthToken: "clearTwilioAuthToken", clickatellApiKey: "clearClickatellApiKey", twofactorApiKey: "clearTwofactorApiKey" } as const;
