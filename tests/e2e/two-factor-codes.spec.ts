@@ -103,6 +103,8 @@ test("sms_then_email: after one failed SMS code, the code can come by email inst
   await expect(fallback).toHaveCount(0);
   const before = await smsCount(page.request, phone.e164);
   await page.getByRole("button", { name: "Send code", exact: true }).click();
+  // The answer is applied (or, before the page's scripts run, the form's page has loaded) before typing.
+  await expect(page.getByText(/^We sent a code to /)).toBeVisible();
   const sms = await smsCode(page.request, phone.e164, before);
   await submitVerifyCode(page, wrongCode(sms));
   await expect(page.getByText("That code is not right. Check it and try again.").first()).toBeVisible();
@@ -145,6 +147,7 @@ test("the admin's '2FA in Web app' checkbox: a user without a phone is asked for
   const phone = uniquePhone();
   await page.getByLabel("Phone number").fill(phone.national);
   await page.getByRole("button", { name: "Send code", exact: true }).click();
+  await expect(page.getByText(/^We sent a code to /)).toBeVisible();
   const code = await smsCode(page.request, phone.e164);
   await submitVerifyCode(page, code);
   // The first method brings the 10 recovery codes, shown once before the session opens.

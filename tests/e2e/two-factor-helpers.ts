@@ -196,7 +196,8 @@ export async function expectNoSession(context: BrowserContext) {
 
 /** Types a code into the verify page's form and presses Verify. */
 export async function submitVerifyCode(page: Page, code: string, opts: { label?: string; remember?: boolean } = {}) {
-  await page.getByLabel(opts.label ?? "Code", { exact: true }).fill(code);
+  const input = page.getByLabel(opts.label ?? "Code", { exact: true });
+  await input.fill(code);
   if (opts.remember) await page.getByLabel("Remember this device").check();
   // Waits for the action's answer and for React to apply it (the button leaves its pending state, or
   // the page moves on), so a next attempt is not typed into a form that is about to be reset.
@@ -208,6 +209,8 @@ export async function submitVerifyCode(page: Page, code: string, opts: { label?:
     // Moved on: another page, or the recovery codes shown after a method was set up here.
     if (!/\/login\/verify/.test(page.url()) || (await button.count()) === 0) return;
     expect(await button.getAttribute("aria-disabled", { timeout: 1_000 })).toBe("false");
+    // React resets the form once the answer is applied: only then may the next code be typed.
+    expect(await input.inputValue({ timeout: 1_000 })).toBe("");
   }).toPass({ timeout: 15_000 });
 }
 

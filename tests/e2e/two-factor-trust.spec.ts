@@ -93,6 +93,8 @@ test("three failed codes show the contact person, write an audit entry and email
   await signInToVerify(page, user.email, user.password);
   const before = await mailCount(page.request, user.email, SECURITY_CODE);
   await page.getByRole("button", { name: "Send code", exact: true }).click();
+  // The answer is applied (or, before the page's scripts run, the form's page has loaded) before typing.
+  await expect(page.getByText(`We sent a code to ${user.email}.`)).toBeVisible();
   const code = await mailCode(page.request, user.email, SECURITY_CODE, before);
   const contact = page.getByText(`Contact ${CONTACT.name} at ${CONTACT.email} or call ${CONTACT.phone}.`);
 
