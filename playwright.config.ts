@@ -75,7 +75,11 @@ export default defineConfig({
       ],
     },
   },
-  projects: [{ name: "chromium", use: { browserName: "chromium" } }],
+  projects: [
+    { name: "chromium", use: { browserName: "chromium" } },
+    // The attack suite (tests/security/*.spec.ts) against the same server, in the same run.
+    { name: "security", testDir: "tests/security", testMatch: "*.spec.ts", use: { browserName: "chromium" } },
+  ],
   webServer: {
     command: skipBuild ? `${next} start -p ${PORT}` : `${next} build && ${next} start -p ${PORT}`,
     url: `${BASE_URL}/login`,

@@ -8,6 +8,8 @@ const root = fileURLToPath(new URL(".", import.meta.url));
 const support = (file: string) => fileURLToPath(new URL(`./tests/support/${file}`, import.meta.url));
 
 const integration = "tests/integration/**/*.test.ts";
+// The lib-level attack cases run on both databases too; the HTTP-level ones are Playwright specs.
+const security = "tests/security/**/*.test.ts";
 
 const projects: TestProjectInlineConfiguration[] = [
   {
@@ -22,7 +24,7 @@ const projects: TestProjectInlineConfiguration[] = [
     extends: true,
     test: {
       name: "pglite",
-      include: [integration],
+      include: [integration, security],
       // Each test file runs in its own process with its own embedded database (see db-pglite.ts).
       globalSetup: [support("pglite-template.ts")],
       setupFiles: [support("env.ts"), support("db-pglite.ts"), support("db-hooks.ts")],
@@ -35,7 +37,7 @@ if (process.env.TEST_DATABASE_URL) {
     extends: true,
     test: {
       name: "postgres",
-      include: [integration],
+      include: [integration, security],
       globalSetup: [support("postgres-cleanup.ts")],
       setupFiles: [support("env.ts"), support("db-postgres.ts"), support("db-hooks.ts")],
     },
