@@ -6,9 +6,9 @@ import { db } from "@/db/client";
 import { trustedDevices } from "@/db/schema";
 import { forgetAllTrustedDevices, isTrustedDevice, listTrustedDevices, rememberDevice, revokeTrustedDevice, trustedCookieName } from "@/lib/trusted-devices";
 import { createUser } from "../support/fixtures";
-import { jar } from "./cookie-jar";
+import { jar } from "../support/cookie-jar";
 
-vi.mock("next/headers", async () => (await import("./cookie-jar")).nextHeadersMock);
+vi.mock("next/headers", async () => (await import("../support/cookie-jar")).nextHeadersMock);
 
 const UA = "Mozilla/5.0 (X11; Linux x86_64) Chrome/140.0 Safari/537.36";
 const deviceCookie = () => jar.get(trustedCookieName())!;

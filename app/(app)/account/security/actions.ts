@@ -9,6 +9,7 @@ import { PASSWORD_MAX } from "@/lib/passwords";
 import { finishEmailChange, startEmailChange } from "@/lib/email-change";
 import { clearFlow, readFlow, setFlow } from "@/lib/flow-cookie";
 import { ErrorCodes, UserError } from "@/lib/errors";
+import { assertRecentSignIn, confirmPassword } from "@/lib/auth/step-up";
 
 const pw = (msg: string) => z.string().min(1, msg).max(PASSWORD_MAX * 4, `Use at most ${PASSWORD_MAX} characters.`);
 
@@ -20,7 +21,10 @@ export const changePasswordAction = userAction(
       confirmPassword: pw("Type the new password again."),
     })
     .refine((d) => d.newPassword === d.confirmPassword, { path: ["confirmPassword"], message: "The two new passwords do not match." }),
-  async (data, { user, sessionId }) => {
+  async (data, c) => {
+    const { user, sessionId } = c;
+    // The current password is the re-authentication; an account without one needs a recent sign-in (B3).
+    if (!user.passwordHash) await assertRecentSignIn(c);
     await changePassword({ userId: user.id, current: data.currentPassword, next: data.newPassword, keepSessionId: sessionId });
     revalidatePath("/account/security");
     return { ok: true, message: "Your password was changed. Your other sessions were signed out." };
@@ -49,7 +53,9 @@ export const sendEmailChangeCode = userAction(
   z.object({
     email: z.string().trim().min(1, "Enter your email address.").max(254, "This email address is too long.").email("Enter a valid email address, like name@example.com."),
   }),
-  async (data, { user }) => {
+  async (data, c) => {
+    const { user } = c;
+    await assertRecentSignIn(c);
     const email = await startEmailChange(user, data.email);
     await setFlow(EMAIL_FLOW, { email, userId: user.id }, 15 * 60);
     revalidatePath("/account/security");
@@ -74,3 +80,14 @@ export const cancelEmailChangeAction = userAction(z.object({}), async () => {
   revalidatePath("/account/security");
   return { ok: true };
 });
+
+// ——— B3: confirming the password again before a sensitive change ———
+
+export const confirmPasswordAction = userAction(
+  z.object({ password: z.string().min(1, "Enter your password.").max(PASSWORD_MAX * 4, "That password is not right.") }),
+  async (data, c) => {
+    await confirmPassword(c, data.password);
+    revalidatePath("/account/security");
+    return { ok: true, message: "Thanks. You can make changes for the next 15 minutes." };
+  },
+);

@@ -15,6 +15,8 @@ import { ChooseMethods, EmailMethod, RegenerateCodes, RemoveButton, SecurityKeys
 import { TrustedDevicesList } from "./trusted-devices-list";
 import { SessionsList } from "./sessions-list";
 import { EmailForm } from "./email-form";
+import { ConfirmPasswordForm } from "./confirm-password-form";
+import { stepUpNeeded } from "@/lib/auth/step-up";
 import { BlockingNoticeForm } from "./blocking-notice-form";
 import { formatDay } from "@/lib/format";
 
@@ -27,7 +29,8 @@ const METHOD_LABELS = { sms: "Text message (SMS)", email: "Email codes", totp: "
 const fmt = (d: Date) => d.toISOString().replace("T", " ").slice(0, 16) + " UTC";
 
 export default async function SecurityPage() {
-  const { user, sessionId } = await requireUser();
+  const current = await requireUser();
+  const { user, sessionId } = current;
   const [sessions, { defaultCountry }, pending, policy, devices, keys, enrolled, recoveryLeft] = await Promise.all([
     listSessions(user.id),
     getSettings("regional"),
@@ -39,10 +42,26 @@ export default async function SecurityPage() {
     remainingRecoveryCodes(user.id),
   ]);
   const emailChange = await readFlow<{ email: string; userId: string }>("email_change");
+  const stepUp = await stepUpNeeded(current);
   const enrolledMethods = (Object.keys(enrolled) as Array<keyof typeof enrolled>).filter((m) => enrolled[m] && policy.allowedMethods.includes(m));
   return (
     <div className="space-y-10">
       <h1 className="text-2xl font-semibold">Security</h1>
+      {stepUp ? (
+        <section aria-labelledby="reauth-h" className="space-y-3 rounded-lg border border-amber-300 bg-amber-50 p-4">
+          <h2 id="reauth-h" className="text-lg font-semibold">
+            Confirm it&apos;s you
+          </h2>
+          {user.passwordHash ? (
+            <>
+              <p className="text-sm text-slate-800">You signed in more than 15 minutes ago. Enter your password to change your email, phone, password or two-step methods.</p>
+              <ConfirmPasswordForm />
+            </>
+          ) : (
+            <p className="text-sm text-slate-800">You signed in more than 15 minutes ago. Sign out and sign in again to change your email, phone or two-step methods.</p>
+          )}
+        </section>
+      ) : null}
       <section aria-labelledby="email-h" className="space-y-2">
         <h2 id="email-h" className="text-lg font-semibold">
           Email

@@ -9,10 +9,14 @@ import { parsePhone } from "@/lib/phone";
 import { codeInput, phoneInput } from "@/lib/phone-input";
 import { finishPhoneConfirmation, startPhoneConfirmation } from "@/lib/phone-auth";
 import { clientIp } from "@/lib/request";
+import { assertRecentSignIn } from "@/lib/auth/step-up";
 
 const FLOW = "phone_confirm";
 
-export const sendPhoneConfirmCode = userAction(z.object(phoneInput), async (data, { user }) => {
+export const sendPhoneConfirmCode = userAction(z.object(phoneInput), async (data, c) => {
+  const { user } = c;
+  // Changing a confirmed phone needs a recent sign-in (B3); adding the first one does not.
+  if (user.phoneVerifiedAt) await assertRecentSignIn(c);
   const { e164 } = parsePhone(data.phone, data.phoneCountry);
   await startPhoneConfirmation(user.id, e164, await clientIp());
   await setFlow(FLOW, { phone: e164, userId: user.id }, 15 * 60);

@@ -20,6 +20,7 @@ import {
 } from "@/lib/two-factor-methods";
 import { finishRegistration, registrationOptions, renameCredential } from "@/lib/webauthn";
 import { loadPolicy } from "@/lib/two-factor";
+import { assertRecentSignIn } from "@/lib/auth/step-up";
 
 const done = (message: string, codes?: string[] | null): FormState => {
   revalidatePath("/account/security");
@@ -31,7 +32,9 @@ async function assertAllowed(method: (typeof TWO_FACTOR_METHODS)[number]) {
   if (!policy.allowedMethods.includes(method)) throw new UserError(ErrorCodes.NOT_ALLOWED, "Your administrator does not allow this method.");
 }
 
-export const sendEmailMethodCode = userAction(z.object({}), async (_d, { user }) => {
+export const sendEmailMethodCode = userAction(z.object({}), async (_d, c) => {
+  const { user } = c;
+  await assertRecentSignIn(c);
   await assertAllowed("email");
   await startEmailMethod(user);
   return { ok: true, message: `We sent a code to ${user.email}.`, values: { sent: "1" } };
@@ -42,7 +45,9 @@ export const confirmEmailMethodAction = userAction(z.object({ code: z.string().t
   return done("Email codes are set up.", codes);
 });
 
-export const beginTotpAction = userAction(z.object({}), async (_d, { user }) => {
+export const beginTotpAction = userAction(z.object({}), async (_d, c) => {
+  const { user } = c;
+  await assertRecentSignIn(c);
   await assertAllowed("totp");
   const { secret, qrDataUrl } = await beginTotpEnrolment(user.id, user.email ?? user.phone ?? user.name);
   return { ok: true, values: { secret, qrDataUrl } };
@@ -59,7 +64,13 @@ export async function keyRegistrationOptionsAction() {
   if (!c) return { ok: false as const, message: "Your session has ended. Please sign in again." };
   const policy = await loadPolicy();
   if (!policy.allowedMethods.includes("webauthn")) return { ok: false as const, message: "Your administrator does not allow security keys." };
-  return { ok: true as const, options: await registrationOptions(c.user) };
+  try {
+    await assertRecentSignIn(c);
+    return { ok: true as const, options: await registrationOptions(c.user) };
+  } catch (err) {
+    if (err instanceof UserError) return { ok: false as const, message: err.message };
+    throw err;
+  }
 }
 
 export async function finishKeyRegistrationAction(response: RegistrationResponseJSON, name: string): Promise<FormState> {
@@ -80,38 +91,43 @@ export async function finishKeyRegistrationAction(response: RegistrationResponse
 
 export const renameKeyAction = userAction(
   z.object({ credentialId: z.string().min(1).max(400), name: z.string().trim().min(1, "Name the key.").max(60, "Use at most 60 characters.") }),
-  async (d, { user }) => {
-    await renameCredential(user.id, d.credentialId, d.name);
+  async (d, c) => {
+    await assertRecentSignIn(c);
+    await renameCredential(c.user.id, d.credentialId, d.name);
     return done("Security key renamed.");
   },
 );
 
 export const removeMethodAction = userAction(
   z.object({ method: z.enum(TWO_FACTOR_METHODS), credentialId: z.string().max(400).optional() }),
-  async (d, { user }) => {
-    await removeMethod(user, d.method, d.credentialId);
+  async (d, c) => {
+    await assertRecentSignIn(c);
+    await removeMethod(c.user, d.method, d.credentialId);
     return done("Method removed.");
   },
 );
 
 export const chooseMethodsAction = userAction(
   z.object({ primary: z.enum(TWO_FACTOR_METHODS, { error: "Choose your main method." }), backup: z.union([z.literal("none"), z.enum(TWO_FACTOR_METHODS)]).default("none") }),
-  async (d, { user }) => {
-    await choosePrimaryAndBackup(user, d.primary, d.backup === "none" ? null : d.backup);
+  async (d, c) => {
+    await assertRecentSignIn(c);
+    await choosePrimaryAndBackup(c.user, d.primary, d.backup === "none" ? null : d.backup);
     return done("Your methods are saved.");
   },
 );
 
 export const toggleTwoFactorAction = userAction(
   z.object({ app: z.enum(["web", "manager"]), on: z.enum(["1", "0"]) }),
-  async (d, { user }) => {
-    await setTwoFactorFor(user, d.app, d.on === "1", user.id);
+  async (d, c) => {
+    await assertRecentSignIn(c);
+    await setTwoFactorFor(c.user, d.app, d.on === "1", c.user.id);
     return done(d.on === "1" ? "Two-step verification is on." : "Two-step verification is off.");
   },
 );
 
-export const regenerateCodesAction = userAction(z.object({}), async (_d, { user }) => {
-  const codes = await regenerateRecoveryCodes(user);
+export const regenerateCodesAction = userAction(z.object({}), async (_d, c) => {
+  await assertRecentSignIn(c);
+  const codes = await regenerateRecoveryCodes(c.user);
   return done("New recovery codes are ready. The old ones no longer work.", codes);
 });
 
