@@ -5,7 +5,7 @@ import { db } from "@/db/client";
 import { codes } from "@/db/schema";
 import { hashSecret, newId, randomDigits, randomToken } from "./crypto";
 import { ErrorCodes, UserError } from "./errors";
-import { hit, LIMITS, peek, retryAfterText, rowsOf } from "./rate-limit";
+import { clear, hit, LIMITS, peek, retryAfterText, rowsOf } from "./rate-limit";
 
 export type CodePurpose =
   | "email_confirm"
@@ -21,6 +21,7 @@ export const CODE_LENGTH = 6;
 export const CODE_TTL_SECONDS = 10 * 60;
 export const CODE_MAX_ATTEMPTS = 5;
 export const RESEND_COOLDOWN_SECONDS = 30;
+const cooldownKey = (purpose: string, target: string) => `code-cooldown:${purpose}:${target}`;
 
 // The code proves control of the target for one purpose: hashes bind all three together.
 const codeHash = (purpose: string, target: string, code: string) => hashSecret(`code:${purpose}:${target}:${code}`);
@@ -49,6 +50,12 @@ export async function issueCode(input: {
     const wait = Math.ceil(RESEND_COOLDOWN_SECONDS - (Date.now() - latest.createdAt.getTime()) / 1000);
     throw new UserError(ErrorCodes.RESEND_COOLDOWN, `Please wait ${wait} seconds before asking for a new code.`);
   }
+  // The check above reads; this claims the cooldown atomically, so parallel requests issue one code.
+  const cooldown = await hit(cooldownKey(purpose, target), { max: 1, windowSeconds: RESEND_COOLDOWN_SECONDS });
+  if (!cooldown.success) {
+    const wait = Math.max(1, Math.ceil((cooldown.resetAt.getTime() - Date.now()) / 1000));
+    throw new UserError(ErrorCodes.RESEND_COOLDOWN, `Please wait ${wait} seconds before asking for a new code.`);
+  }
   const sends = await hit(`code-send:${purpose}:${target}`, LIMITS.codeSendsPerTarget);
   if (!sends.success) {
     throw new UserError(
@@ -74,7 +81,12 @@ export async function issueCode(input: {
 
 /** Removes a code that could not be delivered, so nothing is lost and the user can simply retry. */
 export async function discardCode(id: string): Promise<void> {
-  await db.delete(codes).where(and(eq(codes.id, id), sql`${codes.consumedAt} is null`));
+  const rows = await db
+    .delete(codes)
+    .where(and(eq(codes.id, id), sql`${codes.consumedAt} is null`))
+    .returning({ purpose: codes.purpose, target: codes.target });
+  // The send failed: the cooldown is given back, so the retry is immediate.
+  for (const r of rows) await clear(cooldownKey(r.purpose, r.target));
 }
 
 export type ConsumedCode = { id: string; target: string; userId: string | null };

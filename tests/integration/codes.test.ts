@@ -106,6 +106,14 @@ describe("one-time codes (S8)", () => {
     await expect(issueCode({ purpose: "recovery", target })).resolves.toBeTruthy();
   });
 
+  it("parallel requests for a code issue exactly one; the others wait for the cooldown", async () => {
+    const target = uniqueEmail();
+    const results = await Promise.allSettled(Array.from({ length: 10 }, () => issueCode({ purpose, target })));
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    for (const r of results) if (r.status === "rejected") expect((r.reason as { code?: string }).code).toBe(ErrorCodes.RESEND_COOLDOWN);
+    expect(await db.select().from(codes).where(eq(codes.target, target))).toHaveLength(1);
+  });
+
   it("after the cooldown a new code replaces the old one", async () => {
     const target = uniqueEmail();
     const first = await issueCode({ purpose, target });

@@ -1,10 +1,12 @@
 // Named helpers for integration tests. State is created through lib functions; the only direct
 // table writes move time (expiry, activity), which a test cannot wait for.
 import { randomBytes } from "node:crypto";
-import { eq } from "drizzle-orm";
+import { eq, like } from "drizzle-orm";
 import { db } from "@/db/client";
-import { codes, sessions, users } from "@/db/schema";
+import { codes, rateLimits, sessions, users } from "@/db/schema";
 import { createAccountByAdmin } from "@/lib/accounts";
+import { RESEND_COOLDOWN_SECONDS } from "@/lib/codes";
+import { clear } from "@/lib/rate-limit";
 import { bindSession, createSession } from "@/lib/auth/sessions";
 import { hashSecret } from "@/lib/crypto";
 import { listOutbox } from "@/lib/outbox";
@@ -71,7 +73,17 @@ export async function sessionRow(token: string) {
 // ——— moving time ———
 
 export async function ageCode(id: string, fields: { expiresAt?: Date; createdAt?: Date }) {
-  await db.update(codes).set(fields).where(eq(codes.id, id));
+  const [row] = await db.update(codes).set(fields).where(eq(codes.id, id)).returning({ purpose: codes.purpose, target: codes.target });
+  // Moved past the resend cooldown: its atomic claim (a 30-second limit) has lapsed too.
+  if (row && fields.createdAt && Date.now() - fields.createdAt.getTime() >= RESEND_COOLDOWN_SECONDS * 1000) {
+    await clear(`code-cooldown:${row.purpose}:${row.target}`);
+  }
+}
+
+/** Every code moved a minute back, past the resend cooldown (and its atomic claim), as time would. */
+export async function passResendCooldowns() {
+  await db.update(codes).set({ createdAt: minutesAgo(1) });
+  await db.delete(rateLimits).where(like(rateLimits.key, "code-cooldown:%"));
 }
 
 export async function ageSession(token: string, fields: { expiresAt?: Date; lastActiveAt?: Date; createdAt?: Date }) {
