@@ -20,7 +20,15 @@ function open(): Handle {
     const postgres = require("postgres") as typeof import("postgres");
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { drizzle } = require("drizzle-orm/postgres-js") as typeof import("drizzle-orm/postgres-js");
-    const sql = postgres(DATABASE_URL, { max: 10, idle_timeout: 30, connect_timeout: 10, onnotice: () => {} });
+    const sql = postgres(DATABASE_URL, {
+      max: 10,
+      idle_timeout: 30,
+      connect_timeout: 10,
+      onnotice: () => {},
+      // postgres.js waits up to 20 s before reconnecting once several pool connections have failed
+      // (a server restart closes them all at once); retry within a second instead.
+      backoff: (retries: number) => (0.5 + Math.random() / 2) * Math.min(0.05 * 2 ** retries, 1),
+    });
     return { db: drizzle(sql, { schema }) as unknown as Db, driver: "postgres", close: () => sql.end() };
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports

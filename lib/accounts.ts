@@ -4,7 +4,7 @@ import { and, asc, desc, eq, ilike, isNull, or, sql, type SQL } from "drizzle-or
 import { db } from "@/db/client";
 import { users, type User } from "@/db/schema";
 import { audit } from "./audit";
-import { consumeCode, consumeLink, RESEND_COOLDOWN_SECONDS } from "./codes";
+import { consumeCode, consumeLink, RESEND_COOLDOWN_SECONDS, type ConsumedCode, type Tx } from "./codes";
 import { sendEmailCode } from "./verification";
 import { newId } from "./crypto";
 import { sendEmail } from "./email";
@@ -70,9 +70,9 @@ export async function sendConfirmationEmail(user: Pick<User, "id" | "name" | "em
 }
 
 async function sendActivationLetter(user: Pick<User, "id" | "name" | "email">) {
-  const { activationLetter } = await getSettings("account");
-  if (!activationLetter || !user.email) return;
   try {
+    const { activationLetter } = await getSettings("account");
+    if (!activationLetter || !user.email) return;
     await sendEmail({ to: user.email, ...activationLetterTemplate({ name: user.name }) });
   } catch (err) {
     // The activation itself stands; the letter is informational.
@@ -168,15 +168,18 @@ export async function resendConfirmationForUser(userId: string) {
   await sendConfirmationEmail(user);
 }
 
-async function markEmailConfirmed(userId: string | null, email: string) {
-  if (!userId) throw new UserError(ErrorCodes.INVALID_CODE, "This code is not valid. Ask for a new one.", "code");
-  const [u] = await db
+/**
+ * Marks the address confirmed, in the transaction that consumes the code or link: a failure
+ * between the two (the database going away) leaves the code usable, never used up for nothing.
+ */
+async function markEmailConfirmed(q: Tx, consumed: ConsumedCode): Promise<User> {
+  if (!consumed.userId) throw new UserError(ErrorCodes.INVALID_CODE, "This code is not valid. Ask for a new one.", "code");
+  const [u] = await q
     .update(users)
-    .set({ emailVerifiedAt: new Date() })
-    .where(and(eq(users.id, userId), eq(users.email, email)))
+    .set({ emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, now())` })
+    .where(and(eq(users.id, consumed.userId), eq(users.email, consumed.target)))
     .returning();
   if (!u) throw new UserError(ErrorCodes.INVALID_CODE, "This code no longer matches the account's email address.", "code");
-  await audit({ action: "email.confirmed", userId, actorId: userId });
   return u;
 }
 
@@ -184,16 +187,24 @@ async function markEmailConfirmed(userId: string | null, email: string) {
 export async function confirmEmailWithCode(emailInput: string, code: string) {
   const email = normalizeEmail(emailInput);
   const before = await findUserByEmail(email);
-  const consumed = await consumeCode({ purpose: "email_confirm", target: email, code });
-  const user = await markEmailConfirmed(consumed.userId, email);
-  return { user, firstConfirmation: !before?.emailVerifiedAt };
+  let user: User | undefined;
+  await consumeCode({ purpose: "email_confirm", target: email, code }, async (q, consumed) => {
+    user = await markEmailConfirmed(q, consumed);
+  });
+  await audit({ action: "email.confirmed", userId: user!.id, actorId: user!.id });
+  return { user: user!, firstConfirmation: !before?.emailVerifiedAt };
 }
 
 export async function confirmEmailWithLink(token: string) {
-  const consumed = await consumeLink({ purpose: "email_confirm", token });
-  const before = consumed.userId ? await getUser(consumed.userId) : null;
-  const user = await markEmailConfirmed(consumed.userId, consumed.target);
-  return { user, firstConfirmation: !before?.emailVerifiedAt };
+  let user: User | undefined;
+  let before: User | null = null;
+  await consumeLink({ purpose: "email_confirm", token }, async (q, consumed) => {
+    // Only `q` inside the transaction (embedded Postgres has one connection).
+    before = consumed.userId ? ((await q.select().from(users).where(eq(users.id, consumed.userId)).limit(1))[0] ?? null) : null;
+    user = await markEmailConfirmed(q, consumed);
+  });
+  await audit({ action: "email.confirmed", userId: user!.id, actorId: user!.id });
+  return { user: user!, firstConfirmation: !(before as User | null)?.emailVerifiedAt };
 }
 
 /** First factor by password (A1). Same message for an unknown identifier and a wrong password. */

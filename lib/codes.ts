@@ -1,7 +1,7 @@
 import "server-only";
 // One-time codes for every purpose: issue, check, consume. 6 digits, 10 minutes, 5 tries, single use, stored hashed.
 import { and, desc, eq, gt, sql } from "drizzle-orm";
-import { db } from "@/db/client";
+import { db, type Db } from "@/db/client";
 import { codes } from "@/db/schema";
 import { hashSecret, newId, randomDigits, randomToken } from "./crypto";
 import { ErrorCodes, UserError } from "./errors";
@@ -90,13 +90,18 @@ export async function discardCode(id: string): Promise<void> {
 }
 
 export type ConsumedCode = { id: string; target: string; userId: string | null };
+/** The database, or a transaction on it. */
+export type Tx = Db;
 
 /**
  * Checks a typed code against the newest code for (purpose, target) and consumes it when right.
  * One conditional UPDATE counts the try and consumes the code together, so parallel submissions
  * of a right code give exactly one success and parallel wrong guesses never exceed the try limit.
  */
-export async function consumeCode(input: { purpose: CodePurpose; target: string; code: string }): Promise<ConsumedCode> {
+export async function consumeCode(
+  input: { purpose: CodePurpose; target: string; code: string },
+  within?: (q: Tx, consumed: ConsumedCode) => Promise<void>,
+): Promise<ConsumedCode> {
   const { purpose, target } = input;
   const code = input.code.replace(/\s+/g, "");
   if (!/^\d{6}$/.test(code)) {
@@ -112,7 +117,10 @@ export async function consumeCode(input: { purpose: CodePurpose; target: string;
     );
   }
   const hashed = codeHash(purpose, target, code);
-  const result = await db.execute<{ id: string; target: string; user_id: string | null; ok: boolean }>(sql`
+  type Row = { id: string; target: string; user_id: string | null; ok: boolean };
+  // With `within`, what the code unlocks is written in the same transaction as its consumption.
+  const attempt = async (q: Tx) => {
+    const result = await q.execute<Row>(sql`
     update ${codes} set
       attempts = attempts + 1,
       consumed_at = case when code_hash = ${hashed} then now() else null end
@@ -122,7 +130,11 @@ export async function consumeCode(input: { purpose: CodePurpose; target: string;
     )
       and consumed_at is null and expires_at > now() and attempts < max_attempts
     returning id, target, user_id, (consumed_at is not null) as ok`);
-  const row = rowsOf<{ id: string; target: string; user_id: string | null; ok: boolean }>(result)[0];
+    const row = rowsOf<Row>(result)[0];
+    if (row?.ok && within) await within(q, { id: row.id, target: row.target, userId: row.user_id });
+    return row;
+  };
+  const row = within ? await db.transaction((tx) => attempt(tx as unknown as Tx)) : await attempt(db);
   if (row?.ok) return { id: row.id, target: row.target, userId: row.user_id };
   if (row) {
     await hit(failKey, LIMITS.codeFailuresPerTarget);
@@ -146,23 +158,31 @@ export async function consumeCode(input: { purpose: CodePurpose; target: string;
 }
 
 /** Consumes an emailed link token (single use, same lifetime as the code). */
-export async function consumeLink(input: { purpose: CodePurpose; token: string }): Promise<ConsumedCode> {
+export async function consumeLink(
+  input: { purpose: CodePurpose; token: string },
+  within?: (q: Tx, consumed: ConsumedCode) => Promise<void>,
+): Promise<ConsumedCode> {
   if (!/^[A-Za-z0-9_-]{20,100}$/.test(input.token)) {
     throw new UserError(ErrorCodes.INVALID_CODE, "This link is not valid. Ask for a new one.");
   }
   const linkHash = hashSecret(`link:${input.token}`);
-  const [row] = await db
-    .update(codes)
-    .set({ consumedAt: new Date() })
-    .where(
-      and(
-        eq(codes.linkHash, linkHash),
-        eq(codes.purpose, input.purpose),
-        sql`${codes.consumedAt} is null`,
-        gt(codes.expiresAt, new Date()),
-      ),
-    )
-    .returning({ id: codes.id, target: codes.target, userId: codes.userId });
+  const attempt = async (q: Tx) => {
+    const [row] = await q
+      .update(codes)
+      .set({ consumedAt: new Date() })
+      .where(
+        and(
+          eq(codes.linkHash, linkHash),
+          eq(codes.purpose, input.purpose),
+          sql`${codes.consumedAt} is null`,
+          gt(codes.expiresAt, new Date()),
+        ),
+      )
+      .returning({ id: codes.id, target: codes.target, userId: codes.userId });
+    if (row && within) await within(q, row);
+    return row;
+  };
+  const row = within ? await db.transaction((tx) => attempt(tx as unknown as Tx)) : await attempt(db);
   if (row) return row;
   const [existing] = await db
     .select()

@@ -114,6 +114,17 @@ describe("one-time codes (S8)", () => {
     expect(await db.select().from(codes).where(eq(codes.target, target))).toHaveLength(1);
   });
 
+  it("what a code unlocks is written with its consumption: a failure there leaves the code usable", async () => {
+    const target = uniqueEmail();
+    const issued = await issueCode({ purpose, target });
+    await expect(
+      consumeCode({ purpose, target, code: issued.code }, async () => {
+        throw new Error("the database went away");
+      }),
+    ).rejects.toThrow("the database went away");
+    await expect(consumeCode({ purpose, target, code: issued.code })).resolves.toMatchObject({ id: issued.id });
+  });
+
   it("after the cooldown a new code replaces the old one", async () => {
     const target = uniqueEmail();
     const first = await issueCode({ purpose, target });
