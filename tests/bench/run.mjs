@@ -36,22 +36,42 @@
 //   The server then creates its first admin from LATCHKEY_ADMIN_EMAIL/PASSWORD at start-up; the
 //   harness signs in once as that admin through the form to get the /dashboard session cookie.
 //
+// Processes, the build, the temporary database, `next start` and form posting come from
+// tests/bench/harness.mjs, shared with the load and fault tests.
+//
 // Environment (all optional): BENCH_DURATION (seconds per scenario, default 6),
 // BENCH_PG_URL (admin URL of the Postgres server, default postgres://postgres@127.0.0.1:5432/postgres),
 // BENCH_SKIP_BUILD=1 (reuse an existing .next-bench build), BENCH_ONLY=pglite|postgres.
-import { spawn } from "node:child_process";
-import http from "node:http";
 import { gzipSync } from "node:zlib";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { hash, verify } from "@node-rs/argon2";
 import autocannon from "autocannon";
-import postgres from "postgres";
+import {
+  ROOT,
+  TSX_BIN,
+  appEnv,
+  attrs,
+  build as buildInto,
+  cleanupAll,
+  cleanupOnSignals,
+  createPostgresDb as createDb,
+  freePort,
+  loadavg,
+  makeLog,
+  onCleanup,
+  multipart,
+  formPostHeaders,
+  rawRequest,
+  request,
+  round,
+  run,
+  sessionCookieOf,
+  startNext,
+  stopChild,
+} from "./harness.mjs";
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const DIST_DIR = ".next-bench";
 const RESULTS_FILE = path.join(ROOT, "tests/bench/results.json");
 const DURATION = Number(process.env.BENCH_DURATION ?? 6);
@@ -66,99 +86,13 @@ const PASSWORD = "bench-correct-horse-42";
 const WRONG_PASSWORD = "bench-wrong-horse-42";
 const ADMIN_EMAIL = "bench-admin@bench.local";
 const ADMIN_PASSWORD = "bench-admin-horse-42";
-const AUTH_SECRET = "latchkey-benchmark-secret-0123456789abcdef";
-const NEXT_BIN = path.join(ROOT, "node_modules/next/dist/bin/next");
-const TSX_BIN = path.join(ROOT, "node_modules/tsx/dist/cli.mjs");
 
-const children = new Set();
-const cleanups = [];
-const started = Date.now();
+const log = makeLog("bench");
+const started = log.started;
+cleanupOnSignals();
 
-const log = (msg) => console.log(`[bench ${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s] ${msg}`);
-
-// ——— processes ———
-
-function run(cmd, args, opts = {}) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: ROOT, env: opts.env ?? process.env, stdio: ["ignore", "pipe", "pipe"] });
-    children.add(child);
-    let out = "";
-    child.stdout.on("data", (d) => (out += d));
-    child.stderr.on("data", (d) => (out += d));
-    child.on("error", reject);
-    child.on("exit", (code, signal) => {
-      children.delete(child);
-      if (code === 0) resolve(out);
-      else reject(new Error(`${path.basename(args[0] ?? cmd)} ${args.slice(1).join(" ")} failed (${signal ?? code}):\n${out.slice(-4000)}`));
-    });
-  });
-}
-
-function stopChild(child) {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
-    child.once("exit", () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill("SIGTERM");
-  });
-}
-
-async function cleanupAll() {
-  for (const child of [...children]) await stopChild(child);
-  while (cleanups.length) {
-    const fn = cleanups.pop();
-    try {
-      await fn();
-    } catch (err) {
-      console.error(`cleanup: ${err.message}`);
-    }
-  }
-}
-
-for (const sig of ["SIGINT", "SIGTERM"]) {
-  process.on(sig, async () => {
-    console.error(`\n${sig}: stopping servers…`);
-    await cleanupAll();
-    process.exit(130);
-  });
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-/**
- * One request to the server on loopback with `Host: localhost:PORT` (fetch cannot set Host), so
- * the Origin header sent with server actions matches LATCHKEY_BASE_URL's host, as in a browser.
- */
-function request(port, { method = "GET", path: p = "/", headers = {}, body, timeoutMs = 30_000 }) {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      { host: "127.0.0.1", port, method, path: p, headers: { host: `localhost:${port}`, ...headers }, timeout: timeoutMs },
-      (res) => {
-        let data = "";
-        res.setEncoding("utf8");
-        res.on("data", (d) => (data += d));
-        res.on("end", () => resolve({ status: res.statusCode, headers: res.headers, body: data }));
-        res.on("error", reject);
-      },
-    );
-    req.on("timeout", () => req.destroy(new Error(`${method} ${p} timed out`)));
-    req.on("error", reject);
-    req.end(body);
-  });
-}
+const build = () => buildInto({ distDir: DIST_DIR, reuse: process.env.BENCH_SKIP_BUILD === "1", reuseVar: "BENCH_SKIP_BUILD", log });
+const createPostgresDb = () => createDb({ adminUrl: PG_ADMIN_URL, prefix: "latchkey_bench", log });
 
 // ——— JavaScript shipped to a page ———
 
@@ -216,69 +150,7 @@ async function lighthouseScores(port, pages) {
   }
 }
 
-function rawRequest(port, p) {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: "127.0.0.1", port, path: p, headers: { host: `localhost:${port}` }, timeout: 30_000 }, (res) => {
-      const chunks = [];
-      res.on("data", (d) => chunks.push(d));
-      res.on("end", () => resolve({ status: res.statusCode, body: Buffer.concat(chunks) }));
-      res.on("error", reject);
-    });
-    req.on("timeout", () => req.destroy(new Error(`GET ${p} timed out`)));
-    req.on("error", reject);
-    req.end();
-  });
-}
 
-// ——— build ———
-
-// `next build` adds its distDir's types to tsconfig.json and points next-env.d.ts at them. Both
-// are shared with everyone else's builds, so the harness puts back exactly what it found.
-function snapshot(file) {
-  const p = path.join(ROOT, file);
-  return existsSync(p) ? readFileSync(p, "utf8") : null;
-}
-
-function restoreTsconfig(before) {
-  if (before === null) return;
-  const p = path.join(ROOT, "tsconfig.json");
-  const now = readFileSync(p, "utf8");
-  if (now === before) return;
-  const stripped = now
-    .split("\n")
-    .filter((l) => !l.includes(`"${DIST_DIR}/`))
-    .join("\n")
-    .replace(/,(\s*\n\s*\])/g, "$1");
-  if (stripped === before) writeFileSync(p, before);
-  else log(`note: tsconfig.json changed during the build in a way the harness did not expect; left as is`);
-}
-
-function restoreNextEnv(before) {
-  const p = path.join(ROOT, "next-env.d.ts");
-  if (before === null || !existsSync(p)) return;
-  const now = readFileSync(p, "utf8");
-  if (now !== before && now.includes(`./${DIST_DIR}/`)) writeFileSync(p, before);
-}
-
-async function build() {
-  if (process.env.BENCH_SKIP_BUILD === "1" && existsSync(path.join(ROOT, DIST_DIR, "BUILD_ID"))) {
-    log(`reusing the existing ${DIST_DIR} build (BENCH_SKIP_BUILD=1)`);
-    return;
-  }
-  log(`building into ${DIST_DIR} (next build)…`);
-  const tsconfig = snapshot("tsconfig.json");
-  const nextEnv = snapshot("next-env.d.ts");
-  const t = Date.now();
-  try {
-    await run(process.execPath, [NEXT_BIN, "build"], {
-      env: { ...process.env, NEXT_DIST_DIR: DIST_DIR, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
-    });
-  } finally {
-    restoreTsconfig(tsconfig);
-    restoreNextEnv(nextEnv);
-  }
-  log(`built in ${((Date.now() - t) / 1000).toFixed(1)} s`);
-}
 
 // ——— argon2id baseline ———
 
@@ -304,107 +176,24 @@ async function argon2Baseline(concurrency, seconds) {
   return { verificationsPerSec: round(ok / elapsed), p50: round(pct(50)), p99: round(pct(99)), total: ok, concurrency };
 }
 
-// ——— databases ———
-
-async function createPostgresDb() {
-  const admin = postgres(PG_ADMIN_URL, { max: 1, connect_timeout: 3, onnotice: () => {} });
-  try {
-    await admin`select 1`;
-  } catch (err) {
-    await admin.end({ timeout: 1 }).catch(() => {});
-    return { skipped: `Postgres at ${redact(PG_ADMIN_URL)} is unreachable (${err.code ?? err.message})` };
-  }
-  const name = `latchkey_bench_${process.pid}_${Date.now()}`;
-  await admin.unsafe(`create database "${name}"`);
-  cleanups.push(async () => {
-    await admin.unsafe(`drop database if exists "${name}" with (force)`);
-    await admin.end({ timeout: 2 });
-    log(`dropped Postgres database ${name}`);
-  });
-  const url = new URL(PG_ADMIN_URL);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), name };
-}
-
-function redact(u) {
-  try {
-    const url = new URL(u);
-    if (url.password) url.password = "***";
-    return url.toString();
-  } catch {
-    return "(invalid URL)";
-  }
-}
-
 // ——— the server ———
 
-/**
- * The app's environment for one database: the shell's, minus anything that would route work
- * elsewhere (an Upstash limiter, a real email provider, another database), plus `overrides`.
- */
-function appEnv(overrides) {
-  const env = { ...process.env };
-  for (const k of Object.keys(env)) {
-    if (/^(DATABASE_URL|LATCHKEY_|UPSTASH_|RESEND_|TWILIO_|CLICKATELL_|TWOFACTOR_)/.test(k)) delete env[k];
-  }
-  return { ...env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", AUTH_SECRET, ...overrides };
-}
-
-async function startServer(dbEnv, port) {
-  const env = appEnv({
-    ...dbEnv,
-    NEXT_DIST_DIR: DIST_DIR,
-    LATCHKEY_BASE_URL: `http://localhost:${port}`,
-    LATCHKEY_ADMIN_EMAIL: ADMIN_EMAIL,
-    LATCHKEY_ADMIN_PASSWORD: ADMIN_PASSWORD,
-    // The seeding step (tests/bench/seed-users.ts) has already applied the migrations.
-    LATCHKEY_SKIP_MIGRATIONS: "1",
-    PORT: String(port),
-  });
-  const child = spawn(process.execPath, [NEXT_BIN, "start", "-p", String(port), "-H", "127.0.0.1"], {
-    cwd: ROOT,
-    env,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  children.add(child);
-  child.on("exit", () => children.delete(child));
-  let output = "";
-  const keep = (d) => {
-    output += d;
-    if (output.length > 200_000) output = output.slice(-100_000);
-  };
-  child.stdout.on("data", keep);
-  child.stderr.on("data", keep);
-  const deadline = Date.now() + 120_000;
-  // /login reads the session and the database, so a 200 means migrations and boot are done.
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`next start exited (${child.exitCode}):\n${output.slice(-4000)}`);
-    try {
-      const res = await request(port, { path: "/login" });
-      if (res.status === 200) return { child, output: () => output };
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`next start did not answer within 120 s:\n${output.slice(-4000)}`);
+function startServer(dbEnv, port) {
+  return startNext(
+    appEnv({
+      ...dbEnv,
+      NEXT_DIST_DIR: DIST_DIR,
+      LATCHKEY_BASE_URL: `http://localhost:${port}`,
+      LATCHKEY_ADMIN_EMAIL: ADMIN_EMAIL,
+      LATCHKEY_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      // The seeding step (tests/bench/seed-users.ts) has already applied the migrations.
+      LATCHKEY_SKIP_MIGRATIONS: "1",
+    }),
+    port,
+  );
 }
 
 // ——— the login form ———
-
-const decodeEntities = (s) =>
-  s
-    .replace(/&quot;/g, '"')
-    .replace(/&#x27;|&#39;/g, "'")
-    .replace(/&lt;/g, "<")
-    .replace(/&gt;/g, ">")
-    .replace(/&amp;/g, "&");
-
-function attrs(tag) {
-  const out = {};
-  for (const m of tag.matchAll(/([a-zA-Z$:_-]+)(?:="([^"]*)")?/g)) out[m[1]] = m[2] === undefined ? "" : decodeEntities(m[2]);
-  return out;
-}
 
 /** The hidden fields Next renders into the login form for its server action. */
 async function loginFormFields(port) {
@@ -420,31 +209,7 @@ async function loginFormFields(port) {
   return fields;
 }
 
-const BOUNDARY = "----latchkeybench7MA4YWxkTrZu0gW";
-
-function multipart(fields) {
-  let body = "";
-  for (const [name, value] of fields) {
-    body += `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
-  }
-  return body + `--${BOUNDARY}--\r\n`;
-}
-
-function loginRequestHeaders(port) {
-  return {
-    host: `localhost:${port}`,
-    origin: `http://localhost:${port}`,
-    "content-type": `multipart/form-data; boundary=${BOUNDARY}`,
-    accept: "text/html",
-    "user-agent": "latchkey-bench",
-  };
-}
-
-const sessionCookieOf = (setCookie) =>
-  []
-    .concat(setCookie ?? [])
-    .map((c) => c.split(";")[0])
-    .find((c) => /^(__Host-)?latchkey\.session=/.test(c));
+const loginRequestHeaders = (port) => formPostHeaders(port);
 
 async function signInOnce(port, fields, email, password) {
   const res = await request(port, {
@@ -649,7 +414,6 @@ async function benchDatabase(label, dbEnv, poolSize) {
 
 // ——— output ———
 
-const round = (n, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
 const fmt = (n, w) => String(n).padStart(w);
 
 function printTable(rows, argon2, ratios, skipped) {
@@ -676,8 +440,6 @@ function printTable(rows, argon2, ratios, skipped) {
 
 // ——— main ———
 
-const loadavg = () => os.loadavg().map((n) => round(n, 2));
-
 async function main() {
   // Other work on the machine skews every figure: the load average goes into the results.
   const loadAtStart = loadavg();
@@ -696,7 +458,7 @@ async function main() {
 
   if (!ONLY || ONLY === "pglite") {
     const dir = mkdtempSync(path.join(os.tmpdir(), "latchkey-bench-"));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    onCleanup(() => rmSync(dir, { recursive: true, force: true }));
     // DATABASE_URL="" (not unset) also keeps a DATABASE_URL in .env.local away from `next start`.
     databases.push({ label: "pglite", env: { DATABASE_URL: "", LATCHKEY_DATA_DIR: path.join(dir, "pglite") } });
   }
