@@ -9,7 +9,8 @@ import { CODE_MAX_ATTEMPTS, consumeCode, issueCode, type CodePurpose } from "@/l
 import { ErrorCodes } from "@/lib/errors";
 import { LIMITS, peek } from "@/lib/rate-limit";
 import { ageCode, createUser, minutesAgo, PASSWORD, uniqueEmail } from "../support/fixtures";
-import { refusal, settle, wrongCode } from "./support";
+import { rejection as refusal } from "../support/rejection";
+import { settle, wrongCode } from "./support";
 
 const purpose: CodePurpose = "phone_login";
 

@@ -1,18 +1,4 @@
 // Shared helpers of the lib-level attack cases (tests/security/*.test.ts).
-import { expect } from "vitest";
-import { UserError } from "@/lib/errors";
-
-/** The UserError a promise rejects with (fails the test when it resolves or throws something else). */
-export async function refusal(p: Promise<unknown>): Promise<UserError> {
-  const err = await p.then(
-    () => {
-      throw new Error("expected a refusal");
-    },
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(UserError);
-  return err as UserError;
-}
 
 /** A 6-digit code different from `code` in every digit. */
 export const wrongCode = (code: string, shift = 1) => code.replace(/\d/g, (d) => String((Number(d) + shift) % 10));
