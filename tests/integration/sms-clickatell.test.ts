@@ -1,10 +1,10 @@
 // lib/sms's Clickatell provider against the Clickatell fake (S2): the request Clickatell sees, and how
 // each kind of failure reaches the user and the log.
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { CLICKATELL_KEY, startClickatellFake, type ClickatellFake } from "../fakes/clickatell";
-import { loadSmsLib, logged } from "../support/sms-lib";
+import { describe, expect, it, vi } from "vitest";
+import { CLICKATELL_KEY, startClickatellFake } from "../fakes/clickatell";
+import { loadSmsLib, logged, providerFake } from "../support/sms-lib";
 
-let fake: ClickatellFake;
+const fake = providerFake(() => startClickatellFake());
 const TO = "+447700900123";
 
 /** lib/sms with the fakes' base URLs (see tests/support/sms-lib.ts). */
@@ -14,19 +14,6 @@ async function load(env: Record<string, string> = {}) {
     lib.saveSms({ provider: "clickatell", clickatellApiKey: lib.encryptSecret(CLICKATELL_KEY), clickatellFrom: "", ...overrides });
   return { ...lib, useClickatell };
 }
-
-beforeAll(async () => {
-  fake = await startClickatellFake();
-});
-afterAll(async () => {
-  await fake.close();
-  vi.unstubAllEnvs();
-});
-afterEach(() => {
-  fake.mode("ok");
-  fake.requests.length = 0;
-  vi.restoreAllMocks();
-});
 
 describe("Clickatell", () => {
   it("posts { content, to: [digits] } to /messages with the bare API key as Authorization", async () => {

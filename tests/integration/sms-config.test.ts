@@ -1,10 +1,10 @@
 // SMS configuration (S4, O3, O4): credentials sealed at rest, environment variables pin values and win
 // over stored ones, and the admin view shows which values come from the environment, secrets masked.
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { startTwilioFake, TWILIO_SID, TWILIO_TOKEN, type TwilioFake } from "../fakes/twilio";
-import { loadSmsLib } from "../support/sms-lib";
+import { describe, expect, it, vi } from "vitest";
+import { startTwilioFake, TWILIO_SID, TWILIO_TOKEN } from "../fakes/twilio";
+import { loadSmsLib, providerFake } from "../support/sms-lib";
 
-let fake: TwilioFake;
+const fake = providerFake(() => startTwilioFake());
 const TO = "+14155550142";
 const CLICKATELL_SECRET = "clickatell-stored-key-7a7a7a";
 
@@ -18,19 +18,6 @@ async function load(env: Record<string, string> = {}) {
   const auditText = async () => JSON.stringify(await db.select().from(auditLog));
   return { ...lib, storedRow, auditText };
 }
-
-beforeAll(async () => {
-  fake = await startTwilioFake();
-});
-afterAll(async () => {
-  await fake.close();
-  vi.unstubAllEnvs();
-});
-afterEach(() => {
-  fake.mode("ok");
-  fake.requests.length = 0;
-  vi.restoreAllMocks();
-});
 
 describe("SMS credentials at rest", () => {
   it("are sealed when saved: neither the settings row nor the audit log holds them, and sending still works", async () => {
@@ -88,7 +75,7 @@ describe("SMS credentials at rest", () => {
 describe("environment variables", () => {
   it("win over stored values, provider included", async () => {
     const lib = await load();
-    await lib.updateSmsSettings({ provider: "outbox", twilioAccountSid: "AC00000000000000000000000000000000", twilioAuthToken: "stored-wrong-token" }, null);
+    await lib.updateSmsSettings({ provider: "outbox", twilioAccountSid: `AC${"0".repeat(32)}`, twilioAuthToken: "stored-wrong-token" }, null);
     const pinned = await load({
       LATCHKEY_SMS_PROVIDER: "twilio",
       TWILIO_ACCOUNT_SID: TWILIO_SID,

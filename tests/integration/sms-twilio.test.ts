@@ -1,10 +1,10 @@
 // lib/sms through the real twilio SDK against the Twilio fake (S1, S4): what Twilio sees, and how each
 // kind of failure reaches the user and the log.
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { startTwilioFake, TWILIO_SID, TWILIO_TOKEN, type TwilioFake } from "../fakes/twilio";
-import { loadSmsLib, logged } from "../support/sms-lib";
+import { describe, expect, it, vi } from "vitest";
+import { startTwilioFake, TWILIO_SID, TWILIO_TOKEN } from "../fakes/twilio";
+import { loadSmsLib, logged, providerFake } from "../support/sms-lib";
 
-let fake: TwilioFake;
+const fake = providerFake(() => startTwilioFake());
 const FROM = "+15005550006";
 const TO = "+14155550123";
 
@@ -15,19 +15,6 @@ async function load(env: Record<string, string> = {}) {
     lib.saveSms({ provider: "twilio", twilioAccountSid: TWILIO_SID, twilioAuthToken: lib.encryptSecret(TWILIO_TOKEN), twilioFrom: FROM, ...overrides });
   return { ...lib, useTwilio };
 }
-
-beforeAll(async () => {
-  fake = await startTwilioFake();
-});
-afterAll(async () => {
-  await fake.close();
-  vi.unstubAllEnvs();
-});
-afterEach(() => {
-  fake.mode("ok");
-  fake.requests.length = 0;
-  vi.restoreAllMocks();
-});
 
 describe("Twilio", () => {
   it("sends through the SDK with Basic auth, the account path and the form fields", async () => {

@@ -1,10 +1,10 @@
 // lib/sms's 2Factor.in provider against the 2Factor fake (S3): the API key, number, code and template
 // travel in the path; failures reach the user and the log as they should.
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { startTwoFactorFake, TWOFACTOR_KEY, type TwoFactorFake } from "../fakes/twofactor";
-import { loadSmsLib, logged } from "../support/sms-lib";
+import { describe, expect, it, vi } from "vitest";
+import { startTwoFactorFake, TWOFACTOR_KEY } from "../fakes/twofactor";
+import { loadSmsLib, logged, providerFake } from "../support/sms-lib";
 
-let fake: TwoFactorFake;
+const fake = providerFake(() => startTwoFactorFake({ templates: ["LatchkeyOTP"] }));
 const TO = "+919876543210";
 
 /** lib/sms with the fakes' base URLs (see tests/support/sms-lib.ts). */
@@ -14,19 +14,6 @@ async function load(env: Record<string, string> = {}) {
     lib.saveSms({ provider: "twofactor", twofactorApiKey: lib.encryptSecret(TWOFACTOR_KEY), twofactorSenderId: "", twofactorTemplate: "", ...overrides });
   return { ...lib, useTwoFactor };
 }
-
-beforeAll(async () => {
-  fake = await startTwoFactorFake({ templates: ["LatchkeyOTP"] });
-});
-afterAll(async () => {
-  await fake.close();
-  vi.unstubAllEnvs();
-});
-afterEach(() => {
-  fake.mode("ok");
-  fake.requests.length = 0;
-  vi.restoreAllMocks();
-});
 
 describe("2Factor.in", () => {
   it("sends the caller's code to /API/V1/{key}/SMS/{digits}/{code}, without a template segment when none is set", async () => {

@@ -1,6 +1,6 @@
 // Loading lib/sms afresh for a test of the SMS providers. lib/env caches the environment on first
 // use, so every SMS variable is cleared, the given ones stubbed, and the lib modules re-imported.
-import { vi } from "vitest";
+import { afterAll, afterEach, beforeAll, vi } from "vitest";
 
 const SMS_ENV = [
   "LATCHKEY_SMS_PROVIDER",
@@ -36,3 +36,31 @@ export async function loadSmsLib(env: Record<string, string>) {
 
 /** The console lines a spy saw, one per call. */
 export const logged = (spy: { mock: { calls: unknown[][] } }) => spy.mock.calls.map((c) => c.map(String).join(" ")).join("\n");
+
+type Fake = { close(): Promise<void>; mode(m: "ok"): void; requests: unknown[] };
+
+/**
+ * Starts a provider fake for the file's tests and resets it after each one (back to answering
+ * "ok", no recorded requests). The returned object stands for the running fake.
+ */
+export function providerFake<F extends Fake>(start: () => Promise<F>): F {
+  let fake: F | undefined;
+  beforeAll(async () => {
+    fake = await start();
+  });
+  afterAll(async () => {
+    await fake?.close();
+    vi.unstubAllEnvs();
+  });
+  afterEach(() => {
+    fake!.mode("ok");
+    fake!.requests.length = 0;
+    vi.restoreAllMocks();
+  });
+  return new Proxy({} as F, {
+    get: (_t, key) => {
+      const value = (fake as Record<PropertyKey, unknown>)[key];
+      return typeof value === "function" ? value.bind(fake) : value;
+    },
+  });
+}
