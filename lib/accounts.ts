@@ -23,6 +23,8 @@ import { forgetAllTrustedDevices } from "./trusted-devices";
 import { newAccountTwoFactorDefaults } from "./two-factor";
 import { assertNotBlocked } from "./blocking";
 import { createInitialProfile } from "./profiles";
+import { deliverLater } from "./background";
+import { uniformTime } from "./uniform-time";
 
 export const normalizeEmail = (email: string) => email.trim().toLowerCase();
 
@@ -83,7 +85,7 @@ async function sendActivationLetter(user: Pick<User, "id" | "name" | "email">) {
 /**
  * Email sign-up (A1). The reply never says whether the address already has an account: a new
  * address gets a confirmation code and link; a known one gets a "someone tried to register" email.
- * Both paths hash the password, so they take the same time.
+ * Both paths hash the password and are held to the same answer time (lib/uniform-time.ts).
  */
 export async function signUpWithEmail(input: { name: string; email: string; password: string; ip?: string | null }) {
   const email = normalizeEmail(input.email);
@@ -93,44 +95,49 @@ export async function signUpWithEmail(input: { name: string; email: string; pass
     const r = await hit(`signup-ip:${input.ip}`, LIMITS.signupPerIp);
     if (!r.success) throw new UserError(ErrorCodes.RATE_LIMITED, `Too many sign-ups from your network. Try again in ${retryAfterText(r.resetAt)}.`);
   }
-  const passwordHash = await hashPassword(input.password);
-  const existing = await findUserByEmail(email);
-  if (existing) {
-    await notifySignupAttempt(email);
-    return;
-  }
-  const settings = await getSettings("account");
-  const active = settings.automaticActivation;
-  const id = newId();
-  const inserted = await db
-    .insert(users)
-    .values({
-      id,
-      name: input.name.trim(),
-      email,
-      passwordHash,
-      status: active ? "active" : "pending",
-      activatedAt: active ? new Date() : null,
-      ...(await newAccountTwoFactorDefaults()),
-    })
-    .onConflictDoNothing()
-    .returning({ id: users.id });
-  if (!inserted.length) {
-    // Lost a race with another sign-up for the same address: same answer as an existing account.
-    await notifySignupAttempt(email);
-    return;
-  }
-  const user = { id, name: input.name.trim(), email };
-  try {
-    await createInitialProfile(id, user.name);
-    await sendConfirmationEmail(user);
-  } catch (err) {
-    // No half account: without the confirmation email the sign-up is undone (its profile with it) and can be retried.
-    await db.delete(users).where(eq(users.id, id));
-    throw err;
-  }
-  await audit({ action: "account.created", userId: id, actorId: id, ip: input.ip, detail: { method: "email", status: active ? "active" : "pending" } });
-  if (active) await sendActivationLetter(user);
+  // Both answers send one email (a confirmation or a notice), report a failed delivery the same
+  // way, and take the same time: a new account's extra work sets the pace for both.
+  await uniformTime("signup", async () => {
+    const passwordHash = await hashPassword(input.password);
+    const existing = await findUserByEmail(email);
+    if (existing) {
+      await notifySignupAttempt(email);
+      return false;
+    }
+    const settings = await getSettings("account");
+    const active = settings.automaticActivation;
+    const id = newId();
+    const inserted = await db
+      .insert(users)
+      .values({
+        id,
+        name: input.name.trim(),
+        email,
+        passwordHash,
+        status: active ? "active" : "pending",
+        activatedAt: active ? new Date() : null,
+        ...(await newAccountTwoFactorDefaults()),
+      })
+      .onConflictDoNothing()
+      .returning({ id: users.id });
+    if (!inserted.length) {
+      // Lost a race with another sign-up for the same address: same answer as an existing account.
+      await notifySignupAttempt(email);
+      return false;
+    }
+    const user = { id, name: input.name.trim(), email };
+    try {
+      await createInitialProfile(id, user.name);
+      await sendConfirmationEmail(user);
+    } catch (err) {
+      // No half account: without the confirmation email the sign-up is undone (its profile with it) and can be retried.
+      await db.delete(users).where(eq(users.id, id));
+      throw err;
+    }
+    await audit({ action: "account.created", userId: id, actorId: id, ip: input.ip, detail: { method: "email", status: active ? "active" : "pending" } });
+    if (active) await sendActivationLetter(user);
+    return true;
+  });
 }
 
 async function notifySignupAttempt(email: string) {
@@ -151,15 +158,21 @@ export async function resendConfirmationTo(emailInput: string) {
   if (!r.success) {
     throw new UserError(ErrorCodes.RESEND_COOLDOWN, `Please wait ${retryAfterText(r.resetAt)} before asking for a new code.`);
   }
-  const user = await findUserByEmail(email);
-  if (!user || user.emailVerifiedAt) return;
-  try {
-    await sendConfirmationEmail(user);
-  } catch (err) {
-    // Limits that only an existing account can hit are not reported: that would reveal the account.
-    if (err instanceof UserError && (err.code === ErrorCodes.RESEND_COOLDOWN || err.code === ErrorCodes.RATE_LIMITED)) return;
-    throw err;
-  }
+  // The email goes out after the answer, which takes the same time whether or not it is sent.
+  await uniformTime("resend confirmation", async () => {
+    const user = await findUserByEmail(email);
+    if (!user || user.emailVerifiedAt) return false;
+    deliverLater("confirmation email", "email", async () => {
+      try {
+        await sendConfirmationEmail(user);
+      } catch (err) {
+        // A failed delivery gives the cooldown back, so asking again works at once (O5).
+        if (err instanceof UserError && err.code === ErrorCodes.DELIVERY_FAILED) await clear(`resend-confirm:${email}`);
+        throw err;
+      }
+    });
+    return true;
+  });
 }
 
 export async function resendConfirmationForUser(userId: string) {

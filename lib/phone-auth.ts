@@ -16,6 +16,8 @@ import { newAccountTwoFactorDefaults } from "./two-factor";
 import { assertNotBlocked } from "./blocking";
 import { assertAllowed } from "./permissions";
 import { createInitialProfile } from "./profiles";
+import { deliverLater } from "./background";
+import { uniformTime } from "./uniform-time";
 
 /**
  * Checks every limit that must look the same whether or not an account exists, before any lookup:
@@ -39,20 +41,19 @@ async function sendAfterChecks(purpose: CodePurpose, input: Parameters<typeof se
   }
 }
 
-/** Limits an account-holder alone could hit are swallowed where reporting them would reveal the account. */
-function quietLimit(err: unknown) {
-  if (err instanceof UserError && (err.code === ErrorCodes.RESEND_COOLDOWN || err.code === ErrorCodes.RATE_LIMITED)) return;
-  throw err;
-}
-
 // ——— P2: sign in with a phone code ———
 
 /** Sends a sign-in code only when an account has this confirmed phone and may receive SMS; says nothing either way. */
 export async function startPhoneLogin(phone: string, ip: string | null) {
   await preSendChecks("phone_login", phone);
-  const user = await findUserByConfirmedPhone(phone);
-  if (!user || !user.canReceiveSms || user.status === "blocked") return;
-  await sendAfterChecks("phone_login", { purpose: "phone_login", phone, userId: user.id, ip }).catch(quietLimit);
+  // The SMS goes out after the answer (its time or failure would reveal the account); the answer
+  // takes the same time either way.
+  await uniformTime("phone login", async () => {
+    const user = await findUserByConfirmedPhone(phone);
+    if (!user || !user.canReceiveSms || user.status === "blocked") return false;
+    deliverLater("phone sign-in SMS", "sms", () => sendAfterChecks("phone_login", { purpose: "phone_login", phone, userId: user.id, ip }));
+    return true;
+  });
 }
 
 export async function finishPhoneLogin(phone: string, code: string): Promise<User> {

@@ -16,6 +16,8 @@ import { getSettings } from "./settings";
 import { sendEmailCode, sendPhoneCode, smsAllowedFor } from "./verification";
 import { revokeAllSessions } from "./auth/sessions";
 import { forgetAllTrustedDevices } from "./trusted-devices";
+import { deliverLater } from "./background";
+import { uniformTime } from "./uniform-time";
 
 export type RecoveryTarget = { kind: "email" | "phone"; target: string };
 
@@ -42,27 +44,40 @@ export async function startRecovery(t: RecoveryTarget, ip: string | null) {
   if (!cool.success) throw new UserError(ErrorCodes.RESEND_COOLDOWN, `Please wait ${retryAfterText(cool.resetAt)} before asking for a new code.`, "identifier");
   const sends = await hit(`recover-start:${t.target}`, { max: 5, windowSeconds: 600 });
   if (!sends.success) throw new UserError(ErrorCodes.RATE_LIMITED, `Too many codes were requested. Try again in ${retryAfterText(sends.resetAt)}.`, "identifier");
-  try {
+  // Whether a message goes out, and whether it is delivered, never shapes the answer: delivery
+  // happens after it (lib/background.ts) and the answer takes the same time either way.
+  await uniformTime("recovery", async () => {
     if (t.kind === "email") {
       const user = await findUserByEmail(t.target);
-      if (!user) return;
-      await sendEmailCode({
-        purpose: "recovery",
-        email: t.target,
-        userId: user.id,
-        withLink: true,
-        template: (code, linkToken) => recoveryTemplate({ code, linkToken: linkToken! }),
-      });
-    } else {
-      if (!(await smsAllowedFor(t.target))) throw new UserError(ErrorCodes.NOT_ALLOWED, "We can't send text messages to this country.", "identifier");
-      const user = await findUserByConfirmedPhone(t.target);
-      if (!user || !user.canReceiveSms) return;
-      await sendPhoneCode({ purpose: "recovery", phone: t.target, userId: user.id, ip, field: "identifier" });
+      if (!user) return false;
+      deliverLater("recovery email", "email", () =>
+        giveCooldownBackOnFailure(t, () =>
+          sendEmailCode({
+            purpose: "recovery",
+            email: t.target,
+            userId: user.id,
+            withLink: true,
+            template: (code, linkToken) => recoveryTemplate({ code, linkToken: linkToken! }),
+          }),
+        ),
+      );
+      return true;
     }
+    if (!(await smsAllowedFor(t.target))) throw new UserError(ErrorCodes.NOT_ALLOWED, "We can't send text messages to this country.", "identifier");
+    const user = await findUserByConfirmedPhone(t.target);
+    if (!user || !user.canReceiveSms) return false;
+    deliverLater("recovery SMS", "sms", () =>
+      giveCooldownBackOnFailure(t, () => sendPhoneCode({ purpose: "recovery", phone: t.target, userId: user.id, ip, field: "identifier" })),
+    );
+    return true;
+  });
+}
+
+/** A failed delivery gives the cooldown back, so asking again works at once (O5). */
+async function giveCooldownBackOnFailure(t: RecoveryTarget, send: () => Promise<void>) {
+  try {
+    await send();
   } catch (err) {
-    // Limits only an existing account can reach stay silent; delivery failures are reported (O5)
-    // and give the cooldown back so the retry can follow at once.
-    if (err instanceof UserError && (err.code === ErrorCodes.RESEND_COOLDOWN || err.code === ErrorCodes.RATE_LIMITED)) return;
     if (err instanceof UserError && err.code === ErrorCodes.DELIVERY_FAILED) await clear(`recover-cooldown:${t.target}`);
     throw err;
   }

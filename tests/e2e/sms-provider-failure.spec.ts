@@ -2,7 +2,7 @@
 import { expect, test } from "@playwright/test";
 import { startTwilioFake, TWILIO_SID, TWILIO_TOKEN, type TwilioFake } from "../fakes/twilio";
 import { adminContext, newUser, signOut } from "./helpers";
-import { registerByPhone, smsCount } from "./phone-helpers";
+import { registerByPhone, smsCount, uniquePhone } from "./phone-helpers";
 
 test.describe.configure({ mode: "serial" });
 
@@ -73,3 +73,69 @@ test("a provider failure during phone registration shows a clear message; the re
   // Twilio delivered it: nothing went to the outbox.
   expect(await smsCount(page.request, "+12125550147")).toBe(0);
 });
+
+test("a provider failure during phone sign-in: the same answer, then a notice for every number; asking again works at once", async ({ page, browser }) => {
+  // An account whose phone was confirmed through Twilio.
+  fake.mode("ok");
+  const user = newUser("smsdown");
+  const phone = uniquePhone();
+  await page.goto("/register/phone");
+  await page.getByLabel("Phone number").fill(phone.national);
+  await page.getByRole("button", { name: "Send code" }).click();
+  await expect(page).toHaveURL(/step=code/);
+  await page.getByLabel("Code").fill(await twilioCode(phone.e164, 0));
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(page).toHaveURL(/step=details/);
+  await page.getByLabel("Name").fill(user.name);
+  await page.getByLabel(/^Email/).fill(user.email);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await signOut(page);
+
+  // The provider fails. The answer does not wait for the SMS, so it is the one any number gets.
+  fake.mode("5xx");
+  const before = sentTo(phone.e164).length;
+  await page.goto("/login/phone");
+  await page.getByLabel("Phone number").fill(phone.national);
+  await page.getByRole("button", { name: "Send code" }).click();
+  await expect(page.getByText(/If an account uses/)).toBeVisible();
+  await expect.poll(() => sentTo(phone.e164).length, { message: "the SMS is attempted after the answer" }).toBeGreaterThan(before);
+
+  // The failure is announced on the page — to this visitor and to one who typed a number with no account.
+  const trouble = "We're having trouble sending text messages right now.";
+  await page.reload();
+  await expect(page.getByRole("status").filter({ hasText: trouble })).toBeVisible();
+  const stranger = await browser.newPage();
+  await stranger.goto("/login/phone");
+  await stranger.getByLabel("Phone number").fill(uniquePhone().national);
+  await stranger.getByRole("button", { name: "Send code" }).click();
+  await expect(stranger.getByText(/If an account uses/)).toBeVisible();
+  await expect(stranger.getByRole("status").filter({ hasText: trouble })).toBeVisible();
+  await stranger.close();
+
+  // Nothing was consumed, not even the 30-second cooldown: asking again at once sends a code that signs in.
+  fake.mode("ok");
+  const failed = sentTo(phone.e164).length;
+  await page.getByRole("button", { name: "Send a new code" }).click();
+  await expect(page.getByText("If an account uses this number, we sent a new code.")).toBeVisible();
+  const code = await twilioCode(phone.e164, failed);
+  await page.getByLabel("Code").fill(code);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+  // A delivery that worked clears the notice.
+  await signOut(page);
+  await page.goto("/login/phone");
+  await page.getByLabel("Phone number").fill(uniquePhone().national);
+  await page.getByRole("button", { name: "Send code" }).click();
+  await expect(page.getByText(/If an account uses/)).toBeVisible();
+  await expect(page.getByText(trouble)).toHaveCount(0);
+});
+
+/** The messages the Twilio stand-in received for a number, oldest first. */
+const sentTo = (e164: string) => fake.requests.filter((r) => r.form.To === e164 && r.path.endsWith("/Messages.json"));
+
+/** Waits for a message to `e164` beyond the first `after`, and returns its code. */
+async function twilioCode(e164: string, after: number) {
+  await expect.poll(() => sentTo(e164).length, { message: `an SMS to ${e164}` }).toBeGreaterThan(after);
+  return sentTo(e164).at(-1)!.form.Body!.match(/\b(\d{6})\b/)![1]!;
+}

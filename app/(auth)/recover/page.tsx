@@ -3,6 +3,7 @@ import { readFlow } from "@/lib/flow-cookie";
 import { formatPhone } from "@/lib/phone";
 import { smsRecoveryEnabled, type RecoveryTarget } from "@/lib/recovery";
 import { RecoverCodeForm, RecoverStartForm } from "./recover-forms";
+import { DeliveryNotice } from "@/components/ui/delivery-notice";
 
 export const metadata = { title: "Reset your password", referrer: "no-referrer" };
 
@@ -18,6 +19,7 @@ export default async function RecoverPage({ searchParams }: { searchParams: Prom
             If an account matches <strong>{flow.kind === "phone" ? formatPhone(flow.target) : flow.target}</strong>, we sent it a 6-digit
             code{flow.kind === "email" ? " and a link" : " by SMS"}. Enter the code and choose a new password. This signs you out everywhere.
           </p>
+          <DeliveryNotice channel={flow.kind === "phone" ? "sms" : "email"} />
           <RecoverCodeForm />
           <p className="mt-6 text-sm">
             <Link href="/recover" className="text-brand-600 underline">

@@ -5,6 +5,7 @@ import { readFlow } from "@/lib/flow-cookie";
 import { countryOptions, formatPhone } from "@/lib/phone";
 import { getSettings } from "@/lib/settings";
 import { CodeStep, PhoneStep } from "./phone-login-forms";
+import { DeliveryNotice } from "@/components/ui/delivery-notice";
 
 export const metadata = { title: "Sign in with your phone" };
 
@@ -21,6 +22,7 @@ export default async function PhoneLoginPage({ searchParams }: { searchParams: P
           <p className="mb-6 text-sm text-slate-700">
             If an account uses <strong>{formatPhone(flow.phone)}</strong>, we sent it a 6-digit code by SMS. Enter it below.
           </p>
+          <DeliveryNotice channel="sms" />
           <CodeStep />
           <p className="mt-6 text-sm">
             <Link href="/login/phone" className="text-brand-600 underline">

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { z } from "zod";
 import { CheckEmailForms } from "./check-email-forms";
+import { DeliveryNotice } from "@/components/ui/delivery-notice";
 
 export const metadata = { title: "Check your email" };
 
@@ -15,6 +16,7 @@ export default async function CheckEmailPage({ searchParams }: { searchParams: P
             We sent a message to <strong>{parsed.data}</strong>. Enter the 6-digit code from it, or follow its link. The code is
             valid for 10 minutes.
           </p>
+          <DeliveryNotice channel="email" />
           <CheckEmailForms email={parsed.data} />
         </>
       ) : (
