@@ -49,11 +49,25 @@ export async function signInWithPassword(input: { identifier: string; password: 
 }
 
 /** Opens a fresh session (never reusing the previous one: no fixation) and redirects. */
-export async function startSession(userId: string, next: string, method: string, opts: { secondFactor?: boolean } = {}): Promise<never> {
+/**
+ * Opens a session and hands it to the browser. `claim` (the second step's challenge) is completed
+ * only once the session row exists, so a database failure before that leaves the sign-in where it
+ * was and "try again" works; a claim lost to a parallel submission drops the new session.
+ */
+export async function startSession(
+  userId: string,
+  next: string,
+  method: string,
+  opts: { secondFactor?: boolean; claim?: () => Promise<boolean> } = {},
+): Promise<never> {
   const ip = await clientIp();
   const previous = await currentSession();
-  if (previous) await revokeSessionByToken(previous.token);
   const sessionToken = await createSession(userId, { userAgent: await userAgent(), ip, method, secondFactor: opts.secondFactor });
+  if (opts.claim && !(await opts.claim())) {
+    await revokeSessionByToken(sessionToken);
+    redirect("/login?expired=1");
+  }
+  if (previous) await revokeSessionByToken(previous.token);
   await audit({ action: "signin.succeeded", userId, actorId: userId, ip, detail: { method, secondFactor: Boolean(opts.secondFactor) } });
   await signIn("credentials", { sessionToken, redirectTo: next });
   throw new Error("unreachable: signIn redirects");
@@ -88,10 +102,16 @@ export async function afterFirstFactor(user: User, firstFactor: string, next: st
 }
 
 /** The second factor passed: the challenge is used once, the device remembered if asked, a new session opened. */
-export async function finishSecondFactor(challenge: Challenge, method: string, remember: boolean): Promise<never> {
-  if (!(await completeChallenge(challenge.id))) redirect("/login");
-  if (remember) await rememberDevice(challenge.userId, await userAgent());
-  return startSession(challenge.userId, challenge.next, `${challenge.firstFactor}+${method}`, { secondFactor: true });
+export async function finishSecondFactor(challenge: Challenge, method: string, remember: boolean, onClaimed?: () => Promise<void>): Promise<never> {
+  return startSession(challenge.userId, challenge.next, `${challenge.firstFactor}+${method}`, {
+    secondFactor: true,
+    claim: async () => {
+      if (!(await completeChallenge(challenge.id))) return false;
+      if (remember) await rememberDevice(challenge.userId, await userAgent());
+      await onClaimed?.();
+      return true;
+    },
+  });
 }
 
 const ENROLLED = "two_factor_enrolled";
@@ -124,6 +144,7 @@ export async function enrolledRecoveryCodes(challenge: Challenge): Promise<strin
 export async function continueAfterEnrolment(challenge: Challenge): Promise<never> {
   const flow = await readFlow<Enrolled>(ENROLLED);
   if (!flow || flow.c !== challenge.id) redirect("/login/verify");
-  await clearFlow(ENROLLED);
-  return finishSecondFactor(challenge, `${flow.m}_enrolled`, flow.r);
+  // The codes stay in their cookie until the sign-in has really finished: a failure before that
+  // shows an error with "Continue" still there.
+  return finishSecondFactor(challenge, `${flow.m}_enrolled`, flow.r, () => clearFlow(ENROLLED));
 }

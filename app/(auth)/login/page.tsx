@@ -7,7 +7,7 @@ import { SecurityKeyButton } from "./security-key-button";
 
 export const metadata = { title: "Sign in" };
 
-export default async function LoginPage({ searchParams }: { searchParams: Promise<{ next?: string; confirmed?: string; reset?: string }> }) {
+export default async function LoginPage({ searchParams }: { searchParams: Promise<{ next?: string; confirmed?: string; reset?: string; expired?: string }> }) {
   await redirectIfSignedIn();
   const sp = await searchParams;
   const next = sp.next ? safeNext(sp.next) : undefined;
@@ -23,6 +23,11 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
       {sp.confirmed ? (
         <div className="mb-4">
           <Notice>Your email address is confirmed. Sign in to continue.</Notice>
+        </div>
+      ) : null}
+      {sp.expired ? (
+        <div className="mb-4">
+          <Notice>This sign-in was already finished or has expired. Sign in again.</Notice>
         </div>
       ) : null}
       {sp.reset ? (
