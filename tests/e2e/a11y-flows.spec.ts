@@ -1,6 +1,7 @@
 // axe on the phone, recovery and two-step pages and on every Manager settings page.
 import { expect, test } from "@playwright/test";
-import { adminContext, fillLogin, signOut, signUpAndConfirm } from "./helpers";
+import { adminContext, fillLogin, signOut, signUpAndConfirm, uniqueEmail } from "./helpers";
+import { smsCode, uniquePhone } from "./phone-helpers";
 import { expectNoViolations, expectPageAccessible } from "./axe";
 import { requireWebTwoFactor, setTwoFactorGeneral, type TwoFactorGeneral } from "./two-factor-helpers";
 
@@ -38,4 +39,42 @@ test("the verify page while setting up a first method: the choice, the QR code, 
   await page.getByRole("button", { name: "Confirm authenticator app" }).click();
   await expect(page.getByLabel("Code from your authenticator app")).toHaveAttribute("aria-invalid", "true");
   await expectPageAccessible(page, "/login/verify?method=totp (error)");
+});
+
+test("code steps, notices, link landings, the outbox and the not-found page", async ({ page }) => {
+  // The sign-in page with every notice it can show.
+  await expectNoViolations(page, "/login?confirmed=1&reset=1&expired=1");
+  await expect(page.getByText("This sign-in was already finished or has expired. Sign in again.")).toBeVisible();
+
+  // Phone sign-in and recovery after the first step (an unknown number and address answer like any other).
+  await page.goto("/login/phone");
+  await page.getByLabel("Phone number").fill(uniquePhone().national);
+  await page.getByRole("button", { name: "Send code" }).click();
+  await expect(page.getByLabel("Code")).toBeVisible();
+  await expectPageAccessible(page, "/login/phone?step=code");
+  await page.goto("/recover");
+  await page.getByLabel(/^Email/).fill(uniqueEmail("a11y-recover"));
+  await page.getByRole("button", { name: /Send/ }).click();
+  await expect(page.getByRole("button", { name: "Set new password" })).toBeVisible();
+  await expectPageAccessible(page, "/recover?step=code");
+
+  // Phone registration: the code step and the details step.
+  const phone = uniquePhone();
+  await page.goto("/register/phone");
+  await page.getByLabel("Phone number").fill(phone.national);
+  await page.getByRole("button", { name: "Send code" }).click();
+  await expect(page).toHaveURL(/step=code/);
+  await expectPageAccessible(page, "/register/phone?step=code");
+  await page.getByLabel("Code").fill(await smsCode(page.request, phone.e164));
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(page).toHaveURL(/step=details/);
+  await expectPageAccessible(page, "/register/phone?step=details");
+
+  // Emailed-link landings with a link that is not (or no longer) valid, and the development outbox.
+  for (const path of ["/recover/reset?token=not-a-real-token", "/confirm/email?token=not-a-real-token", "/dev/outbox"]) await expectNoViolations(page, path);
+
+  // The not-found page.
+  const res = await page.goto("/no-such-page");
+  expect(res?.status()).toBe(404);
+  await expectPageAccessible(page, "/no-such-page (404)");
 });

@@ -1,6 +1,7 @@
 // T7/T3: the authenticator app (TOTP) with codes from the independent `oathtool`; replays are refused;
 // recovery codes are shown once and each works once.
 import { expect, test } from "@playwright/test";
+import { expectPageAccessible } from "./axe";
 import { fillLogin, signOut, signUpAndConfirm } from "./helpers";
 import {
   enrolEmail,
@@ -91,6 +92,7 @@ test("2FA required with nothing set up: the authenticator app is set up right af
   await page.getByLabel(TOTP_LABEL).fill(current.code);
   await page.getByRole("button", { name: "Confirm authenticator app" }).click();
   expect(await readRecoveryCodes(page)).toHaveLength(10);
+  await expectPageAccessible(page, "/login/verify (recovery codes after set-up)");
   await page.getByRole("button", { name: "Continue" }).click();
   await expect(page).toHaveURL(/\/dashboard$/);
   await page.goto("/account/security");
@@ -100,6 +102,7 @@ test("2FA required with nothing set up: the authenticator app is set up right af
   // From now on the app is asked for, not set up again.
   await signInToVerify(page, user.email, user.password);
   await expect(page.getByText("Your account asks for a second step: Authenticator app.")).toBeVisible();
+  await expectPageAccessible(page, "/login/verify (authenticator app)");
   const next = await freshTotp(secret, current.step);
   await submitVerifyCode(page, next.code, { label: TOTP_LABEL });
   await expect(page).toHaveURL(/\/dashboard$/);

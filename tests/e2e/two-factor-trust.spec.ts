@@ -1,6 +1,7 @@
 // T4: "Remember this device" skips the second step until the device is forgotten on the security tab.
 // T5/T9: three failed second factors show the contact person, write an audit entry and email the contact.
 import { expect, test, type Page } from "@playwright/test";
+import { expectPageAccessible } from "./axe";
 import { adminContext, fillLogin, outbox, signOut, signUpAndConfirm, uniqueEmail } from "./helpers";
 import {
   enrolEmail,
@@ -111,6 +112,7 @@ test("three failed codes show the contact person, write an audit entry and email
   // The page still shows the contact after a reload.
   await page.reload();
   await expect(contact).toBeVisible();
+  await expectPageAccessible(page, "/login/verify (email code, contact person shown)");
 
   // The contact person is told.
   await expect

@@ -4,8 +4,9 @@ import { eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { db } from "@/db/client";
 import { trustedDevices } from "@/db/schema";
-import { forgetAllTrustedDevices, isTrustedDevice, listTrustedDevices, rememberDevice, revokeTrustedDevice, trustedCookieName } from "@/lib/trusted-devices";
-import { createUser } from "../support/fixtures";
+import { changePassword } from "@/lib/accounts";
+import { isTrustedDevice, listTrustedDevices, rememberDevice, revokeTrustedDevice, trustedCookieName } from "@/lib/trusted-devices";
+import { createUser, PASSWORD } from "../support/fixtures";
 import { jar } from "../support/cookie-jar";
 
 vi.mock("next/headers", async () => (await import("../support/cookie-jar")).nextHeadersMock);
@@ -54,7 +55,7 @@ describe("trusted-device cookie", () => {
 
     await rememberDevice(a.id, UA);
     expect(await isTrustedDevice(a.id)).toBe(true);
-    await forgetAllTrustedDevices(a.id);
+    await changePassword({ userId: a.id, current: PASSWORD, next: "Copper meadow lantern 41", keepSessionId: null });
     expect(await isTrustedDevice(a.id)).toBe(false);
     jar.set(trustedCookieName(), first);
     expect(await isTrustedDevice(a.id)).toBe(false);
