@@ -256,7 +256,8 @@ export function appEnv(overrides) {
  */
 export async function startNext(env, port) {
   const child = track(
-    spawn(process.execPath, [NEXT_BIN, "start", "-p", String(port), "-H", "127.0.0.1"], {
+    // As `npm start` runs it: with the heap limit (LATCHKEY_HEAP_MB, 256 MiB by default).
+    spawn(process.execPath, [`--max-old-space-size=${process.env.LATCHKEY_HEAP_MB || 256}`, NEXT_BIN, "start", "-p", String(port), "-H", "127.0.0.1"], {
       cwd: ROOT,
       env: { ...env, PORT: String(port) },
       stdio: ["ignore", "pipe", "pipe"],

@@ -52,6 +52,8 @@ const VUS = Number(process.env.LOAD_VUS ?? 200);
 const RAMP_MS = Number(process.env.LOAD_RAMP_MS ?? 2000);
 const PG_ADMIN_URL = process.env.LOAD_PG_URL ?? DEFAULT_PG_ADMIN_URL;
 const HASH_CONCURRENCY = process.env.LOAD_HASH_CONCURRENCY;
+// Two by default (limits and codes must hold across instances); 1 puts every visitor on one process.
+const INSTANCES = Math.max(1, Number(process.env.LOAD_INSTANCES ?? 2));
 const RSS_BUDGET_BYTES = 512 * 2 ** 20;
 const PROBE_EVERY_MS = 250;
 const PASSWORD = "load-correct-horse-42";
@@ -237,7 +239,7 @@ async function runVus(ports, hashing) {
 // ——— checks across instances ———
 
 /** 5 wrong codes for one issued code on alternating instances, then the right one: it must be refused. */
-async function checkCodeAttempts([a, b]) {
+async function checkCodeAttempts([a, b = a]) {
   const s = new Browser();
   let page = await s.get("GET /login", a, "/login");
   let res = await s.post("POST /login", a, "/login", formOf("GET /login", page.body, { inputs: ["identifier", "password"] }), [
@@ -345,7 +347,7 @@ async function main() {
   const limits = JSON.parse(/^limits (.*)$/m.exec(seedOut)[1]);
   log(`settings applied; per-identifier sign-in limit ${limits.loginPerIdentifier.max} per ${limits.loginPerIdentifier.windowSeconds / 60} min`);
 
-  const servers = await startInstances(pg.url, 2);
+  const servers = await startInstances(pg.url, INSTANCES);
   const ports = servers.map((s) => s.port);
   // One visitor first: warms every route of both instances, and fails fast if the flow is broken.
   await newAccountFlow({ ports, email: "warm-up@load.local", name: "Warm Up", password: PASSWORD });
