@@ -31,7 +31,7 @@ test.afterAll(async ({ browser }) => {
 });
 
 test("authenticator app: set up with the shown key, sign in with an oathtool code, the same code is refused later", async ({ page, browser }) => {
-  // Up to three 30-s steps of waiting: enrolment, sign-in and the sign-in after the replay each need their own step.
+  // Enrolment, sign-in and the sign-in after the replay each need their own step (at most one 30-s wait).
   test.setTimeout(180_000);
   const user = await signUpAndConfirm(page, "totp");
   const { secret, step: enrolStep, recoveryCodes } = await enrolTotp(page);
