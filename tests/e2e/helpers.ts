@@ -40,6 +40,15 @@ export async function waitForMail(request: APIRequestContext, to: string, subjec
   return found!;
 }
 
+/** Asks /recover for a reset by email and returns the email that arrives (its code and link in `body`). */
+export async function startRecoveryByEmail(page: Page, email: string): Promise<OutboxMessage> {
+  await page.goto("/recover");
+  await page.getByLabel(/^Email/).fill(email);
+  await page.getByRole("button", { name: "Send code" }).click();
+  await expect(page.getByText(/If an account matches/)).toBeVisible();
+  return waitForMail(page.request, email, /Reset your Latchkey password/);
+}
+
 export async function confirmationMail(request: APIRequestContext, email: string) {
   const mail = await waitForMail(request, email, /confirmation code/i);
   const link = mail.body.match(/https?:\/\/\S+\/confirm\/email\?token=[^\s]+/)?.[0];

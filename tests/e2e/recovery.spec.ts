@@ -1,6 +1,6 @@
 // A8: password recovery by email (link and code) and by SMS; ends every session; reveals no account.
 import { expect, test } from "@playwright/test";
-import { fillLogin, newUser, signIn, signUpAndConfirm, strongPassword, uniqueEmail, waitForMail, outbox } from "./helpers";
+import { fillLogin, newUser, outbox, signIn, signUpAndConfirm, startRecoveryByEmail, strongPassword, uniqueEmail } from "./helpers";
 import { registerByPhone, setConfirmationMode, smsCode } from "./phone-helpers";
 
 async function choosePassword(page: import("@playwright/test").Page, password: string) {
@@ -13,11 +13,7 @@ test("by email link: new password works, the old one and the old session do not"
   const user = await signUpAndConfirm(page, "recoverlink");
   const other = await browser.newContext();
   const p2 = await other.newPage();
-  await p2.goto("/recover");
-  await p2.getByLabel(/^Email/).fill(user.email);
-  await p2.getByRole("button", { name: "Send code" }).click();
-  await expect(p2.getByText(/If an account matches/)).toBeVisible();
-  const mail = await waitForMail(p2.request, user.email, /Reset your Latchkey password/);
+  const mail = await startRecoveryByEmail(p2, user.email);
   const link = mail.body.match(/https?:\/\/\S+\/recover\/reset\?token=\S+/)?.[0];
   expect(link).toBeTruthy();
   const res = await p2.goto(link!);
@@ -40,10 +36,7 @@ test("by emailed code, with a mismatch and a weak password refused before the co
   const user = await signUpAndConfirm(page, "recovercode");
   const ctx = await browser.newContext();
   const p = await ctx.newPage();
-  await p.goto("/recover");
-  await p.getByLabel(/^Email/).fill(user.email);
-  await p.getByRole("button", { name: "Send code" }).click();
-  const mail = await waitForMail(p.request, user.email, /Reset your Latchkey password/);
+  const mail = await startRecoveryByEmail(p, user.email);
   const code = mail.body.match(/\b(\d{6})\b/)![1]!;
   await p.getByLabel("Code").fill(code);
   await p.getByLabel("New password", { exact: true }).fill("password123");

@@ -5,21 +5,24 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { startTwilioFake, TWILIO_SID, TWILIO_TOKEN, type TwilioFake } from "../fakes/twilio";
 import { startFakeResend, type FakeResend } from "../fakes/resend";
+import { loadSmsLib } from "../support/sms-lib";
 
 let twilio: TwilioFake;
 let resend: FakeResend;
 
 async function load() {
-  vi.stubEnv("LATCHKEY_SMS_PROVIDER", "twilio");
-  vi.stubEnv("TWILIO_ACCOUNT_SID", TWILIO_SID);
-  vi.stubEnv("TWILIO_AUTH_TOKEN", TWILIO_TOKEN);
-  vi.stubEnv("TWILIO_FROM", "+15005550006");
-  vi.stubEnv("TWILIO_BASE_URL", twilio.url);
-  vi.stubEnv("LATCHKEY_SMS_TIMEOUT_MS", "3000");
-  vi.stubEnv("RESEND_API_KEY", resend.apiKey);
-  vi.stubEnv("RESEND_BASE_URL", resend.url);
-  vi.stubEnv("LATCHKEY_EMAIL_FROM", "Latchkey Tests <auth@latchkey.test>");
-  vi.resetModules();
+  // lib/sms's loader pins the environment (Twilio and Resend at their stand-ins) and reloads the modules.
+  await loadSmsLib({
+    LATCHKEY_SMS_PROVIDER: "twilio",
+    TWILIO_ACCOUNT_SID: TWILIO_SID,
+    TWILIO_AUTH_TOKEN: TWILIO_TOKEN,
+    TWILIO_FROM: "+15005550006",
+    TWILIO_BASE_URL: twilio.url,
+    LATCHKEY_SMS_TIMEOUT_MS: "3000",
+    RESEND_API_KEY: resend.apiKey,
+    RESEND_BASE_URL: resend.url,
+    LATCHKEY_EMAIL_FROM: "Latchkey Tests <auth@latchkey.test>",
+  });
   return {
     ...(await import("@/lib/background")),
     ...(await import("@/lib/phone-auth")),

@@ -2,7 +2,7 @@
 // verify step accepts the interim state — no page, server action or API; the session appears only
 // after the second factor, as a new id; password recovery still asks for the second factor.
 import { expect, test } from "@playwright/test";
-import { BASE_URL, signOut, signUpAndConfirm, strongPassword, waitForMail, type TestUser } from "../e2e/helpers";
+import { BASE_URL, signOut, signUpAndConfirm, startRecoveryByEmail, strongPassword, type TestUser } from "../e2e/helpers";
 import {
   enrolEmail,
   mailCode,
@@ -87,10 +87,7 @@ test("password recovery on a two-step account still asks for the second factor",
   await signOut(page);
   const ctx = await browser.newContext();
   const p = await ctx.newPage();
-  await p.goto("/recover");
-  await p.getByLabel(/^Email/).fill(user.email);
-  await p.getByRole("button", { name: "Send code" }).click();
-  const mail = await waitForMail(p.request, user.email, /Reset your Latchkey password/);
+  const mail = await startRecoveryByEmail(p, user.email);
   await p.getByLabel("Code").fill(mail.body.match(/\b(\d{6})\b/)![1]!);
   const password = strongPassword();
   await p.getByLabel("New password", { exact: true }).fill(password);
