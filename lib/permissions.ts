@@ -6,6 +6,7 @@ import { db } from "@/db/client";
 import { users, type User } from "@/db/schema";
 import { ErrorCodes, UserError } from "./errors";
 import { getSettings, type PendingPermissions } from "./settings";
+import { loadPolicy, needsSecondFactor } from "./two-factor";
 
 export type GuardedAction = keyof PendingPermissions;
 
@@ -53,10 +54,10 @@ export async function isAllowed(user: string | { id: string }, action: GuardedAc
     const { confirmationMode } = await getSettings("account");
     if (confirmationMode === "phone" || confirmationMode === "both") return true;
   }
-  if (action === "enable_2fa" && !subject.primaryMethod && (subject.twoFactorWeb || (subject.isAdmin && subject.twoFactorManager))) {
-    // Setting up the first method when an administrator requires a second step of this account.
-    const { enable2fa } = await getSettings("account");
-    if (enable2fa) return true;
+  if (action === "enable_2fa" && !subject.primaryMethod) {
+    // Setting up the first method when the policy requires a second step of this account.
+    const policy = await loadPolicy();
+    if (needsSecondFactor(subject, policy, "manager")) return true;
   }
   return false;
 }

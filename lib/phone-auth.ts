@@ -3,7 +3,7 @@ import "server-only";
 import { and, eq, ne, sql } from "drizzle-orm";
 import { db } from "@/db/client";
 import { users, type User } from "@/db/schema";
-import { findUserByConfirmedPhone, findUserByEmail, normalizeEmail, sendConfirmationEmail, getUser } from "./accounts";
+import { confirmsEmail, findUserByConfirmedPhone, findUserByEmail, normalizeEmail, sendActivationLetter, sendConfirmationEmail, getUser } from "./accounts";
 import { audit } from "./audit";
 import { consumeCode, RESEND_COOLDOWN_SECONDS, type CodePurpose } from "./codes";
 import { newId } from "./crypto";
@@ -12,7 +12,8 @@ import { hashPassword, passwordProblem } from "./passwords";
 import { clear, hit, retryAfterText } from "./rate-limit";
 import { getSettings } from "./settings";
 import { sendPhoneCode, smsAllowedFor } from "./verification";
-import { newAccountTwoFactorDefaults } from "./two-factor";
+import { loadPolicy, newAccountTwoFactorDefaults } from "./two-factor";
+import { afterEnrolment, type EnrolmentResult } from "./two-factor-methods";
 import { assertNotBlocked } from "./blocking";
 import { assertAllowed } from "./permissions";
 import { createInitialProfile } from "./profiles";
@@ -125,9 +126,12 @@ export async function completePhoneRegistration(input: { phone: string; name: st
   }
   await createInitialProfile(id, input.name);
   await audit({ action: "account.created", userId: id, actorId: id, ip: input.ip, detail: { method: "phone", status: active ? "active" : "pending" } });
-  if (email) {
+  if (email && confirmsEmail(settings.confirmationMode)) {
     // The account stands even if this email fails: the banner offers to resend it.
     await sendConfirmationEmail({ id, name: input.name.trim(), email }).catch((err) => console.error("confirmation email not sent", err?.message ?? err));
+  } else if (active) {
+    // Nothing to confirm by email: the activation letter (A3) goes out now.
+    await sendActivationLetter({ id, name: input.name.trim(), email });
   }
   return id;
 }
@@ -149,17 +153,29 @@ export async function startPhoneConfirmation(userId: string, phone: string, ip: 
   await sendAfterChecks("phone_confirm", { purpose: "phone_confirm", phone, userId, ip });
 }
 
-export async function finishPhoneConfirmation(userId: string, phone: string, code: string) {
+/**
+ * Confirms the account's phone with the SMS code. With `asMethod` (the security tab), a phone
+ * confirmed while SMS is an allowed two-step method is also that method: the first one turns the
+ * second step on and makes the recovery codes (seed 004).
+ */
+export async function finishPhoneConfirmation(userId: string, phone: string, code: string, opts: { asMethod?: boolean } = {}) {
   const consumed = await consumeCode({ purpose: "phone_confirm", target: phone, code });
   if (consumed.userId !== userId) throw new UserError(ErrorCodes.INVALID_CODE, "That code is not right. Check it and try again.", "code");
+  let user: User;
   try {
     const [u] = await db.update(users).set({ phone, phoneVerifiedAt: new Date() }).where(eq(users.id, userId)).returning();
+    user = u!;
     await audit({ action: "phone.confirmed", userId, actorId: userId });
-    return u!;
   } catch (err) {
     if (String((err as { code?: string }).code ?? (err as { cause?: { code?: string } }).cause?.code) === "23505") {
       throw new UserError(ErrorCodes.PHONE_IN_USE, "This phone number now belongs to another account.", "phone");
     }
     throw err;
   }
+  let enrolment: EnrolmentResult | null = null;
+  if (opts.asMethod && user.canReceiveSms) {
+    const policy = await loadPolicy();
+    if (policy.enabled && policy.allowedMethods.includes("sms") && policy.deliveryPolicy !== "email_only") enrolment = await afterEnrolment(userId, "sms");
+  }
+  return { user, enrolment };
 }

@@ -25,7 +25,6 @@ export const accountSettingsSchema = z.object({
   automaticActivation: checkbox.default(true),
   activationLetter: checkbox.default(true),
   confirmationMode: z.enum(CONFIRMATION_MODES, { error: "Choose how an account is confirmed." }).default("email"),
-  enable2fa: checkbox.default(false),
   automaticProfileCreation: checkbox.default(true),
   defaultProfileType: z.string().trim().min(1, "Choose a profile type.").max(60).default("Person"),
   profileLimit: blankAsMissing(
@@ -88,15 +87,22 @@ export const TWO_FACTOR_METHODS = ["sms", "email", "totp", "webauthn"] as const;
 export type TwoFactorMethod = (typeof TWO_FACTOR_METHODS)[number];
 export const TRUSTED_DEVICE_DURATIONS = ["session", "1d", "7d", "30d"] as const;
 
-// T1, T2, T4, T5, T6. The master switch is the account section's `enable2fa`.
+/** Who must pass a second step while 2FA is enabled: every account, or those switched on one by one (T6). */
+export const TWO_FACTOR_REQUIRE_FOR = ["everyone", "individual"] as const;
+export type TwoFactorRequireFor = (typeof TWO_FACTOR_REQUIRE_FOR)[number];
+
+// T1, T2, T4, T5, T6. `enable2fa` is the master switch (seed 000's "Enable 2FA").
 export const twoFactorSettingsSchema = z.object({
+  enable2fa: checkbox.default(false),
+  requireFor: z.enum(TWO_FACTOR_REQUIRE_FOR, { error: "Choose who must use two-step verification." }).default("everyone"),
   allowedMethods: z.array(z.enum(TWO_FACTOR_METHODS)).min(1, "Allow at least one method.").default(["sms", "email", "totp", "webauthn"]),
   deliveryPolicy: z.enum(["sms_then_email", "email_only"]).default("sms_then_email"),
   contactName: z.string().trim().max(100, "Use at most 100 characters.").default(""),
   contactEmail: z.union([z.literal(""), z.string().trim().max(254).email("Enter a valid email address.")]).default(""),
   contactPhone: z.string().trim().max(40, "Use at most 40 characters.").default(""),
-  defaultWeb: checkbox.default(false),
-  defaultManager: checkbox.default(false),
+  // Seed 003: new accounts get a second step by SMS unless the admin switches it off.
+  defaultWeb: checkbox.default(true),
+  defaultManager: checkbox.default(true),
   defaultMethod: z.enum(TWO_FACTOR_METHODS).default("sms"),
   trustedDeviceDuration: z.enum(TRUSTED_DEVICE_DURATIONS).default("30d"),
 });

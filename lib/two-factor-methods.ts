@@ -11,7 +11,7 @@ import { ErrorCodes, UserError } from "./errors";
 import { generateRecoveryCodes, remainingRecoveryCodes } from "./recovery-codes";
 import { type TwoFactorMethod } from "./settings";
 import { removeTotp } from "./totp";
-import { loadPolicy } from "./two-factor";
+import { loadPolicy, needsSecondFactor, requiredForEveryone } from "./two-factor";
 import { sendEmailCode } from "./verification";
 import { countCredentials, removeCredential } from "./webauthn";
 import { assertAllowed } from "./permissions";
@@ -29,18 +29,32 @@ export async function enrolmentOf(user: User): Promise<Enrolment> {
 
 const enrolledList = (e: Enrolment) => (Object.keys(e) as TwoFactorMethod[]).filter((m) => e[m]);
 
+export type EnrolmentResult = {
+  /** 10 fresh recovery codes after the account's first method (shown once), else null. */
+  codes: string[] | null;
+  /** The Web app's second step was off and this enrolment turned it on (seed 004). */
+  turnedOn: boolean;
+};
+
 /**
- * Called after any enrolment: the first one makes that method primary and returns 10 fresh
- * recovery codes (shown once); later ones return null.
+ * Called after any enrolment: the first one makes that method primary (later ones the backup) and
+ * turns the second step on for the Web app; the account gets 10 fresh recovery codes (shown once)
+ * whenever it has none left.
  */
-export async function afterEnrolment(userId: string, method: TwoFactorMethod): Promise<string[] | null> {
+export async function afterEnrolment(userId: string, method: TwoFactorMethod): Promise<EnrolmentResult> {
   const user = await getUser(userId);
-  if (!user) return null;
-  if (!user.primaryMethod) await db.update(users).set({ primaryMethod: method }).where(eq(users.id, userId));
-  else if (!user.backupMethod && user.primaryMethod !== method) await db.update(users).set({ backupMethod: method }).where(eq(users.id, userId));
+  if (!user) return { codes: null, turnedOn: false };
+  const patch: Partial<User> = {};
+  const first = !user.primaryMethod;
+  if (first) patch.primaryMethod = method;
+  else if (!user.backupMethod && user.primaryMethod !== method) patch.backupMethod = method;
+  // Only the first method switches the second step on: a user who later turned it off keeps it off.
+  if (first && !user.twoFactorWeb) patch.twoFactorWeb = true;
+  if (Object.keys(patch).length) await db.update(users).set(patch).where(eq(users.id, userId));
   await audit({ action: "two_factor.method_added", userId, actorId: userId, detail: { method } });
-  if ((await remainingRecoveryCodes(userId)) > 0) return null;
-  return generateRecoveryCodes(userId);
+  if (patch.twoFactorWeb) await audit({ action: "two_factor.enabled", userId, actorId: userId, detail: { app: "web", method } });
+  const codes = (await remainingRecoveryCodes(userId)) > 0 ? null : await generateRecoveryCodes(userId);
+  return { codes, turnedOn: Boolean(patch.twoFactorWeb) };
 }
 
 export async function startEmailMethod(user: User) {
@@ -62,7 +76,7 @@ export async function confirmEmailMethod(user: User, code: string) {
 /** Refuses to remove the last method while a second factor is required for this account. */
 async function assertNotLast(user: User, removing: TwoFactorMethod) {
   const policy = await loadPolicy();
-  const required = policy.enabled && (user.twoFactorWeb || (user.isAdmin && user.twoFactorManager));
+  const required = needsSecondFactor(user, policy, "manager");
   const remaining = enrolledList(await enrolmentOf(user)).filter((m) => m !== removing);
   if (required && remaining.length === 0) {
     throw new UserError(
@@ -106,15 +120,24 @@ export async function choosePrimaryAndBackup(user: User, primary: TwoFactorMetho
   await audit({ action: "two_factor.methods_chosen", userId: user.id, actorId: user.id, detail: { primary, backup } });
 }
 
-/** Turns the user's own second step on or off for an app (the Manager app only for admins). */
+/**
+ * Turns an account's second step on or off for an app (the Manager app only for admins): by the
+ * user on the security tab, or by an admin. Off is refused while the policy asks every account.
+ */
 export async function setTwoFactorFor(target: User, app: "web" | "manager", on: boolean, actorId: string) {
   if (app === "manager" && !target.isAdmin && on) throw new UserError(ErrorCodes.NOT_ALLOWED, "Only admins use the Manager app.");
+  const current = app === "web" ? target.twoFactorWeb : target.twoFactorManager;
+  if (current === on) return false;
+  if (!on && actorId === target.id && requiredForEveryone(await loadPolicy())) {
+    throw new UserError(ErrorCodes.NOT_ALLOWED, "Your administrator requires a second step for every account, so it cannot be turned off.");
+  }
   if (on && actorId === target.id) {
     const enrolled = enrolledList(await enrolmentOf(target));
     if (enrolled.length === 0) throw new UserError(ErrorCodes.NOT_ALLOWED, "Set up a two-step method first.");
   }
   await db.update(users).set(app === "web" ? { twoFactorWeb: on } : { twoFactorManager: on }).where(eq(users.id, target.id));
   await audit({ action: on ? "two_factor.enabled" : "two_factor.disabled", userId: target.id, actorId, detail: { app } });
+  return true;
 }
 
 export async function regenerateRecoveryCodes(user: User) {

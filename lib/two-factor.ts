@@ -31,8 +31,8 @@ const SECOND_FACTOR_FAILURES = { max: 10, windowSeconds: 15 * 60 };
 export const surfaceOf = (next: string): Surface => (next === "/admin" || next.startsWith("/admin/") ? "manager" : "web");
 
 export async function loadPolicy(): Promise<Policy> {
-  const [account, twoFactor] = await Promise.all([getSettings("account"), getSettings("twoFactor")]);
-  return { ...twoFactor, enabled: account.enable2fa };
+  const twoFactor = await getSettings("twoFactor");
+  return { ...twoFactor, enabled: twoFactor.enable2fa };
 }
 
 /** T6: the per-app 2FA switches a new account starts with. */
@@ -41,15 +41,29 @@ export async function newAccountTwoFactorDefaults() {
   return { twoFactorWeb: t.defaultWeb, twoFactorManager: t.defaultManager };
 }
 
+type PolicySubject = Pick<User, "twoFactorWeb" | "twoFactorManager" | "isAdmin">;
+
+/** Whether the policy itself (not the account's own switch) makes every account pass a second step. */
+export const requiredForEveryone = (policy: Pick<Policy, "enabled" | "requireFor">) => policy.enabled && policy.requireFor === "everyone";
+
+/** Whether this account must pass a second step to enter the Web app. */
+export function webSecondStepRequired(user: PolicySubject, policy: Policy) {
+  return policy.enabled && (policy.requireFor === "everyone" || user.twoFactorWeb);
+}
+
+/** Whether this admin must pass a second step to enter the Manager app. */
+export function managerSecondStepRequired(user: PolicySubject, policy: Policy) {
+  return policy.enabled && user.isAdmin && (policy.requireFor === "everyone" || user.twoFactorManager);
+}
+
 /** Whether signing in to `surface` asks this user for a second factor. Signing in always enters the Web app. */
-export function needsSecondFactor(user: Pick<User, "twoFactorWeb" | "twoFactorManager" | "isAdmin">, policy: Policy, surface: Surface) {
-  if (!policy.enabled) return false;
-  return user.twoFactorWeb || (surface === "manager" && user.isAdmin && user.twoFactorManager);
+export function needsSecondFactor(user: PolicySubject, policy: Policy, surface: Surface) {
+  return webSecondStepRequired(user, policy) || (surface === "manager" && managerSecondStepRequired(user, policy));
 }
 
 /** Whether the Manager app asks this admin for a second factor that the session has not given yet. */
-export function managerStepUpNeeded(user: Pick<User, "twoFactorManager" | "isAdmin">, policy: Policy, managerVerifiedAt: Date | null) {
-  return policy.enabled && user.isAdmin && user.twoFactorManager && !managerVerifiedAt;
+export function managerStepUpNeeded(user: PolicySubject, policy: Policy, managerVerifiedAt: Date | null) {
+  return managerSecondStepRequired(user, policy) && !managerVerifiedAt;
 }
 
 export type MethodsView = {
@@ -172,9 +186,9 @@ export async function recordFailure(challenge: Challenge, user: User, method: st
     .where(eq(signInChallenges.id, challenge.id))
     .returning({ failedAttempts: signInChallenges.failedAttempts });
   const failures = row?.failedAttempts ?? challenge.failedAttempts + 1;
-  await audit({ action: "two_factor.failed", userId: user.id, ip, detail: { method, attempt: failures } });
+  await audit({ action: "two_factor.failed", userId: user.id, actorId: user.id, ip, detail: { method, attempt: failures } });
   if (failures === FAILURES_BEFORE_CONTACT) {
-    await audit({ action: "two_factor.failed_3_times", userId: user.id, ip, detail: { method } });
+    await audit({ action: "two_factor.failed_3_times", userId: user.id, actorId: user.id, ip, detail: { method } });
     const policy = await loadPolicy();
     const admins = await db.select({ email: users.email }).from(users).where(and(eq(users.isAdmin, true), sql`${users.email} is not null`));
     const to = new Set([policy.contactEmail, ...admins.map((a) => a.email)].filter((e): e is string => Boolean(e)));

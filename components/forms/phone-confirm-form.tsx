@@ -3,6 +3,7 @@
 import { useActionState } from "react";
 import { PhoneField, type CountryOption } from "./phone-field";
 import { CodeField } from "./code-field";
+import { RecoveryCodesList } from "./two-factor-setup";
 import { FormMessage } from "@/components/ui/form-message";
 import { SubmitButton } from "@/components/ui/submit-button";
 import {
@@ -18,12 +19,15 @@ export function PhoneConfirmForm({
   pendingPhone,
   pendingPhoneLabel,
   sendLabel = "Send code",
+  context = "confirm",
 }: {
   countries: CountryOption[];
   defaultCountry: string;
   pendingPhone: string | null;
   pendingPhoneLabel?: string;
   sendLabel?: string;
+  /** "security": the phone also becomes the SMS two-step method, whose recovery codes show here. */
+  context?: "confirm" | "security";
 }) {
   const [sendState, sendAction] = useActionState(sendPhoneConfirmCode, null);
   const [codeState, codeAction] = useActionState(verifyPhoneConfirmCode, null);
@@ -38,6 +42,7 @@ export function PhoneConfirmForm({
         </p>
         <form action={codeAction} className="space-y-4" noValidate>
           <FormMessage state={codeState} />
+          <input type="hidden" name="context" value={context} />
           <CodeField error={e.code} />
           <SubmitButton pendingText="Checking…">Confirm phone</SubmitButton>
         </form>
@@ -57,11 +62,15 @@ export function PhoneConfirmForm({
   }
   const e = (!sendState?.ok && sendState?.fieldErrors) || {};
   const v = (!sendState?.ok && sendState?.values) || {};
+  const recoveryCodes = codeState?.ok ? codeState.values?.recoveryCodes?.split(" ") : undefined;
   return (
-    <form action={sendAction} className="space-y-4" noValidate>
-      <FormMessage state={codeState?.ok ? codeState : sendState} />
-      <PhoneField countries={countries} defaultCountry={v.phoneCountry ?? defaultCountry} defaultValue={v.phone} error={e.phone} countryError={e.phoneCountry} />
-      <SubmitButton pendingText="Sending…">{sendLabel}</SubmitButton>
-    </form>
+    <div className="space-y-4">
+      <form action={sendAction} className="space-y-4" noValidate>
+        <FormMessage state={codeState?.ok ? codeState : sendState} />
+        <PhoneField countries={countries} defaultCountry={v.phoneCountry ?? defaultCountry} defaultValue={v.phone} error={e.phone} countryError={e.phoneCountry} />
+        <SubmitButton pendingText="Sending…">{sendLabel}</SubmitButton>
+      </form>
+      {recoveryCodes?.length ? <RecoveryCodesList codes={recoveryCodes} /> : null}
+    </div>
   );
 }

@@ -22,6 +22,7 @@ import {
 } from "../two-factor";
 import { isTrustedDevice, rememberDevice } from "../trusted-devices";
 import { assertNotBlocked } from "../blocking";
+import { takeSignUpMark } from "./sign-up-browser";
 import { afterEnrolment } from "../two-factor-methods";
 import { clearFlow, readFlow, setFlow } from "../flow-cookie";
 import { decryptSecret, encryptSecret } from "../crypto";
@@ -97,8 +98,21 @@ export async function afterFirstFactor(user: User, firstFactor: string, next: st
   if (await isTrustedDevice(user.id)) return startSession(user.id, next, `${firstFactor}+trusted_device`, { secondFactor: true });
   // No session yet: only the verify step accepts this state.
   await createChallenge({ userId: user.id, firstFactor, surface, next });
-  await audit({ action: "signin.first_factor", userId: user.id, ip: await clientIp(), detail: { method: firstFactor } });
+  await audit({ action: "signin.first_factor", userId: user.id, actorId: user.id, ip: await clientIp(), detail: { method: firstFactor } });
   redirect("/login/verify");
+}
+
+/**
+ * After an email address was confirmed by code or link: the browser that signed up with it is
+ * signed in (the first confirmation of a new account only, through the 2FA policy); any other
+ * browser is told to sign in. A browser already signed in to that account just goes on.
+ */
+export async function signInAfterConfirmation(user: User, firstConfirmation: boolean): Promise<never> {
+  const current = await currentSession();
+  if (current?.user.id === user.id) redirect("/dashboard");
+  const sameBrowser = await takeSignUpMark(user.email);
+  if (firstConfirmation && sameBrowser && user.status !== "blocked") await afterFirstFactor(user, "email_confirmation", "/dashboard");
+  redirect("/login?confirmed=1");
 }
 
 /** The second factor passed: the challenge is used once, the device remembered if asked, a new session opened. */
@@ -123,7 +137,7 @@ type Enrolled = { c: string; m: TwoFactorMethod; r: boolean; codes: string };
  * short-lived cookie of this browser. Without new codes the sign-in finishes at once.
  */
 export async function finishEnrolment(challenge: Challenge, method: TwoFactorMethod, remember: boolean): Promise<never> {
-  const codes = await afterEnrolment(challenge.userId, method);
+  const { codes } = await afterEnrolment(challenge.userId, method);
   if (!codes) return finishSecondFactor(challenge, `${method}_enrolled`, remember);
   await setFlow(ENROLLED, { c: challenge.id, m: method, r: remember, codes: encryptSecret(codes.join(" ")) } satisfies Enrolled, 10 * 60);
   redirect("/login/verify");

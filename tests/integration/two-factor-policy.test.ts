@@ -24,7 +24,9 @@ import {
   surfaceOf,
 } from "@/lib/two-factor";
 import { afterEnrolment, choosePrimaryAndBackup, enrolmentOf, removeMethod, setTwoFactorFor } from "@/lib/two-factor-methods";
-import { createUser, setAccountSettings } from "../support/fixtures";
+import { createUser } from "../support/fixtures";
+import { finishPhoneConfirmation, startPhoneConfirmation } from "@/lib/phone-auth";
+import { remainingRecoveryCodes } from "@/lib/recovery-codes";
 import { rejection } from "../support/rejection";
 
 async function setTwoFactor(patch: Record<string, unknown>) {
@@ -33,20 +35,50 @@ async function setTwoFactor(patch: Record<string, unknown>) {
 }
 
 describe("2FA policy", () => {
-  it("asks only when the master switch is on and the account has 2FA for that app", async () => {
+  it("accounts switched on individually: asked only when 2FA is enabled and the account's switch is on", async () => {
     const user = await createUser();
-    await setAccountSettings({ enable2fa: false });
+    await setTwoFactor({ enable2fa: false, requireFor: "individual" });
     await db.update(users).set({ twoFactorWeb: true }).where(eq(users.id, user.id));
     const fresh = (await getUser(user.id))!;
     expect(needsSecondFactor(fresh, await loadPolicy(), "web")).toBe(false);
-    await setAccountSettings({ enable2fa: true });
+    await setTwoFactor({ enable2fa: true });
     expect(needsSecondFactor(fresh, await loadPolicy(), "web")).toBe(true);
     await db.update(users).set({ twoFactorWeb: false }).where(eq(users.id, user.id));
     expect(needsSecondFactor((await getUser(user.id))!, await loadPolicy(), "web")).toBe(false);
   });
 
+  it("everyone: every account, existing and new, whatever its own switch, for the Web and the Manager app", async () => {
+    await setTwoFactor({ enable2fa: false, requireFor: "everyone" });
+    const existing = await createUser();
+    const admin = await createUser({ isAdmin: true });
+    await db.update(users).set({ twoFactorWeb: false, twoFactorManager: false }).where(eq(users.id, admin.id));
+    await db.update(users).set({ twoFactorWeb: false }).where(eq(users.id, existing.id));
+    expect(needsSecondFactor((await getUser(existing.id))!, await loadPolicy(), "web")).toBe(false);
+    await setTwoFactor({ enable2fa: true });
+    const policy = await loadPolicy();
+    expect(needsSecondFactor((await getUser(existing.id))!, policy, "web")).toBe(true);
+    const a = (await getUser(admin.id))!;
+    expect(needsSecondFactor(a, policy, "manager")).toBe(true);
+    expect(managerStepUpNeeded(a, policy, null)).toBe(true);
+    // The account's own switch cannot turn it off while the policy asks everyone.
+    await db.update(users).set({ twoFactorWeb: true }).where(eq(users.id, existing.id));
+    const err = await rejection(setTwoFactorFor((await getUser(existing.id))!, "web", false, existing.id));
+    expect(err.code).toBe(ErrorCodes.NOT_ALLOWED);
+    expect(err.message).toMatch(/requires a second step for every account/);
+  });
+
+  it("new accounts start with the second step on for both apps and SMS as the default method (seed 003)", async () => {
+    const before = await getSettings("twoFactor");
+    expect(before).toMatchObject({ defaultWeb: true, defaultManager: true, defaultMethod: "sms" });
+    const user = await createUser();
+    expect((await getUser(user.id))!).toMatchObject({ twoFactorWeb: true, twoFactorManager: true });
+    await setTwoFactor({ defaultWeb: false, defaultManager: false });
+    const later = await createUser();
+    expect((await getUser(later.id))!).toMatchObject({ twoFactorWeb: false, twoFactorManager: false });
+  });
+
   it("Manager-app-only 2FA: no second step for the Web app, a step-up for /admin", async () => {
-    await setAccountSettings({ enable2fa: true });
+    await setTwoFactor({ enable2fa: true, requireFor: "individual" });
     const admin = await createUser({ isAdmin: true });
     await db.update(users).set({ twoFactorManager: true, twoFactorWeb: false }).where(eq(users.id, admin.id));
     const a = (await getUser(admin.id))!;
@@ -58,102 +90,38 @@ describe("2FA policy", () => {
     expect(managerStepUpNeeded(a, policy, null)).toBe(true);
     expect(managerStepUpNeeded(a, policy, new Date())).toBe(false);
   });
-
-  it("new accounts start with the default switches (T6)", async () => {
-    await setTwoFactor({ defaultWeb: true, defaultManager: false });
-    expect(await newAccountTwoFactorDefaults()).toEqual({ twoFactorWeb: true, twoFactorManager: false });
-    const user = await createUser();
-    expect(user.twoFactorWeb).toBe(true);
-    await setTwoFactor({ defaultWeb: false });
-    expect((await createUser()).twoFactorWeb).toBe(false);
-  });
-
-  it("methods follow the allowed list and the delivery policy; email_only replaces SMS by email", async () => {
-    const user = await createUser();
-    await setTwoFactor({ allowedMethods: ["sms", "email", "totp", "webauthn"], deliveryPolicy: "sms_then_email", defaultMethod: "sms" });
-    // Nothing set up: nothing to use, everything allowed may be set up (T11), the default first.
-    let m = await methodsFor(user, await loadPolicy());
-    expect(m.available).toEqual([]);
-    expect(m.enrol).toEqual(["sms", "email", "totp", "webauthn"]);
-    expect(m.primary).toBe("sms");
-    // A confirmed phone is the SMS method; the confirmed address is its fallback, not a method of its own (T7).
-    await db.update(users).set({ phone: "+14155550100", phoneVerifiedAt: new Date() }).where(eq(users.id, user.id));
-    m = await methodsFor((await getUser(user.id))!, await loadPolicy());
-    expect(m.available).toEqual(["sms"]);
-    expect(m.enrol).toEqual([]);
-    expect(m.emailFallback).toBe(true);
-    expect(mayUse(m, "email")).toBe(true);
-    expect(mayUse(m, "totp")).toBe(false);
-    expect(mayUse(m, "recovery")).toBe(false);
-    await setTwoFactor({ deliveryPolicy: "email_only" });
-    m = await methodsFor((await getUser(user.id))!, await loadPolicy());
-    expect(m.available).toEqual(["email"]);
-    expect(m.primary).toBe("email");
-    expect(m.emailFallback).toBe(false);
-    await setTwoFactor({ deliveryPolicy: "sms_then_email" });
-    // Without the SMS right, SMS is not offered, nor set up.
-    await db.update(users).set({ canReceiveSms: false }).where(eq(users.id, user.id));
-    m = await methodsFor((await getUser(user.id))!, await loadPolicy());
-    expect(m.available).not.toContain("sms");
-    expect(m.enrol).toEqual(["email", "totp", "webauthn"]);
-    // Email codes once the address is confirmed as a method.
-    await db.update(users).set({ twoFactorEmailConfirmedAt: new Date() }).where(eq(users.id, user.id));
-    m = await methodsFor((await getUser(user.id))!, await loadPolicy());
-    expect(m.available).toEqual(["email"]);
-    expect(m.enrol).toEqual([]);
-  });
-
-  it("sign-in offers only what is set up; setting up a method there is refused once one exists (T7, T11)", async () => {
-    await setTwoFactor({ allowedMethods: ["sms", "email", "totp", "webauthn"], deliveryPolicy: "sms_then_email", defaultMethod: "sms" });
-    const user = await createUser();
-    // Nothing set up yet: the authenticator app may be set up during sign-in.
-    const { secret } = await beginTotpAtSignIn(user);
-    const { generate } = await import("otplib");
-    await confirmTotpAtSignIn(user, await generate({ secret, epoch: Math.floor(Date.now() / 1000) }));
-    const withApp = (await getUser(user.id))!;
-    expect((await methodsFor(withApp, await loadPolicy())).available).toEqual(["totp"]);
-    // Now a method exists: no second set-up during sign-in, and no email code for an address not set up.
-    expect((await rejection(beginTotpAtSignIn(withApp))).code).toBe(ErrorCodes.NOT_ALLOWED);
-    expect((await rejection(keyOptionsAtSignIn(withApp))).code).toBe(ErrorCodes.NOT_ALLOWED);
-    expect((await rejection(sendSecondFactorCode(withApp, "email", null))).code).toBe(ErrorCodes.NOT_ALLOWED);
-    expect((await rejection(sendSecondFactorCode(withApp, "sms", null, "+14155550123"))).code).toBe(ErrorCodes.NOT_ALLOWED);
-  });
-
-  it("a phone-code sign-in is the SMS factor; a user-verified key is enough by itself (T10)", async () => {
-    const user = await createUser();
-    await setTwoFactor({ allowedMethods: ["sms", "email", "totp", "webauthn"], defaultMethod: "sms" });
-    const m = await methodsFor(user, await loadPolicy());
-    expect(firstFactorSatisfies("sms_code", m)).toBe(true);
-    expect(firstFactorSatisfies("password", m)).toBe(false);
-    expect(firstFactorSatisfies("webauthn", m, true)).toBe(true);
-    expect(firstFactorSatisfies("webauthn", m, false)).toBe(false);
-    expect(firstFactorSatisfies("sms_code", { ...m, primary: "totp" })).toBe(false);
-  });
-
-  it("counts and lists accounts without a confirmed phone (T8)", async () => {
-    const before = await accountsWithoutPhone(1000);
-    const user = await createUser();
-    const after = await accountsWithoutPhone(1000);
-    expect(after.count).toBe(before.count + 1);
-    expect(after.rows.map((r) => r.id)).toContain(user.id);
-  });
 });
 
 describe("managing one's own methods", () => {
-  it("the first enrolment becomes primary and returns 10 recovery codes once; the second becomes backup", async () => {
+  it("the first enrolment becomes primary, turns the second step on and returns 10 recovery codes once; the second becomes backup", async () => {
     const user = await createUser();
+    await db.update(users).set({ twoFactorWeb: false }).where(eq(users.id, user.id));
     const first = await afterEnrolment(user.id, "email");
-    expect(first).toHaveLength(10);
+    expect(first.codes).toHaveLength(10);
+    expect(first.turnedOn).toBe(true);
+    expect((await getUser(user.id))!.twoFactorWeb).toBe(true);
     const second = await afterEnrolment(user.id, "totp");
-    expect(second).toBeNull();
+    expect(second).toEqual({ codes: null, turnedOn: false });
     const u = (await getUser(user.id))!;
     expect(u.primaryMethod).toBe("email");
     expect(u.backupMethod).toBe("totp");
+    // Switched on by the user, named as the actor.
+    const on = await db.select().from(auditLog).where(eq(auditLog.userId, user.id));
+    expect(on.find((e) => e.action === "two_factor.enabled")).toMatchObject({ actorId: user.id, detail: { app: "web", method: "email" } });
+  });
+
+  it("a later method does not turn back on a second step the user turned off", async () => {
+    const user = await createUser();
+    await afterEnrolment(user.id, "email");
+    await db.update(users).set({ twoFactorWeb: false }).where(eq(users.id, user.id));
+    expect((await afterEnrolment(user.id, "totp")).turnedOn).toBe(false);
+    expect((await getUser(user.id))!.twoFactorWeb).toBe(false);
   });
 
   it("refuses to remove the last method while 2FA is required, and to turn 2FA on with no method", async () => {
-    await setAccountSettings({ enable2fa: true });
+    await setTwoFactor({ enable2fa: true, requireFor: "individual" });
     const user = await createUser();
+    await db.update(users).set({ twoFactorWeb: false }).where(eq(users.id, user.id));
     expect((await rejection(setTwoFactorFor(user, "web", true, user.id))).code).toBe(ErrorCodes.NOT_ALLOWED);
     const { secret } = await beginTotpEnrolment(user.id, user.email!);
     const now = Math.floor(Date.now() / 1000);
@@ -164,7 +132,6 @@ describe("managing one's own methods", () => {
     await confirmTotpEnrolment(user.id, code);
     await afterEnrolment(user.id, "totp");
     expect((await enrolmentOf((await getUser(user.id))!)).totp).toBe(true);
-    await setTwoFactorFor((await getUser(user.id))!, "web", true, user.id);
     const err = await rejection(removeMethod((await getUser(user.id))!, "totp"));
     expect(err.code).toBe(ErrorCodes.NOT_ALLOWED);
     expect(err.message).toMatch(/last two-step method/);
@@ -187,5 +154,37 @@ describe("managing one's own methods", () => {
     expect((await rejection(choosePrimaryAndBackup(u, "email", "email"))).field).toBe("backup");
     await choosePrimaryAndBackup(u, "email", null);
     expect((await getUser(user.id))!.primaryMethod).toBe("email");
+  });
+});
+
+describe("a phone confirmed on the security tab is the SMS method (seed 004)", () => {
+  const smsCode = async (to: string) => {
+    const { listOutbox } = await import("@/lib/outbox");
+    const [sms] = (await listOutbox(to)).filter((m) => m.channel === "sms");
+    return /(\d{6})/.exec(sms!.body)![1]!;
+  };
+
+  it("turns the second step on, makes it the main method and gives 10 recovery codes", async () => {
+    await setTwoFactor({ enable2fa: true, requireFor: "individual", allowedMethods: ["sms", "email", "totp", "webauthn"], deliveryPolicy: "sms_then_email" });
+    const user = await createUser();
+    await db.update(users).set({ twoFactorWeb: false }).where(eq(users.id, user.id));
+    const phone = "+14155550142";
+    await startPhoneConfirmation(user.id, phone, null);
+    const { enrolment } = await finishPhoneConfirmation(user.id, phone, await smsCode(phone), { asMethod: true });
+    expect(enrolment?.turnedOn).toBe(true);
+    expect(enrolment?.codes).toHaveLength(10);
+    expect((await getUser(user.id))!).toMatchObject({ twoFactorWeb: true, primaryMethod: "sms", phone });
+    expect(await remainingRecoveryCodes(user.id)).toBe(10);
+  });
+
+  it("at /confirm (account confirmation) it only confirms the phone", async () => {
+    await setTwoFactor({ enable2fa: true, requireFor: "individual" });
+    const user = await createUser();
+    await db.update(users).set({ twoFactorWeb: false }).where(eq(users.id, user.id));
+    const phone = "+14155550143";
+    await startPhoneConfirmation(user.id, phone, null);
+    const { enrolment } = await finishPhoneConfirmation(user.id, phone, await smsCode(phone));
+    expect(enrolment).toBeNull();
+    expect((await getUser(user.id))!).toMatchObject({ twoFactorWeb: false, primaryMethod: null, phone });
   });
 });

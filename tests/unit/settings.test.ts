@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { accountSettingsSchema, defaultSettings } from "@/lib/settings";
+import { accountSettingsSchema, defaultSettings, twoFactorSettingsSchema } from "@/lib/settings";
 
 const errorsOf = (input: unknown) => {
   const r = accountSettingsSchema.safeParse(input);
@@ -15,7 +15,6 @@ describe("account settings schema", () => {
       automaticActivation: true,
       activationLetter: true,
       confirmationMode: "email",
-      enable2fa: false,
       automaticProfileCreation: true,
       defaultProfileType: "Person",
       profileLimit: 0,
@@ -40,7 +39,6 @@ describe("account settings schema", () => {
       absoluteSessionDays: "7",
       automaticActivation: "on",
       activationLetter: "false",
-      enable2fa: "1",
       automaticProfileCreation: "off",
     });
     expect(v.onlineTimeframeMinutes).toBe(45);
@@ -48,7 +46,6 @@ describe("account settings schema", () => {
     expect(v.absoluteSessionDays).toBe(7);
     expect(v.automaticActivation).toBe(true);
     expect(v.activationLetter).toBe(false);
-    expect(v.enable2fa).toBe(true);
     expect(v.automaticProfileCreation).toBe(false);
   });
 
@@ -93,5 +90,14 @@ describe("account settings schema", () => {
 
   it("throws a ZodError from parse", () => {
     expect(() => accountSettingsSchema.parse({ onlineTimeframeMinutes: -1 })).toThrow(z.ZodError);
+  });
+});
+
+describe("two-factor settings schema", () => {
+  it("2FA is off until the admin enables it; then everyone is asked, and new accounts get SMS by default (seeds 000, 003)", () => {
+    const d = twoFactorSettingsSchema.parse({});
+    expect(d).toMatchObject({ enable2fa: false, requireFor: "everyone", defaultWeb: true, defaultManager: true, defaultMethod: "sms" });
+    expect(twoFactorSettingsSchema.parse({ enable2fa: "on", requireFor: "individual" })).toMatchObject({ enable2fa: true, requireFor: "individual" });
+    expect(twoFactorSettingsSchema.safeParse({ requireFor: "some" }).success).toBe(false);
   });
 });

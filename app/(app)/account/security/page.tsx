@@ -6,12 +6,12 @@ import { PhoneConfirmForm } from "@/components/forms/phone-confirm-form";
 import { readFlow } from "@/lib/flow-cookie";
 import { countryOptions, formatPhone } from "@/lib/phone";
 import { getSettings } from "@/lib/settings";
-import { loadPolicy } from "@/lib/two-factor";
+import { loadPolicy, requiredForEveryone } from "@/lib/two-factor";
 import { enrolmentOf } from "@/lib/two-factor-methods";
 import { listTrustedDevices } from "@/lib/trusted-devices";
 import { listCredentials } from "@/lib/webauthn";
 import { remainingRecoveryCodes } from "@/lib/recovery-codes";
-import { ChooseMethods, EmailMethod, RegenerateCodes, RemoveButton, SecurityKeys, TotpMethod, TwoFactorToggle } from "./two-factor-section";
+import { ChooseMethods, EmailMethod, RegenerateCodes, RemoveButton, SecurityKeys, SecondStepSettings, TotpMethod } from "./two-factor-section";
 import { TrustedDevicesList } from "./trusted-devices-list";
 import { SessionsList } from "./sessions-list";
 import { EmailForm } from "./email-form";
@@ -102,21 +102,28 @@ export default async function SecurityPage() {
               pendingPhone={pending?.userId === user.id ? pending.phone : null}
               pendingPhoneLabel={pending ? formatPhone(pending.phone) : undefined}
               sendLabel="Send SMS"
+              context="security"
             />
           </div>
         ) : (
           <p className="text-sm text-slate-700">Text messages are turned off for your account by your administrator.</p>
         )}
       </section>
-      {policy.enabled ? (
-        <section aria-labelledby="twofa-h" className="space-y-5">
-          <h2 id="twofa-h" className="text-lg font-semibold">
-            Two-step verification
-          </h2>
-          <div className="space-y-2">
-            <TwoFactorToggle app="web" on={user.twoFactorWeb} label="Second step when signing in" />
-            {user.isAdmin ? <TwoFactorToggle app="manager" on={user.twoFactorManager} label="Second step for the Manager app" /> : null}
-          </div>
+      <section aria-labelledby="twofa-h" className="space-y-5">
+        <h2 id="twofa-h" className="text-lg font-semibold">
+          Two-step verification
+        </h2>
+        {!policy.enabled ? (
+          <p className="text-sm text-slate-700">Two-step verification is turned off for this site by your administrator.</p>
+        ) : (
+        <>
+          <SecondStepSettings
+            web={user.twoFactorWeb}
+            manager={user.twoFactorManager}
+            isAdmin={user.isAdmin}
+            requiredForEveryone={requiredForEveryone(policy)}
+            hasMethod={enrolledMethods.length > 0}
+          />
           <ul className="space-y-4">
             {policy.allowedMethods.includes("email") ? (
               <li className="space-y-2 rounded-lg border border-slate-200 bg-white p-4">
@@ -160,8 +167,9 @@ export default async function SecurityPage() {
           </ul>
           <ChooseMethods enrolled={enrolledMethods} primary={user.primaryMethod} backup={user.backupMethod} />
           {enrolledMethods.length ? <RegenerateCodes remaining={recoveryLeft} /> : null}
-        </section>
-      ) : null}
+        </>
+        )}
+      </section>
       <section aria-labelledby="devices-h" className="space-y-3">
         <h2 id="devices-h" className="text-lg font-semibold">
           Trusted devices

@@ -30,13 +30,20 @@ async function flowFor(userId: string) {
   return f;
 }
 
-export const verifyPhoneConfirmCode = userAction(z.object(codeInput), async (data, { user }) => {
-  const f = await flowFor(user.id);
-  await finishPhoneConfirmation(user.id, f.phone, data.code);
-  await clearFlow(FLOW);
-  revalidatePath("/", "layout");
-  return { ok: true, message: "Your phone number is confirmed." };
-});
+export const verifyPhoneConfirmCode = userAction(
+  z.object({ ...codeInput, context: z.enum(["confirm", "security"]).default("confirm") }),
+  async (data, { user }) => {
+    const f = await flowFor(user.id);
+    // On the security tab the phone is also the SMS two-step method (seed 004).
+    const { enrolment } = await finishPhoneConfirmation(user.id, f.phone, data.code, { asMethod: data.context === "security" });
+    await clearFlow(FLOW);
+    revalidatePath("/", "layout");
+    const message = enrolment?.turnedOn
+      ? "Your phone number is confirmed. Two-step verification by SMS is now on: a code is asked each time you sign in."
+      : "Your phone number is confirmed.";
+    return { ok: true, message, values: enrolment?.codes ? { recoveryCodes: enrolment.codes.join(" ") } : undefined };
+  },
+);
 
 export const resendPhoneConfirmCode = userAction(z.object({}), async (_d, { user }) => {
   const f = await flowFor(user.id);

@@ -11,6 +11,7 @@ import { revokeTrustedDevice } from "@/lib/trusted-devices";
 import { TWO_FACTOR_METHODS } from "@/lib/settings";
 import {
   afterEnrolment,
+  type EnrolmentResult,
   choosePrimaryAndBackup,
   confirmEmailMethod,
   regenerateRecoveryCodes,
@@ -27,6 +28,10 @@ const done = (message: string, codes?: string[] | null): FormState => {
   return { ok: true, message, values: codes ? { recoveryCodes: codes.join(" ") } : undefined };
 };
 
+/** After a method is set up: says so, says when the first one turned the second step on, and carries the recovery codes. */
+const enrolled = (message: string, result: EnrolmentResult): FormState =>
+  done(result.turnedOn ? `${message} Two-step verification is now on: a second step is asked each time you sign in.` : message, result.codes);
+
 async function assertAllowed(method: (typeof TWO_FACTOR_METHODS)[number]) {
   const policy = await loadPolicy();
   if (!policy.allowedMethods.includes(method)) throw new UserError(ErrorCodes.NOT_ALLOWED, "Your administrator does not allow this method.");
@@ -41,8 +46,7 @@ export const sendEmailMethodCode = userAction(z.object({}), async (_d, c) => {
 });
 
 export const confirmEmailMethodAction = userAction(z.object({ code: z.string().trim().min(1, "Enter the code.").max(12, "Enter the 6-digit code.") }), async (d, { user }) => {
-  const codes = await confirmEmailMethod(user, d.code);
-  return done("Email codes are set up.", codes);
+  return enrolled("Email codes are set up.", await confirmEmailMethod(user, d.code));
 });
 
 export const beginTotpAction = userAction(z.object({}), async (_d, c) => {
@@ -55,8 +59,7 @@ export const beginTotpAction = userAction(z.object({}), async (_d, c) => {
 
 export const confirmTotpAction = userAction(z.object({ code: z.string().trim().min(1, "Enter the code from your app.").max(12, "Enter the 6-digit code.") }), async (d, { user }) => {
   await confirmTotpEnrolment(user.id, d.code);
-  const codes = await afterEnrolment(user.id, "totp");
-  return done("Your authenticator app is set up.", codes);
+  return enrolled("Your authenticator app is set up.", await afterEnrolment(user.id, "totp"));
 });
 
 export async function keyRegistrationOptionsAction() {
@@ -80,8 +83,7 @@ export async function finishKeyRegistrationAction(response: RegistrationResponse
   if (!parsed.success) return { ok: false, fieldErrors: { name: parsed.error.issues[0]!.message }, message: parsed.error.issues[0]!.message };
   try {
     await finishRegistration(c.user.id, response, parsed.data);
-    const codes = await afterEnrolment(c.user.id, "webauthn");
-    return done(`Security key "${parsed.data}" added.`, codes);
+    return enrolled(`Security key "${parsed.data}" added.`, await afterEnrolment(c.user.id, "webauthn"));
   } catch (err) {
     if (err instanceof UserError) return { ok: false, code: err.code, message: err.message };
     console.error("security key registration failed", err);
@@ -116,14 +118,16 @@ export const chooseMethodsAction = userAction(
   },
 );
 
-export const toggleTwoFactorAction = userAction(
-  z.object({ app: z.enum(["web", "manager"]), on: z.enum(["1", "0"]) }),
-  async (d, c) => {
-    await assertRecentSignIn(c);
-    await setTwoFactorFor(c.user, d.app, d.on === "1", c.user.id);
-    return done(d.on === "1" ? "Two-step verification is on." : "Two-step verification is off.");
-  },
-);
+const checkbox = z.preprocess((v) => v === "on" || v === "true", z.boolean());
+
+export const toggleTwoFactorAction = userAction(z.object({ web: checkbox, manager: checkbox }), async (d, c) => {
+  const { user } = c;
+  await assertRecentSignIn(c);
+  const changedWeb = await setTwoFactorFor(user, "web", d.web, user.id);
+  const changedManager = user.isAdmin ? await setTwoFactorFor(user, "manager", d.manager, user.id) : false;
+  if (!changedWeb && !changedManager) return done("Nothing changed.");
+  return done(d.web ? "Saved: a second step is asked each time you sign in." : "Saved: signing in asks for your password only.");
+});
 
 export const regenerateCodesAction = userAction(z.object({}), async (_d, c) => {
   await assertRecentSignIn(c);

@@ -3,7 +3,7 @@ import { useActionState, useState } from "react";
 import { startRegistration } from "@simplewebauthn/browser";
 import { CodeField } from "@/components/forms/code-field";
 import { RecoveryCodesList, TotpSecret } from "@/components/forms/two-factor-setup";
-import { Field, Select } from "@/components/ui/field";
+import { Checkbox, Field, Select } from "@/components/ui/field";
 import { FormMessage } from "@/components/ui/form-message";
 import { SubmitButton } from "@/components/ui/submit-button";
 import type { FormState } from "@/lib/action";
@@ -48,18 +48,48 @@ export function RemoveButton({ method, credentialId, label }: { method: Method; 
   );
 }
 
-export function TwoFactorToggle({ app, on, label }: { app: "web" | "manager"; on: boolean; label: string }) {
+/**
+ * The account's own switch for the second step (T6): "Ask for a second step when I sign in", and
+ * for admins the Manager app's. When the policy asks every account, it says so instead.
+ */
+export function SecondStepSettings({
+  web,
+  manager,
+  isAdmin,
+  requiredForEveryone,
+  hasMethod,
+}: {
+  web: boolean;
+  manager: boolean;
+  isAdmin: boolean;
+  requiredForEveryone: boolean;
+  hasMethod: boolean;
+}) {
   const [state, action] = useActionState(toggleTwoFactorAction, null);
+  const asked = requiredForEveryone || web;
   return (
-    <form action={action} className="flex flex-wrap items-center gap-3">
-      <input type="hidden" name="app" value={app} />
-      <input type="hidden" name="on" value={on ? "0" : "1"} />
-      <span className="text-sm">
-        {label}: <strong>{on ? "on" : "off"}</strong>
-      </span>
-      <SubmitButton variant="secondary">{on ? `Turn off for the ${app === "web" ? "Web app" : "Manager app"}` : `Turn on for the ${app === "web" ? "Web app" : "Manager app"}`}</SubmitButton>
-      <FormMessage state={state} />
-    </form>
+    <div className="space-y-3 rounded-lg border border-slate-200 bg-white p-4">
+      <p className="text-sm" data-testid="second-step-status">
+        {requiredForEveryone
+          ? "Your administrator asks every account for a second step when signing in."
+          : web
+            ? "A second step is asked each time you sign in."
+            : "Signing in asks for your password only."}
+      </p>
+      {asked && !hasMethod ? (
+        <p className="text-sm text-amber-900">Set up a method below. If you don&apos;t, your next sign-in will ask you to set one up first.</p>
+      ) : null}
+      {requiredForEveryone ? null : (
+        <form action={action} className="space-y-3" key={`${web}-${manager}`}>
+          <FormMessage state={state} />
+          <Checkbox label="Ask for a second step when I sign in" name="web" defaultChecked={web} />
+          {isAdmin ? <Checkbox label="Ask for a second step when I open the Manager app" name="manager" defaultChecked={manager} /> : null}
+          <SubmitButton variant="secondary" pendingText="Saving…">
+            Save
+          </SubmitButton>
+        </form>
+      )}
+    </div>
   );
 }
 

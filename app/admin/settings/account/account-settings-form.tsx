@@ -60,7 +60,6 @@ export function AccountSettingsForm({ settings }: { settings: AccountSettings })
           { value: "both", label: "Email and phone are confirmed" },
         ]}
       />
-      <Checkbox label="Enable 2FA" name="enable2fa" defaultChecked={checked("enable2fa")} hint="Ask for a second factor after the password." />
       <Checkbox
         label="Automatic profile creation from account name"
         name="automaticProfileCreation"

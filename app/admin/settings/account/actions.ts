@@ -9,7 +9,6 @@ import { ErrorCodes, UserError } from "@/lib/errors";
 const formSchema = accountSettingsSchema.omit({ profileTypes: true }).extend({
   automaticActivation: accountSettingsSchema.shape.automaticActivation.removeDefault(),
   activationLetter: accountSettingsSchema.shape.activationLetter.removeDefault(),
-  enable2fa: accountSettingsSchema.shape.enable2fa.removeDefault(),
   automaticProfileCreation: accountSettingsSchema.shape.automaticProfileCreation.removeDefault(),
 });
 

@@ -2,7 +2,7 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { adminAction } from "@/lib/action";
-import { getSettings, TRUSTED_DEVICE_DURATIONS, TWO_FACTOR_METHODS, updateSettings } from "@/lib/settings";
+import { getSettings, TRUSTED_DEVICE_DURATIONS, TWO_FACTOR_METHODS, TWO_FACTOR_REQUIRE_FOR, updateSettings } from "@/lib/settings";
 
 const checkbox = z.preprocess((v) => v === "on" || v === "true", z.boolean());
 const methods = z.preprocess(
@@ -13,6 +13,7 @@ const methods = z.preprocess(
 export const saveGeneralAction = adminAction(
   z.object({
     enable2fa: checkbox,
+    requireFor: z.enum(TWO_FACTOR_REQUIRE_FOR, { error: "Choose who must use two-step verification." }),
     allowedMethods: methods,
     deliveryPolicy: z.enum(["sms_then_email", "email_only"], { error: "Choose a delivery policy." }),
     trustedDeviceDuration: z.enum(TRUSTED_DEVICE_DURATIONS, { error: "Choose how long a device is remembered." }),
@@ -21,10 +22,8 @@ export const saveGeneralAction = adminAction(
     contactPhone: z.string().trim().max(40, "Use at most 40 characters."),
   }),
   async (d, { user }) => {
-    const [account, current] = await Promise.all([getSettings("account"), getSettings("twoFactor")]);
-    await updateSettings("account", { ...account, enable2fa: d.enable2fa }, user.id);
-    const { enable2fa: _ignored, ...rest } = d;
-    await updateSettings("twoFactor", { ...current, ...rest }, user.id);
+    const current = await getSettings("twoFactor");
+    await updateSettings("twoFactor", { ...current, ...d }, user.id);
     revalidatePath("/admin/settings/two-factor");
     return { ok: true, message: "Settings saved." };
   },

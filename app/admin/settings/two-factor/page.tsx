@@ -2,6 +2,8 @@ import Link from "next/link";
 import { requireAdmin } from "@/lib/auth/guards";
 import { getSettings } from "@/lib/settings";
 import { accountsWithoutPhone } from "@/lib/two-factor";
+import { enrolmentOf } from "@/lib/two-factor-methods";
+import { Notice } from "@/components/ui/form-message";
 import { AuditTable } from "@/components/admin/audit-table";
 import { DefaultsForm, GeneralForm } from "./two-factor-forms";
 
@@ -14,10 +16,11 @@ const TABS = [
 ] as const;
 
 export default async function TwoFactorSettingsPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
-  await requireAdmin();
+  const { user } = await requireAdmin();
   const params = await searchParams;
   const tab = TABS.find((t) => t.id === params.tab)?.id ?? "general";
-  const [settings, account] = await Promise.all([getSettings("twoFactor"), getSettings("account")]);
+  const settings = await getSettings("twoFactor");
+  const ownMethods = Object.values(await enrolmentOf(user)).some(Boolean);
   const missing = settings.allowedMethods.includes("sms") ? await accountsWithoutPhone(50) : null;
   return (
     <div className="space-y-6">
@@ -54,7 +57,13 @@ export default async function TwoFactorSettingsPage({ searchParams }: { searchPa
               <p className="mt-2">SMS is an allowed method: these users are asked for a phone number at their next two-step sign-in.</p>
             </section>
           ) : null}
-          <GeneralForm settings={settings} enabled={account.enable2fa} />
+          {ownMethods ? null : (
+            <Notice tone="warning">
+              You have no two-step method yet. Once two-step verification applies to your account (everyone, or your own switches),
+              the Manager app asks you to set one up before you continue — set one up on your security page first.
+            </Notice>
+          )}
+          <GeneralForm settings={settings} />
         </>
       ) : tab === "defaults" ? (
         <DefaultsForm settings={settings} />

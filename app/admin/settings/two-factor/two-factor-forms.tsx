@@ -8,14 +8,39 @@ import { saveDefaultsAction, saveGeneralAction } from "./actions";
 
 const METHOD_LABELS = { sms: "SMS", email: "Email", totp: "Authenticator app (TOTP)", webauthn: "Security key (WebAuthn)" } as const;
 
-export function GeneralForm({ settings, enabled }: { settings: TwoFactorSettings; enabled: boolean }) {
+export function GeneralForm({ settings }: { settings: TwoFactorSettings }) {
   const [state, action] = useActionState(saveGeneralAction, null);
   const e = (!state?.ok && state?.fieldErrors) || {};
   const v = (!state?.ok && state?.values) || {};
   return (
     <form action={action} className="max-w-xl space-y-5" noValidate key={state?.ok ? "saved" : JSON.stringify(v)}>
       <FormMessage state={state} />
-      <Checkbox label="Enable 2FA" name="enable2fa" defaultChecked={enabled} hint="Ask users who have two-step verification turned on for a second factor." />
+      <Checkbox
+        label="Enable 2FA"
+        name="enable2fa"
+        defaultChecked={settings.enable2fa}
+        hint="Two-step verification for this site. When off, nobody is asked for a second step and the methods below are not offered."
+      />
+      <fieldset className="space-y-2">
+        <legend className="text-sm font-medium">Require two-step verification for</legend>
+        <label className="flex items-start gap-2 text-sm">
+          <input type="radio" name="requireFor" value="everyone" defaultChecked={settings.requireFor === "everyone"} className="mt-0.5 h-4 w-4" />
+          <span>
+            everyone
+            <span className="block text-xs text-slate-600">Every account, existing and new, is asked after the password on every sign-in.</span>
+          </span>
+        </label>
+        <label className="flex items-start gap-2 text-sm">
+          <input type="radio" name="requireFor" value="individual" defaultChecked={settings.requireFor === "individual"} className="mt-0.5 h-4 w-4" />
+          <span>
+            accounts switched on individually
+            <span className="block text-xs text-slate-600">
+              Only accounts whose Web app or Manager app switch is on (set per account, by default for new accounts, or by the user).
+            </span>
+          </span>
+        </label>
+        {e.requireFor ? <p className="text-sm text-red-700">{e.requireFor}</p> : null}
+      </fieldset>
       <fieldset className="space-y-2" aria-describedby={e.allowedMethods ? "methods-error" : undefined}>
         <legend className="text-sm font-medium">Allowed methods</legend>
         {(Object.keys(METHOD_LABELS) as Array<keyof typeof METHOD_LABELS>).map((m) => (
