@@ -36,6 +36,8 @@ export const users = pgTable(
     canReceiveSms: boolean("can_receive_sms").notNull().default(true),
     createdAt: ts("created_at").notNull().defaultNow(),
     activatedAt: ts("activated_at"),
+    // A3: when the activation letter went out (once per account).
+    activationLetterSentAt: ts("activation_letter_sent_at"),
     blockedAt: ts("blocked_at"),
     lastActiveAt: ts("last_active_at"),
     // Per-user 2FA (T6): required in the Web app and/or the Manager app; set from the defaults at creation.
@@ -136,14 +138,19 @@ export const auditLog = pgTable(
     id: bigserial("id", { mode: "number" }).primaryKey(),
     // The account the entry is about (may be null for system-wide changes).
     userId: text("user_id"),
-    // Who did it: the user, an admin, or null for the system.
+    // Who did it: a user's id (the user themselves or an admin), "system" for scheduled jobs and
+    // start-up, or null for a visitor who is not signed in (a failed sign-in).
     actorId: text("actor_id"),
     action: text("action").notNull(),
     detail: jsonb("detail"),
     ip: text("ip"),
     createdAt: ts("created_at").notNull().defaultNow(),
   },
-  (t) => [index("audit_user_idx").on(t.userId, t.createdAt), index("audit_created_idx").on(t.createdAt)],
+  (t) => [
+    index("audit_user_idx").on(t.userId, t.createdAt),
+    index("audit_actor_idx").on(t.actorId, t.createdAt),
+    index("audit_created_idx").on(t.createdAt),
+  ],
 );
 
 // Fixed-window counters shared by every app instance (see lib/rate-limit.ts).

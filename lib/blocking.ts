@@ -5,6 +5,7 @@ import { and, eq, gt, isNotNull, lte, ne } from "drizzle-orm";
 import { db } from "@/db/client";
 import { blockingNotices, users, type User } from "@/db/schema";
 import { audit } from "./audit";
+import { SYSTEM_ACTOR } from "./audit-actions";
 import { sendEmail, type EmailMessage } from "./email";
 import { blockingNoticeTemplate } from "./email/templates";
 import { ErrorCodes, UserError } from "./errors";
@@ -109,7 +110,7 @@ export async function sendBlockingNotices(opts: { now?: Date; send?: (m: EmailMe
     try {
       await send({ to: u.email!, ...blockingNoticeTemplate({ name: u.name, date: formatDay(u.blockOn!) }) });
       run.sent++;
-      await audit({ action: "account.blocking_notice_sent", userId: u.id, detail: { blockOn: u.blockOn, day: today } });
+      await audit({ action: "account.blocking_notice_sent", userId: u.id, actorId: SYSTEM_ACTOR, detail: { blockOn: u.blockOn, day: today } });
     } catch (err) {
       await db.delete(blockingNotices).where(and(eq(blockingNotices.userId, u.id), eq(blockingNotices.day, today)));
       run.failed++;

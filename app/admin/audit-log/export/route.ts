@@ -1,5 +1,6 @@
 import { currentSession } from "@/lib/auth/current";
 import { listAudit } from "@/lib/audit";
+import { actionLabel } from "@/lib/audit-actions";
 import { auditFilterSchema, describeAudit } from "@/lib/audit-view";
 import { loadPolicy, managerStepUpNeeded } from "@/lib/two-factor";
 
@@ -20,9 +21,12 @@ export async function GET(request: Request) {
   const params = Object.fromEntries(new URL(request.url).searchParams);
   const filter = auditFilterSchema.parse(params);
   const rows = await listAudit({ ...filter, limit: 10_000 });
-  const lines = [["User", "Action", "Time", "Details"].map(cell).join(",")];
+  // The page's columns, then what a spreadsheet needs to filter on: the action's name and the IP.
+  const lines = [["User", "Account affected", "Action", "Time", "Details", "Action name", "IP"].map(cell).join(",")];
   for (const r of rows) {
-    lines.push([r.userEmail ?? r.userName ?? "", r.action, r.createdAt.toISOString(), describeAudit(r.detail)].map(cell).join(","));
+    lines.push(
+      [r.actorLabel, r.accountLabel, actionLabel(r.action, r.detail), r.createdAt.toISOString(), describeAudit(r.detail), r.action, r.ip ?? ""].map(cell).join(","),
+    );
   }
   return new Response(lines.join("\r\n") + "\r\n", {
     headers: {
