@@ -4,6 +4,7 @@ import { and, asc, desc, eq, ilike, isNull, or, sql, type SQL } from "drizzle-or
 import { db } from "@/db/client";
 import { users, type User } from "@/db/schema";
 import { audit } from "./audit";
+import { SYSTEM_ACTOR } from "./audit-actions";
 import { consumeCode, consumeLink, RESEND_COOLDOWN_SECONDS, type ConsumedCode, type Tx } from "./codes";
 import { sendEmailCode } from "./verification";
 import { newId } from "./crypto";
@@ -71,23 +72,41 @@ export async function sendConfirmationEmail(user: Pick<User, "id" | "name" | "em
   });
 }
 
-async function sendActivationLetter(user: Pick<User, "id" | "name" | "email">) {
+/**
+ * A3: the activation letter, once per account (claimed atomically, so an admin's activation and a
+ * later confirmation never both send it). Informational: a failure is logged, the activation stands.
+ */
+export async function sendActivationLetter(user: Pick<User, "id" | "name" | "email">) {
   try {
     const { activationLetter } = await getSettings("account");
     if (!activationLetter || !user.email) return;
+    const [claimed] = await db
+      .update(users)
+      .set({ activationLetterSentAt: new Date() })
+      .where(and(eq(users.id, user.id), isNull(users.activationLetterSentAt), eq(users.status, "active")))
+      .returning({ id: users.id });
+    if (!claimed) return;
     await sendEmail({ to: user.email, ...activationLetterTemplate({ name: user.name }) });
   } catch (err) {
-    // The activation itself stands; the letter is informational.
     console.error("activation letter not sent", err instanceof Error ? err.message : err);
   }
 }
 
+/** Whether the confirmation mode asks new accounts to confirm their email address by code and link. */
+export const confirmsEmail = (mode: ConfirmationMode) => mode === "email" || mode === "both";
+
+/** What the visitor is told after signing up, by confirmation mode (the same whether or not the address was new). */
+export type SignUpNext = "check-email" | "sign-in" | "confirm-phone";
+
 /**
- * Email sign-up (A1). The reply never says whether the address already has an account: a new
- * address gets a confirmation code and link; a known one gets a "someone tried to register" email.
- * Both paths hash the password and are held to the same answer time (lib/uniform-time.ts).
+ * Email sign-up (A1). The reply never says whether the address already has an account: a known
+ * address gets a "someone tried to register" email instead of an account. A new one gets the
+ * confirmation code and link when the mode confirms email (A4); with "none" or "phone" no
+ * confirmation email is sent. An automatically activated account gets its activation letter (A3)
+ * once nothing is left to confirm by email, so never together with the confirmation code. Both
+ * paths hash the password and are held to the same answer time (lib/uniform-time.ts).
  */
-export async function signUpWithEmail(input: { name: string; email: string; password: string; ip?: string | null }) {
+export async function signUpWithEmail(input: { name: string; email: string; password: string; ip?: string | null }): Promise<SignUpNext> {
   const email = normalizeEmail(input.email);
   const problem = passwordProblem(input.password, email);
   if (problem) throw new UserError(ErrorCodes.WEAK_PASSWORD, problem, "password");
@@ -95,8 +114,10 @@ export async function signUpWithEmail(input: { name: string; email: string; pass
     const r = await hit(`signup-ip:${input.ip}`, LIMITS.signupPerIp);
     if (!r.success) throw new UserError(ErrorCodes.RATE_LIMITED, `Too many sign-ups from your network. Try again in ${retryAfterText(r.resetAt)}.`);
   }
-  // Both answers send one email (a confirmation or a notice), report a failed delivery the same
-  // way, and take the same time: a new account's extra work sets the pace for both.
+  const settings = await getSettings("account");
+  const mode = settings.confirmationMode;
+  // Both answers report a failed delivery the same way and take the same time: a new account's
+  // extra work sets the pace for both.
   await uniformTime("signup", async () => {
     const passwordHash = await hashPassword(input.password);
     const existing = await findUserByEmail(email);
@@ -104,7 +125,6 @@ export async function signUpWithEmail(input: { name: string; email: string; pass
       await notifySignupAttempt(email);
       return false;
     }
-    const settings = await getSettings("account");
     const active = settings.automaticActivation;
     const id = newId();
     const inserted = await db
@@ -128,16 +148,17 @@ export async function signUpWithEmail(input: { name: string; email: string; pass
     const user = { id, name: input.name.trim(), email };
     try {
       await createInitialProfile(id, user.name);
-      await sendConfirmationEmail(user);
+      if (confirmsEmail(mode)) await sendConfirmationEmail(user);
     } catch (err) {
       // No half account: without the confirmation email the sign-up is undone (its profile with it) and can be retried.
       await db.delete(users).where(eq(users.id, id));
       throw err;
     }
     await audit({ action: "account.created", userId: id, actorId: id, ip: input.ip, detail: { method: "email", status: active ? "active" : "pending" } });
-    if (active) await sendActivationLetter(user);
+    if (active && !confirmsEmail(mode)) await sendActivationLetter(user);
     return true;
   });
+  return confirmsEmail(mode) ? "check-email" : mode === "phone" ? "confirm-phone" : "sign-in";
 }
 
 async function notifySignupAttempt(email: string) {
@@ -196,7 +217,10 @@ async function markEmailConfirmed(q: Tx, consumed: ConsumedCode): Promise<User> 
   return u;
 }
 
-/** Confirms an email address with the typed code. Returns the account and whether it was its first confirmation. */
+/**
+ * Confirms an email address with the typed code. Returns the account and whether it was its first
+ * confirmation; the first confirmation of an active account sends its activation letter (A3).
+ */
 export async function confirmEmailWithCode(emailInput: string, code: string) {
   const email = normalizeEmail(emailInput);
   const before = await findUserByEmail(email);
@@ -205,7 +229,9 @@ export async function confirmEmailWithCode(emailInput: string, code: string) {
     user = await markEmailConfirmed(q, consumed);
   });
   await audit({ action: "email.confirmed", userId: user!.id, actorId: user!.id });
-  return { user: user!, firstConfirmation: !before?.emailVerifiedAt };
+  const firstConfirmation = !before?.emailVerifiedAt;
+  if (firstConfirmation) await sendActivationLetter(user!);
+  return { user: user!, firstConfirmation };
 }
 
 export async function confirmEmailWithLink(token: string) {
@@ -217,7 +243,9 @@ export async function confirmEmailWithLink(token: string) {
     user = await markEmailConfirmed(q, consumed);
   });
   await audit({ action: "email.confirmed", userId: user!.id, actorId: user!.id });
-  return { user: user!, firstConfirmation: !(before as User | null)?.emailVerifiedAt };
+  const firstConfirmation = !(before as User | null)?.emailVerifiedAt;
+  if (firstConfirmation) await sendActivationLetter(user!);
+  return { user: user!, firstConfirmation };
 }
 
 /** First factor by password (A1). Same message for an unknown identifier and a wrong password. */
@@ -359,10 +387,10 @@ export async function ensureAdmin(email: string | undefined, password: string | 
   const existing = await findUserByEmail(email);
   if (existing) {
     await db.update(users).set({ isAdmin: true }).where(eq(users.id, existing.id));
-    await audit({ action: "account.made_admin", userId: existing.id, detail: { source: "environment" } });
+    await audit({ action: "account.made_admin", userId: existing.id, actorId: SYSTEM_ACTOR, detail: { source: "environment" } });
     return existing.id;
   }
-  const u = await createAccountByAdmin({ name: "Administrator", email, password, emailConfirmed: true, isAdmin: true, actorId: null });
+  const u = await createAccountByAdmin({ name: "Administrator", email, password, emailConfirmed: true, isAdmin: true, actorId: SYSTEM_ACTOR });
   return u.id;
 }
 

@@ -107,8 +107,8 @@ describe("email sign-up (A1, A2, A4)", () => {
     const existing = await createUser();
     const before = await userCount();
     const result = await signUpWithEmail({ name: "Impostor", email: existing.email!, password: "another fine passphrase" });
-    expect(result).toBeUndefined(); // the same answer as a new sign-up
     expect(await userCount()).toBe(before);
+    expect(result).toBe(await signUpWithEmail({ name: "New", email: uniqueEmail("fresh"), password: PASSWORD })); // the same answer as a new sign-up
     const mails = await emailsTo(existing.email!);
     expect(mails.map((m) => m.subject)).toEqual([ATTEMPT_SUBJECT]);
     // The existing account is untouched.
@@ -208,11 +208,65 @@ describe("activation (A2, A3)", () => {
     }
   });
 
-  it("automatic activation at sign-up sends the letter when the setting is on", async () => {
-    await setAccountSettings({ automaticActivation: true, activationLetter: true });
+  it("automatic activation: the letter goes out once the address is confirmed, never together with the code", async () => {
+    await setAccountSettings({ automaticActivation: true, activationLetter: true, confirmationMode: "email" });
     const email = uniqueEmail("auto-letter");
     await signUpWithEmail({ name: "Auto", email, password: PASSWORD });
-    expect((await emailsTo(email)).filter((m) => m.subject === ACTIVATION_SUBJECT)).toHaveLength(1);
+    const letters = async () => (await emailsTo(email)).filter((m) => m.subject === ACTIVATION_SUBJECT);
+    expect(await letters()).toHaveLength(0);
+    const { code } = await latestConfirmation(email);
+    await confirmEmailWithCode(email, code);
+    expect(await letters()).toHaveLength(1);
+  });
+
+  it("an admin's activation before the confirmation sends the letter once, not again at the confirmation", async () => {
+    await setAccountSettings({ automaticActivation: false, activationLetter: true, confirmationMode: "email" });
+    try {
+      const email = uniqueEmail("activate-first");
+      await signUpWithEmail({ name: "Early", email, password: PASSWORD });
+      const user = (await userRow(email))!;
+      expect(await activateAccount(user.id, "admin-x")).toBe(true);
+      const { token } = await latestConfirmation(email);
+      await confirmEmailWithLink(token);
+      expect((await emailsTo(email)).filter((m) => m.subject === ACTIVATION_SUBJECT)).toHaveLength(1);
+    } finally {
+      await setAccountSettings({ automaticActivation: true });
+    }
+  });
+});
+
+describe("sign-up in each confirmation mode (A4)", () => {
+  const CONFIRMATION = /confirmation code/;
+  for (const mode of ["none", "phone"] as const) {
+    it(`"${mode}": no confirmation email; an active account gets its activation letter at once`, async () => {
+      await setAccountSettings({ confirmationMode: mode, automaticActivation: true, activationLetter: true });
+      try {
+        const email = uniqueEmail(`mode-${mode}`);
+        const next = await signUpWithEmail({ name: "Mode", email, password: PASSWORD });
+        expect(next).toBe(mode === "none" ? "sign-in" : "confirm-phone");
+        expect((await emailsTo(email)).map((m) => m.subject)).toEqual([ACTIVATION_SUBJECT]);
+        expect(await db.select().from(codes).where(eq(codes.target, email))).toEqual([]);
+        // The answer for an address that has an account is the same, and it gets the notice only.
+        const existing = await createUser();
+        expect(await signUpWithEmail({ name: "Again", email: existing.email!, password: PASSWORD })).toBe(next);
+        expect((await emailsTo(existing.email!)).map((m) => m.subject)).toEqual([ATTEMPT_SUBJECT]);
+      } finally {
+        await setAccountSettings({ confirmationMode: "email" });
+      }
+    });
+  }
+
+  it(`"both": the confirmation email, and no letter yet`, async () => {
+    await setAccountSettings({ confirmationMode: "both", automaticActivation: true, activationLetter: true });
+    try {
+      const email = uniqueEmail("mode-both");
+      expect(await signUpWithEmail({ name: "Both", email, password: PASSWORD })).toBe("check-email");
+      const subjects = (await emailsTo(email)).map((m) => m.subject ?? "");
+      expect(subjects).toHaveLength(1);
+      expect(subjects[0]).toMatch(CONFIRMATION);
+    } finally {
+      await setAccountSettings({ confirmationMode: "email" });
+    }
   });
 });
 

@@ -22,7 +22,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
       </p>
       {sp.confirmed ? (
         <div className="mb-4">
-          <Notice>Your email address is confirmed. Sign in to continue.</Notice>
+          <Notice>Email confirmed — sign in.</Notice>
         </div>
       ) : null}
       {sp.expired ? (

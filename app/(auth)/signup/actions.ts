@@ -3,6 +3,7 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { action } from "@/lib/action";
 import { signUpWithEmail } from "@/lib/accounts";
+import { rememberSignUp } from "@/lib/auth/sign-up-browser";
 import { clientIp } from "@/lib/request";
 import { PASSWORD_MAX } from "@/lib/passwords";
 
@@ -14,6 +15,9 @@ const schema = z.object({
 });
 
 export const signUp = action(schema, async (data) => {
-  await signUpWithEmail({ ...data, ip: await clientIp() });
-  redirect(`/signup/check-email?email=${encodeURIComponent(data.email.trim().toLowerCase())}`);
+  const next = await signUpWithEmail({ ...data, ip: await clientIp() });
+  const email = data.email.trim().toLowerCase();
+  // This browser signed up with this address: confirming it here (code or link) signs it in.
+  await rememberSignUp(email);
+  redirect(next === "check-email" ? `/signup/check-email?email=${encodeURIComponent(email)}` : "/signup/done");
 });

@@ -2,9 +2,7 @@
 import { z } from "zod";
 import { action } from "@/lib/action";
 import { confirmEmailWithCode, resendConfirmationTo } from "@/lib/accounts";
-import { afterFirstFactor } from "@/lib/auth/sign-in";
-import { currentSession } from "@/lib/auth/current";
-import { redirect } from "next/navigation";
+import { signInAfterConfirmation } from "@/lib/auth/sign-in";
 
 const email = z.string().trim().toLowerCase().min(3).max(254).email("Enter a valid email address.");
 
@@ -12,11 +10,7 @@ export const confirmSignupCode = action(
   z.object({ email, code: z.string().trim().min(1, "Enter the code from the email.").max(20, "Enter the 6-digit code.") }),
   async (data) => {
     const { user, firstConfirmation } = await confirmEmailWithCode(data.email, data.code);
-    const current = await currentSession();
-    if (current?.user.id === user.id) redirect("/dashboard");
-    // Proving the address of a brand-new account signs it in; later confirmations never do.
-    if (firstConfirmation && user.status !== "blocked") await afterFirstFactor(user, "email_confirmation", "/dashboard");
-    redirect("/login?confirmed=1");
+    await signInAfterConfirmation(user, firstConfirmation);
   },
 );
 
