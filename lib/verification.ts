@@ -3,10 +3,9 @@ import "server-only";
 import { issueCode, discardCode, type CodePurpose } from "./codes";
 import { sendEmail } from "./email";
 import { ErrorCodes, UserError } from "./errors";
-import { countryOf } from "./phone";
 import { hit, retryAfterText, type Limit } from "./rate-limit";
 import { getSettings } from "./settings";
-import { sendSms } from "./sms";
+import { sendSms, smsAllowedFor } from "./sms";
 
 const DAY = 86_400;
 export const SMS_LIMITS = {
@@ -27,13 +26,7 @@ const SMS_TEXT: Record<CodePurpose, string> = {
   email_change: "Your Latchkey confirmation code is",
 };
 
-/** Whether SMS may be sent to this number's country (admin allowlist; default: the regional country). */
-export async function smsAllowedFor(e164: string): Promise<boolean> {
-  const [sms, regional] = await Promise.all([getSettings("sms"), getSettings("regional")]);
-  const allowed = sms.allowedCountries.length ? sms.allowedCountries : [regional.defaultCountry];
-  const country = countryOf(e164);
-  return Boolean(country && allowed.includes(country));
-}
+export { smsAllowedFor } from "./sms";
 
 async function enforce(key: string, limit: Limit, message: (wait: string) => string, field?: string) {
   const r = await hit(key, limit);

@@ -6,7 +6,7 @@ import { env, type Env } from "../env";
 import { getSettings, SMS_PROVIDERS, updateSettings, type SmsProviderName, type SmsSettings } from "../settings";
 
 export const SMS_PROVIDER_LABELS: Record<SmsProviderName, string> = {
-  outbox: "Outbox (no delivery)",
+  outbox: "Outbox — no real delivery (for development)",
   twilio: "Twilio",
   clickatell: "Clickatell",
   twofactor: "2Factor.in",

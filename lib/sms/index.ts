@@ -3,7 +3,8 @@ import "server-only";
 // pin values, O3), every call is bounded by a timeout, the fallback provider is tried once, and a
 // failure becomes a UserError with a message safe to show. Credentials are never logged or returned.
 import { ErrorCodes, UserError } from "../errors";
-import type { SmsProviderName } from "../settings";
+import { getSettings, type SmsProviderName } from "../settings";
+import { countryOf } from "../phone";
 import { clickatellProvider } from "./clickatell";
 import { effectiveSmsConfig, missingSmsFields, SMS_PROVIDER_LABELS, type EffectiveSmsConfig, type SmsFieldKey } from "./config";
 import { maskNumber, SAFE_REASONS, SmsProviderError } from "./errors";
@@ -87,6 +88,27 @@ function logFailure(f: SmsProviderError, to: string) {
   console.error(`SMS via ${f.provider} to ${maskNumber(to)} failed (${f.kind}): ${detail}`);
 }
 
+type ChainOutcome = { sent: { provider: SmsProviderName; id?: string } | null; failures: SmsProviderError[] };
+
+/** The active provider, then the fallback provider once if the first fails (S4). */
+async function throughChain(cfg: EffectiveSmsConfig, m: SmsMessage): Promise<ChainOutcome> {
+  const chain: SmsProviderName[] = [cfg.provider];
+  if (cfg.fallbackProvider !== "none" && cfg.fallbackProvider !== cfg.provider) chain.push(cfg.fallbackProvider);
+  const failures: SmsProviderError[] = [];
+  for (const name of chain) {
+    try {
+      const { id } = await attempt(name, cfg, m);
+      if (failures.length) console.warn(`SMS to ${maskNumber(m.to)} sent via fallback provider ${name}`);
+      return { sent: { provider: name, ...(id ? { id } : {}) }, failures };
+    } catch (err) {
+      const f = err as SmsProviderError;
+      failures.push(f);
+      logFailure(f, m.to);
+    }
+  }
+  return { sent: null, failures };
+}
+
 /**
  * Sends an SMS through the active provider, then the fallback provider once if that fails. Throws a
  * UserError(DELIVERY_FAILED) whose message is the provider's reason when it is safe to show.
@@ -97,46 +119,49 @@ export async function sendSms(m: SmsMessage): Promise<void> {
     console.error(`SMS not sent: "to" is not an E.164 number (${maskNumber(m.to)})`);
     throw new UserError(ErrorCodes.DELIVERY_FAILED, SAFE_REASONS.invalidNumber);
   }
-  const cfg = await effectiveSmsConfig();
-  const chain: SmsProviderName[] = [cfg.provider];
-  if (cfg.fallbackProvider !== "none" && cfg.fallbackProvider !== cfg.provider) chain.push(cfg.fallbackProvider);
-
-  const failures: SmsProviderError[] = [];
-  for (const name of chain) {
-    try {
-      await attempt(name, cfg, m);
-      if (failures.length) console.warn(`SMS to ${maskNumber(m.to)} sent via fallback provider ${name}`);
-      return;
-    } catch (err) {
-      const f = err as SmsProviderError;
-      failures.push(f);
-      logFailure(f, m.to);
-    }
-  }
+  const { sent, failures } = await throughChain(await effectiveSmsConfig(), m);
+  if (sent) return;
   const safe = failures.find((f) => f.userMessage)?.userMessage;
   throw new UserError(ErrorCodes.DELIVERY_FAILED, safe ?? GENERIC_FAILURE);
 }
 
-export type TestSmsResult = { ok: true; provider: SmsProviderName; id?: string } | { ok: false; provider: SmsProviderName; message: string };
+/** One provider's failure in words for the admin: "Twilio failed (timeout): no answer within 3000 ms". */
+const failureText = (f: SmsProviderError) => (f.kind === "config" ? f.detail : `${SMS_PROVIDER_LABELS[f.provider]} failed (${f.kind}): ${f.detail}`);
+
+/** Whether SMS may be sent to this number's country (S8: admin allowlist; default: the regional country). */
+export async function smsAllowedFor(e164: string): Promise<boolean> {
+  const [sms, regional] = await Promise.all([getSettings("sms"), getSettings("regional")]);
+  const allowed = sms.allowedCountries.length ? sms.allowedCountries : [regional.defaultCountry];
+  const country = countryOf(e164);
+  return Boolean(country && allowed.includes(country));
+}
+
+export type TestSmsResult =
+  | { ok: true; provider: SmsProviderName; id?: string; message: string; failedOver: boolean }
+  | { ok: false; provider: SmsProviderName; message: string };
 
 /**
- * The admin's "Send test SMS": one attempt through `provider` (default: the active one), no fallback,
- * so each provider can be checked on its own. The failure message is admin-facing and detailed.
+ * The admin's "Send test SMS": the same path as every code — the active provider, then the fallback —
+ * and a report of what happened: which provider delivered, and which failed before it and why. The
+ * country allowlist applies.
  */
-export async function sendTestSms(to: string, provider?: SmsProviderName): Promise<TestSmsResult> {
+export async function sendTestSms(to: string): Promise<TestSmsResult> {
   const cfg = await effectiveSmsConfig();
-  const name = provider ?? cfg.provider;
   const number = to.replace(/[\s().-]/g, "");
   if (!E164.test(number)) {
-    return { ok: false, provider: name, message: "Enter the number in international format, for example +14155550123." };
+    return { ok: false, provider: cfg.provider, message: "Enter the number in international format, for example +14155550123." };
   }
-  try {
-    const { id } = await attempt(name, cfg, { to: number, body: "Latchkey test message: SMS delivery works." });
-    return { ok: true, provider: name, ...(id ? { id } : {}) };
-  } catch (err) {
-    const f = err as SmsProviderError;
-    logFailure(f, number);
-    const message = f.kind === "config" ? f.detail : `${SMS_PROVIDER_LABELS[name]} failed (${f.kind}): ${f.detail}`;
-    return { ok: false, provider: name, message };
+  if (!(await smsAllowedFor(number))) {
+    return {
+      ok: false,
+      provider: cfg.provider,
+      message: "This number's country is not on the SMS country allowlist. Add its country code under Limits first.",
+    };
   }
+  const { sent, failures } = await throughChain(cfg, { to: number, body: "Latchkey test message: SMS delivery works." });
+  const failed = failures.map(failureText).join("; ");
+  if (!sent) return { ok: false, provider: cfg.provider, message: failed };
+  const through = SMS_PROVIDER_LABELS[sent.provider];
+  const message = failures.length ? `${failed}. Sent through the fallback provider, ${through}.` : `Sent through ${through}.`;
+  return { ok: true, provider: sent.provider, ...(sent.id ? { id: sent.id } : {}), message, failedOver: failures.length > 0 };
 }

@@ -5,13 +5,13 @@ import { CLICKATELL_KEY, startClickatellFake } from "../fakes/clickatell";
 import { loadSmsLib, logged, providerFake } from "../support/sms-lib";
 
 const fake = providerFake(() => startClickatellFake());
-const TO = "+447700900123";
+const TO = "+447400123456";
 
 /** lib/sms with the fakes' base URLs (see tests/support/sms-lib.ts). */
 async function load(env: Record<string, string> = {}) {
   const lib = await loadSmsLib({ CLICKATELL_BASE_URL: fake.url, ...env });
   const useClickatell = (overrides: Record<string, unknown> = {}) =>
-    lib.saveSms({ provider: "clickatell", clickatellApiKey: lib.encryptSecret(CLICKATELL_KEY), clickatellFrom: "", ...overrides });
+    lib.saveSms({ provider: "clickatell", clickatellApiKey: lib.encryptSecret(CLICKATELL_KEY), clickatellFrom: "", allowedCountries: ["GB"], ...overrides });
   return { ...lib, useClickatell };
 }
 
@@ -26,14 +26,14 @@ describe("Clickatell", () => {
     expect(r.path).toBe("/messages");
     expect(r.authorization).toBe(CLICKATELL_KEY);
     expect(r.contentType).toMatch(/^application\/json/);
-    expect(r.body).toEqual({ content: "Your Latchkey code is 654321.", to: ["447700900123"] });
+    expect(r.body).toEqual({ content: "Your Latchkey code is 654321.", to: ["447400123456"] });
   });
 
   it("sends the two-way number as `from` when one is set", async () => {
     const lib = await load();
     await lib.useClickatell({ clickatellFrom: "+1 202 753 0410" });
     await lib.sendSms({ to: TO, body: "hello" });
-    expect(fake.requests[0]!.body).toEqual({ content: "hello", to: ["447700900123"], from: "12027530410" });
+    expect(fake.requests[0]!.body).toEqual({ content: "hello", to: ["447400123456"], from: "12027530410" });
   });
 
   it.each([

@@ -141,7 +141,7 @@ describe("outbox provider", () => {
     const [row] = await lib.listOutbox(TO);
     expect(row).toMatchObject({ channel: "sms", to: TO, body: "Your code is 998877." });
     expect([twilio.calls(), clickatell.calls()]).toEqual([0, 0]);
-    expect(await lib.sendTestSms(TO)).toEqual({ ok: true, provider: "outbox" });
+    expect(await lib.sendTestSms(TO)).toEqual({ ok: true, provider: "outbox", message: expect.stringMatching(/^Sent through Outbox/), failedOver: false });
   });
 
   it("can be the fallback", async () => {
@@ -153,6 +153,34 @@ describe("outbox provider", () => {
     const to = "+14155550177";
     await lib.sendSms({ to, body: "fallback body" });
     expect((await lib.listOutbox(to)).map((r) => r.body)).toEqual(["fallback body"]);
+  });
+});
+
+describe("Send test SMS (S4)", () => {
+  it("goes the way codes go and says which provider delivered, and which failed before it", async () => {
+    const lib = await load();
+    await lib.configure({ provider: "twilio", fallbackProvider: "clickatell" });
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    vi.spyOn(console, "warn").mockImplementation(() => {});
+    expect(await lib.sendTestSms(TO)).toMatchObject({ ok: true, provider: "twilio", failedOver: false, message: "Sent through Twilio." });
+    twilio.mode("5xx");
+    const over = await lib.sendTestSms(TO);
+    expect(over).toMatchObject({ ok: true, provider: "clickatell", failedOver: true });
+    expect((over as { message: string }).message).toMatch(/^Twilio failed \(unavailable\): .*\. Sent through the fallback provider, Clickatell\.$/);
+    clickatell.mode("5xx");
+    const none = await lib.sendTestSms(TO);
+    expect(none).toMatchObject({ ok: false, provider: "twilio" });
+    expect((none as { message: string }).message).toMatch(/Twilio failed .*; Clickatell failed/);
+    expect([twilio.calls(), clickatell.calls()]).toEqual([3, 2]);
+  });
+
+  it("obeys the country allowlist: a number outside it reaches no provider", async () => {
+    const lib = await load();
+    await lib.configure({ provider: "twilio", fallbackProvider: "none" });
+    // The regional country (US) is the default allowlist: a UK number is outside it.
+    const result = await lib.sendTestSms("+447400123456");
+    expect(result).toMatchObject({ ok: false, message: expect.stringMatching(/not on the SMS country allowlist/) });
+    expect(twilio.calls()).toBe(0);
   });
 });
 

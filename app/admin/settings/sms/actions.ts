@@ -71,7 +71,8 @@ export const saveSmsSettings = adminAction(schema, async (data, { user }) => {
 export const sendTestSmsAction = adminAction(z.object(phoneInput), async (data, { user }) => {
   const { e164 } = parsePhone(data.phone, data.phoneCountry);
   const result = await sendTestSms(e164);
-  await audit({ action: "sms.test_sent", actorId: user.id, detail: { provider: result.provider, ok: result.ok } });
-  if (!result.ok) return { ok: false, message: `The test SMS was not sent: ${result.message}`, values: { phone: data.phone, phoneCountry: data.phoneCountry } };
-  return { ok: true, message: `Test SMS sent through ${result.provider}.`, values: { phone: data.phone, phoneCountry: data.phoneCountry } };
+  await audit({ action: "sms.test_sent", actorId: user.id, detail: { provider: result.provider, ok: result.ok, ...(result.ok ? { failedOver: result.failedOver } : {}) } });
+  const values = { phone: data.phone, phoneCountry: data.phoneCountry };
+  if (!result.ok) return { ok: false, message: `The test SMS was not sent: ${result.message}`, values };
+  return { ok: true, message: `Test SMS sent. ${result.message}`, values };
 });

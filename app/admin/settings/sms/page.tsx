@@ -1,4 +1,6 @@
 import { requireAdmin } from "@/lib/auth/guards";
+import { env } from "@/lib/env";
+import { Notice } from "@/components/ui/form-message";
 import { countryOptions } from "@/lib/phone";
 import { getSettings } from "@/lib/settings";
 import { resolveSmsConfig } from "@/lib/sms";
@@ -18,6 +20,12 @@ export default async function SmsSettingsPage() {
           encrypted at rest and never shown again in full.
         </p>
       </div>
+      {view.provider === "outbox" && env().NODE_ENV === "production" ? (
+        <Notice tone="warning">
+          Text messages are not delivered: the active provider is the outbox, which only stores them for development. Choose and configure a
+          provider below.
+        </Notice>
+      ) : null}
       <SmsSettingsForm
         view={view}
         allowedCountries={sms.allowedCountries}
@@ -29,7 +37,9 @@ export default async function SmsSettingsPage() {
         <h2 id="test-h" className="text-lg font-semibold">
           Send test SMS
         </h2>
-        <p className="text-sm text-slate-600">Sends a message through the active provider and shows its answer.</p>
+        <p className="text-sm text-slate-600">
+          Sends a message the way codes are sent — the active provider, then the fallback if it fails — and says which one delivered it.
+        </p>
         <TestSmsForm countries={countryOptions()} defaultCountry={regional.defaultCountry} />
       </section>
     </div>
