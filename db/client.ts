@@ -2,6 +2,7 @@ import "server-only";
 // The one database handle: embedded PGlite when DATABASE_URL is unset, postgres.js when it is set.
 import { mkdirSync } from "node:fs";
 import path from "node:path";
+import { lockDataFolder } from "./data-folder-lock";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { env } from "@/lib/env";
 import * as schema from "./schema";
@@ -36,13 +37,26 @@ function open(): Handle {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { drizzle } = require("drizzle-orm/pglite") as typeof import("drizzle-orm/pglite");
   let dataDir = LATCHKEY_DATA_DIR;
+  let release = () => {};
   if (!dataDir.startsWith("memory://")) {
     dataDir = path.resolve(dataDir);
     // PGlite creates only the last path segment itself.
     mkdirSync(path.dirname(dataDir), { recursive: true });
+    // Two processes writing one data folder corrupt it: the second one is refused instead.
+    release = lockDataFolder(dataDir);
   }
   const client = new PGlite(dataDir);
-  return { db: drizzle(client, { schema }) as unknown as Db, driver: "pglite", close: () => client.close() };
+  return {
+    db: drizzle(client, { schema }) as unknown as Db,
+    driver: "pglite",
+    close: async () => {
+      try {
+        await client.close();
+      } finally {
+        release();
+      }
+    },
+  };
 }
 
 export function dbHandle(): Handle {
