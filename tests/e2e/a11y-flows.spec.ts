@@ -3,12 +3,12 @@ import { expect, test } from "@playwright/test";
 import { adminContext, fillLogin, signOut, signUpAndConfirm, uniqueEmail } from "./helpers";
 import { smsCode, uniquePhone } from "./phone-helpers";
 import { expectNoViolations, expectPageAccessible } from "./axe";
-import { requireWebTwoFactor, setTwoFactorGeneral, type TwoFactorGeneral } from "./two-factor-helpers";
+import { requireWebTwoFactor, enableTwoFactorIndividually } from "./two-factor-helpers";
 
-let previous: TwoFactorGeneral | undefined;
+let restore: (() => Promise<void>) | undefined;
 
 test.afterAll(async ({ browser }) => {
-  if (previous) await setTwoFactorGeneral(browser, previous);
+  if (restore) await restore();
 });
 
 test("phone and recovery pages", async ({ page }) => {
@@ -25,7 +25,7 @@ test("every Manager settings page and the audit log", async ({ browser }) => {
 });
 
 test("the verify page while setting up a first method: the choice, the QR code, an error", async ({ page, browser }) => {
-  previous = await setTwoFactorGeneral(browser, { enable2fa: true });
+  restore = await enableTwoFactorIndividually(browser);
   const user = await signUpAndConfirm(page, "a11y-verify");
   await signOut(page);
   await requireWebTwoFactor(browser, user.email);

@@ -2,12 +2,12 @@
 // Space and Enter — no clicks. Each control is reached by Tab in page order and must show focus.
 import { expect, test, type Locator, type Page } from "@playwright/test";
 import { confirmationMail, newUser, outbox } from "./helpers";
-import { mailCode, readRecoveryCodes, requireWebTwoFactor, SECURITY_CODE, setTwoFactorGeneral, type TwoFactorGeneral } from "./two-factor-helpers";
+import { mailCode, readRecoveryCodes, requireWebTwoFactor, SECURITY_CODE, enableTwoFactorIndividually } from "./two-factor-helpers";
 
-let previous: TwoFactorGeneral | undefined;
+let restore: (() => Promise<void>) | undefined;
 
 test.afterAll(async ({ browser }) => {
-  if (previous) await setTwoFactorGeneral(browser, previous);
+  if (restore) await restore();
 });
 
 /** Presses Tab until `target` has the focus (at most `max` times), then checks that focus is visible. */
@@ -34,7 +34,7 @@ async function typeInto(page: Page, field: Locator, text: string) {
 
 test("sign-up, confirmation, sign-in and two-step set-up with the keyboard alone", async ({ page, browser }) => {
   test.setTimeout(120_000);
-  previous = await setTwoFactorGeneral(browser, { enable2fa: true });
+  restore = await enableTwoFactorIndividually(browser);
   const user = newUser("keys");
 
   // Sign-up: the first Tab reaches "Skip to content"; Enter on it moves into the page.

@@ -39,14 +39,30 @@ test("admin configures Twilio (secret never shown back), test SMS succeeds and f
   fake.mode("ok");
   await page.getByLabel("Phone number").fill("(415) 555-2671");
   await page.getByRole("button", { name: "Send test SMS" }).click();
-  await expect(page.getByText("Test SMS sent through twilio.")).toBeVisible();
+  await expect(page.getByText("Test SMS sent. Sent through Twilio.")).toBeVisible();
   const last = fake.requests.at(-1)!;
   expect(last.form.To).toBe("+14155552671");
   expect(last.form.From).toBe("+15005550006");
 
+  // Twilio failing with the outbox as the fallback: the report names both (S4).
+  await page.getByLabel("Fallback provider").selectOption("outbox");
+  await page.getByRole("button", { name: "Save settings" }).click();
+  await expect(page.getByText("SMS settings saved.")).toBeVisible();
   fake.mode("5xx");
   await page.getByRole("button", { name: "Send test SMS" }).click();
-  await expect(page.getByText(/The test SMS was not sent/)).toBeVisible();
+  await expect(page.getByText(/^Test SMS sent\. Twilio failed \(unavailable\): .*Sent through the fallback provider, Outbox — no real delivery \(for development\)\.$/)).toBeVisible();
+  await page.getByLabel("Fallback provider").selectOption("none");
+  await page.getByRole("button", { name: "Save settings" }).click();
+  await expect(page.getByText("SMS settings saved.")).toBeVisible();
+  await page.getByRole("button", { name: "Send test SMS" }).click();
+  await expect(page.getByText(/The test SMS was not sent: Twilio failed/)).toBeVisible();
+
+  // A number outside the country allowlist (the regional country, US) reaches no provider.
+  const calls = fake.calls();
+  await page.getByLabel("Phone number").fill("+44 7400 123456");
+  await page.getByRole("button", { name: "Send test SMS" }).click();
+  await expect(page.getByText(/not on the SMS country allowlist/)).toBeVisible();
+  expect(fake.calls()).toBe(calls);
   fake.mode("ok");
   await ctx.close();
 });

@@ -10,22 +10,24 @@ import {
   mailCount,
   readRecoveryCodes,
   SECURITY_CODE,
-  setTwoFactorGeneral,
+  enableTwoFactorIndividually,
   signInToVerify,
   submitVerifyCode,
   turnOnWebTwoFactor,
   wrongCode,
-  type TwoFactorGeneral,
+  secondStepStatus,
+  ASKED,
+  NOT_ASKED,
 } from "./two-factor-helpers";
 
-let previous: TwoFactorGeneral | undefined;
+let restore: (() => Promise<void>) | undefined;
 
 test.beforeAll(async ({ browser }) => {
-  previous = await setTwoFactorGeneral(browser, { enable2fa: true, deliveryPolicy: "sms_then_email" });
+  restore = await enableTwoFactorIndividually(browser, { deliveryPolicy: "sms_then_email" });
 });
 
 test.afterAll(async ({ browser }) => {
-  if (previous) await setTwoFactorGeneral(browser, previous);
+  if (restore) await restore();
 });
 
 test("SMS code: a phone-registered user with SMS as main method signs in with the texted code", async ({ page }) => {
@@ -122,7 +124,7 @@ test("sms_then_email: after one failed SMS code, the code can come by email inst
 test("the admin's '2FA in Web app' checkbox: a user without a phone is asked for one, confirmed by the same code", async ({ page, browser }) => {
   const user = await signUpAndConfirm(page, "forced");
   await page.goto("/account/security");
-  await expect(page.getByText("Second step when signing in: off")).toBeVisible();
+  await expect(secondStepStatus(page)).toHaveText(NOT_ASKED);
   await signOut(page);
 
   const admin = await adminContext(browser);
@@ -158,5 +160,5 @@ test("the admin's '2FA in Web app' checkbox: a user without a phone is asked for
   await expect(page).toHaveURL(/\/dashboard$/);
   await page.goto("/account/security");
   await expect(page.getByText(`${phone.international} · confirmed`)).toBeVisible();
-  await expect(page.getByText("Second step when signing in: on")).toBeVisible();
+  await expect(secondStepStatus(page)).toHaveText(ASKED);
 });

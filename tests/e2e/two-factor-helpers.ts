@@ -2,12 +2,13 @@
 // TOTP codes from the independent `oathtool`, Chromium's virtual authenticator, codes from the outbox.
 import { execFileSync } from "node:child_process";
 import { expect, type APIRequestContext, type Browser, type BrowserContext, type Page } from "@playwright/test";
-import { adminContext, fillLogin, outbox } from "./helpers";
+import { ADMIN_EMAIL, adminContext, fillLogin, outbox } from "./helpers";
 
 // ——— Admin settings (/admin/settings/two-factor, General tab) ———
 
 export type TwoFactorGeneral = {
   enable2fa: boolean;
+  requireFor: "everyone" | "individual";
   deliveryPolicy: string;
   trustedDeviceDuration: string;
   contactName: string;
@@ -19,13 +20,16 @@ export type TwoFactorGeneral = {
  * Changes the General tab of the 2FA settings as the admin and returns the values it had before,
  * so a spec can put them back in afterAll (the specs share one server and one database).
  */
-export async function setTwoFactorGeneral(browser: Browser, patch: Partial<TwoFactorGeneral>): Promise<TwoFactorGeneral> {
-  const ctx = await adminContext(browser);
+export async function setTwoFactorGeneral(as: Browser | BrowserContext, patch: Partial<TwoFactorGeneral>): Promise<TwoFactorGeneral> {
+  const own = "newContext" in as;
+  const ctx = own ? await adminContext(as) : as;
   try {
     const page = await ctx.newPage();
     await page.goto("/admin/settings/two-factor");
     await expect(page.getByRole("heading", { name: "Settings › Two-factor authentication" })).toBeVisible();
     const enable = page.getByLabel("Enable 2FA");
+    const everyone = page.getByRole("radio", { name: /^everyone/ });
+    const individual = page.getByRole("radio", { name: /^accounts switched on individually/ });
     const delivery = page.getByLabel("Code delivery policy");
     const duration = page.getByLabel("Remember trusted device");
     const name = page.getByLabel("Contact name");
@@ -33,6 +37,7 @@ export async function setTwoFactorGeneral(browser: Browser, patch: Partial<TwoFa
     const phone = page.getByLabel("Contact phone");
     const previous: TwoFactorGeneral = {
       enable2fa: await enable.isChecked(),
+      requireFor: (await everyone.isChecked()) ? "everyone" : "individual",
       deliveryPolicy: await delivery.inputValue(),
       trustedDeviceDuration: await duration.inputValue(),
       contactName: await name.inputValue(),
@@ -40,18 +45,59 @@ export async function setTwoFactorGeneral(browser: Browser, patch: Partial<TwoFa
       contactPhone: await phone.inputValue(),
     };
     if (patch.enable2fa !== undefined) await enable.setChecked(patch.enable2fa);
+    if (patch.requireFor !== undefined) await (patch.requireFor === "everyone" ? everyone : individual).check();
     if (patch.deliveryPolicy !== undefined) await delivery.selectOption(patch.deliveryPolicy);
     if (patch.trustedDeviceDuration !== undefined) await duration.selectOption(patch.trustedDeviceDuration);
     if (patch.contactName !== undefined) await name.fill(patch.contactName);
     if (patch.contactEmail !== undefined) await email.fill(patch.contactEmail);
     if (patch.contactPhone !== undefined) await phone.fill(patch.contactPhone);
     await page.getByRole("button", { name: "Save settings" }).click();
-    await expect(page.getByText("Settings saved.")).toBeVisible();
+    // A policy that now asks the admin too sends this session to the Manager app's second step.
+    await expect(page.getByText("Settings saved.").or(page.getByRole("heading", { name: "Verify it's you" }))).toBeVisible();
     await page.close();
     return previous;
   } finally {
-    await ctx.close();
+    if (own) await ctx.close();
   }
+}
+
+export type TwoFactorDefaults = { defaultWeb: boolean; defaultManager: boolean; defaultMethod: string };
+
+/** Changes the Default settings tab (new accounts' switches and method); returns the values it had before. */
+export async function setTwoFactorDefaults(as: Browser | BrowserContext, patch: Partial<TwoFactorDefaults>): Promise<TwoFactorDefaults> {
+  const own = "newContext" in as;
+  const ctx = own ? await adminContext(as) : as;
+  try {
+    const page = await ctx.newPage();
+    await page.goto("/admin/settings/two-factor?tab=defaults");
+    const web = page.getByLabel("2FA on by default for new users in the Web app");
+    const manager = page.getByLabel("2FA on by default for new users in the Manager app");
+    const method = page.getByLabel("Default method");
+    const previous: TwoFactorDefaults = { defaultWeb: await web.isChecked(), defaultManager: await manager.isChecked(), defaultMethod: await method.inputValue() };
+    if (patch.defaultWeb !== undefined) await web.setChecked(patch.defaultWeb);
+    if (patch.defaultManager !== undefined) await manager.setChecked(patch.defaultManager);
+    if (patch.defaultMethod !== undefined) await method.selectOption(patch.defaultMethod);
+    await page.getByRole("button", { name: "Save default settings" }).click();
+    await expect(page.getByText("Default settings saved.")).toBeVisible();
+    await page.close();
+    return previous;
+  } finally {
+    if (own) await ctx.close();
+  }
+}
+
+/**
+ * The set-up most two-factor specs share: 2FA enabled for the accounts switched on individually, and
+ * new accounts starting with it off, so a spec's users opt in by setting up a method. Returns what
+ * puts the settings back.
+ */
+export async function enableTwoFactorIndividually(browser: Browser, patch: Partial<TwoFactorGeneral> = {}) {
+  const general = await setTwoFactorGeneral(browser, { enable2fa: true, requireFor: "individual", ...patch });
+  const defaults = await setTwoFactorDefaults(browser, { defaultWeb: false, defaultManager: false });
+  return async () => {
+    await setTwoFactorGeneral(browser, general);
+    await setTwoFactorDefaults(browser, defaults);
+  };
 }
 
 // ——— TOTP with the independent generator ———
@@ -161,12 +207,23 @@ export async function enrolEmail(page: Page, email: string): Promise<string[] | 
   return (await recoveryList(page).count()) ? readRecoveryCodes(page) : null;
 }
 
-/** The user's own switch: "Turn on for the Web app" (needs a method set up first). */
+/** The two-step section's status line on /account/security. */
+export const secondStepStatus = (page: Page) => page.getByTestId("second-step-status");
+export const ASKED = "A second step is asked each time you sign in.";
+export const NOT_ASKED = "Signing in asks for your password only.";
+
+/**
+ * The user's own switch, "Ask for a second step when I sign in": on after the first method is set
+ * up; ticked and saved here when it is not.
+ */
 export async function turnOnWebTwoFactor(page: Page) {
   await page.goto("/account/security");
-  await page.getByRole("button", { name: "Turn on for the Web app" }).click();
-  await expect(page.getByText("Two-step verification is on.")).toBeVisible();
-  await expect(page.getByText("Second step when signing in: on")).toBeVisible();
+  if ((await secondStepStatus(page).textContent())?.trim() !== ASKED) {
+    await page.getByLabel("Ask for a second step when I sign in").check();
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+    await expect(page.getByText("Saved: a second step is asked each time you sign in.")).toBeVisible();
+  }
+  await expect(secondStepStatus(page)).toHaveText(ASKED);
 }
 
 /** The admin ticks "2FA in Web app" for an account in /admin/accounts. */
@@ -261,4 +318,60 @@ export async function addVirtualAuthenticator(page: Page, transport: "usb" | "in
     authenticatorId,
     credentials: async () => (await cdp.send("WebAuthn.getCredentials", { authenticatorId })).credentials,
   };
+}
+
+// ——— The shared admin when a policy asks it for a second step ———
+
+export const adminRow = (page: Page) => page.locator(`tr[data-email="${ADMIN_EMAIL}"]`);
+
+/**
+ * Passes the Manager app's second step with an emailed code, if it is asked for: with email codes
+ * set up (the Manager-app spec), or setting them up on the spot (T11) when the admin has no method.
+ */
+export async function passManagerStepUp(page: Page) {
+  await page.goto("/admin/accounts");
+  if (!/\/login\/verify/.test(page.url())) return;
+  if (await page.getByRole("heading", { name: "Verify it's you" }).isVisible()) {
+    await page.getByRole("button", { name: "Continue" }).click();
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText(/^(Set up two-step verification|Two-step verification)$/);
+  }
+  if (!(await page.getByText(/(asks for a second step: Email\.|Set one up now: Email\.)$/).isVisible())) {
+    await page.getByRole("navigation", { name: "Other methods" }).getByRole("link", { name: "Email", exact: true }).click();
+  }
+  const before = await mailCount(page.request, ADMIN_EMAIL, SECURITY_CODE);
+  await sendCodeRespectingCooldown(page, `We sent a code to ${ADMIN_EMAIL}.`);
+  const code = await mailCode(page.request, ADMIN_EMAIL, SECURITY_CODE, before);
+  await page.getByLabel("Code", { exact: true }).fill(code);
+  await page.getByRole("button", { name: "Verify" }).click();
+  // A method set up here shows its recovery codes first.
+  const cont = page.getByRole("button", { name: "Continue" });
+  await expect(page.getByRole("list", { name: "Recovery codes" }).or(page.getByRole("heading", { name: "Accounts" }))).toBeVisible();
+  if (await cont.isVisible()) await cont.click();
+  await expect(page).toHaveURL(/\/admin\/accounts$/);
+}
+
+/** Puts the shared admin back as it was: no second step for either app, no email codes. */
+export async function restoreAdmin(browser: Browser, page?: Page) {
+  const ctx = page ? null : await adminContext(browser);
+  const p = page ?? (await ctx!.newPage());
+  try {
+    await passManagerStepUp(p);
+    await p.goto(`/admin/accounts?q=${encodeURIComponent(ADMIN_EMAIL)}`);
+    const manager = adminRow(p).getByLabel("2FA in Manager app");
+    const web = adminRow(p).getByLabel("2FA in Web app");
+    if ((await manager.isChecked()) || (await web.isChecked())) {
+      await manager.uncheck();
+      await web.uncheck();
+      await adminRow(p).getByRole("button", { name: `Save rights for ${ADMIN_EMAIL}` }).click();
+      await expect(adminRow(p).getByText("Rights saved.")).toBeVisible();
+    }
+    await p.goto("/account/security");
+    const remove = p.getByRole("button", { name: "Remove email codes" });
+    if (await remove.isVisible()) {
+      await remove.click();
+      await expect(p.getByRole("heading", { name: "Email codes", exact: true })).toBeVisible();
+    }
+  } finally {
+    await ctx?.close();
+  }
 }

@@ -4,65 +4,19 @@
 // There is no UI to make a second admin, so this uses the admin from the environment, whose saved
 // session the other specs share. The admin's changes (email codes set up, "2FA in Manager app"
 // ticked) are undone in `finally`, also when the test fails half-way.
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { ADMIN_EMAIL, ADMIN_PASSWORD, adminContext, fillLogin } from "./helpers";
-import { enrolEmail, mailCode, mailCount, SECURITY_CODE, sendCodeRespectingCooldown, setTwoFactorGeneral, type TwoFactorGeneral } from "./two-factor-helpers";
+import { adminRow, enrolEmail, mailCode, mailCount, NOT_ASKED, restoreAdmin, SECURITY_CODE, secondStepStatus, sendCodeRespectingCooldown, enableTwoFactorIndividually } from "./two-factor-helpers";
 
-let previous: TwoFactorGeneral | undefined;
+let restore: (() => Promise<void>) | undefined;
 
 test.beforeAll(async ({ browser }) => {
-  previous = await setTwoFactorGeneral(browser, { enable2fa: true });
+  restore = await enableTwoFactorIndividually(browser);
 });
 
 test.afterAll(async ({ browser }) => {
-  if (previous) await setTwoFactorGeneral(browser, previous);
+  if (restore) await restore();
 });
-
-const adminRow = (page: Page) => page.locator(`tr[data-email="${ADMIN_EMAIL}"]`);
-
-/** Passes the Manager app's second step with an emailed code, if it is asked for. */
-async function passManagerStepUp(page: Page) {
-  await page.goto("/admin/accounts");
-  if (!/\/login\/verify/.test(page.url())) return;
-  const cont = page.getByRole("button", { name: "Continue" });
-  if (await page.getByRole("heading", { name: "Verify it's you" }).isVisible()) {
-    await cont.click();
-    await expect(page.getByRole("heading", { name: "Two-step verification" })).toBeVisible();
-  }
-  if (!(await page.getByText("asks for a second step: Email.").isVisible())) {
-    await page.getByRole("navigation", { name: "Other methods" }).getByRole("link", { name: "Email", exact: true }).click();
-  }
-  const before = await mailCount(page.request, ADMIN_EMAIL, SECURITY_CODE);
-  await sendCodeRespectingCooldown(page, `We sent a code to ${ADMIN_EMAIL}.`);
-  const code = await mailCode(page.request, ADMIN_EMAIL, SECURITY_CODE, before);
-  await page.getByLabel("Code", { exact: true }).fill(code);
-  await page.getByRole("button", { name: "Verify" }).click();
-  await expect(page).toHaveURL(/\/admin\/accounts$/);
-}
-
-/** Puts the admin back as it was: no Manager-app 2FA, no email codes. */
-async function restoreAdmin(browser: Browser, page?: Page) {
-  const ctx = page ? null : await adminContext(browser);
-  const p = page ?? (await ctx!.newPage());
-  try {
-    await passManagerStepUp(p);
-    await p.goto(`/admin/accounts?q=${encodeURIComponent(ADMIN_EMAIL)}`);
-    const manager = adminRow(p).getByLabel("2FA in Manager app");
-    if (await manager.isChecked()) {
-      await manager.uncheck();
-      await adminRow(p).getByRole("button", { name: `Save rights for ${ADMIN_EMAIL}` }).click();
-      await expect(adminRow(p).getByText("Rights saved.")).toBeVisible();
-    }
-    await p.goto("/account/security");
-    const remove = p.getByRole("button", { name: "Remove email codes" });
-    if (await remove.isVisible()) {
-      await remove.click();
-      await expect(p.getByRole("heading", { name: "Email codes", exact: true })).toBeVisible();
-    }
-  } finally {
-    await ctx?.close();
-  }
-}
 
 test("Manager-app-only 2FA: sign-in lands on the dashboard; the Manager app asks for the second step", async ({ browser }) => {
   test.setTimeout(120_000);
@@ -72,11 +26,13 @@ test("Manager-app-only 2FA: sign-in lands on the dashboard; the Manager app asks
   const bp = await b.newPage();
   let verified = false;
   try {
-    // The admin sets up email codes, then ticks "2FA in Manager app" (only) on the own account row.
+    // The admin sets up email codes — the first method turns the Web app's second step on — then,
+    // on the own account row, leaves only "2FA in Manager app" ticked.
     await enrolEmail(ap, ADMIN_EMAIL);
     await ap.goto(`/admin/accounts?q=${encodeURIComponent(ADMIN_EMAIL)}`);
     const row = adminRow(ap);
-    await expect(row.getByLabel("2FA in Web app")).not.toBeChecked();
+    await expect(row.getByLabel("2FA in Web app")).toBeChecked();
+    await row.getByLabel("2FA in Web app").uncheck();
     await row.getByLabel("2FA in Manager app").check();
     await row.getByRole("button", { name: `Save rights for ${ADMIN_EMAIL}` }).click();
     // The session that made the change has not passed a second factor: the Manager app now asks for it.
@@ -89,8 +45,8 @@ test("Manager-app-only 2FA: sign-in lands on the dashboard; the Manager app asks
     await fillLogin(bp, ADMIN_EMAIL, ADMIN_PASSWORD);
     await expect(bp).toHaveURL(/\/dashboard$/);
     await bp.goto("/account/security");
-    await expect(bp.getByText("Second step for the Manager app: on")).toBeVisible();
-    await expect(bp.getByText("Second step when signing in: off")).toBeVisible();
+    await expect(bp.getByLabel("Ask for a second step when I open the Manager app")).toBeChecked();
+    await expect(secondStepStatus(bp)).toHaveText(NOT_ASKED);
 
     // The Manager app asks.
     await bp.goto("/admin/accounts");

@@ -11,23 +11,22 @@ import {
   oathtool,
   readRecoveryCodes,
   requireWebTwoFactor,
-  setTwoFactorGeneral,
+  enableTwoFactorIndividually,
   signInToVerify,
   submitVerifyCode,
   turnOnWebTwoFactor,
   wrongCode,
-  type TwoFactorGeneral,
 } from "./two-factor-helpers";
 
 const TOTP_LABEL = "Code from your authenticator app";
-let previous: TwoFactorGeneral | undefined;
+let restore: (() => Promise<void>) | undefined;
 
 test.beforeAll(async ({ browser }) => {
-  previous = await setTwoFactorGeneral(browser, { enable2fa: true });
+  restore = await enableTwoFactorIndividually(browser);
 });
 
 test.afterAll(async ({ browser }) => {
-  if (previous) await setTwoFactorGeneral(browser, previous);
+  if (restore) await restore();
 });
 
 test("authenticator app: set up with the shown key, sign in with an oathtool code, the same code is refused later", async ({ page, browser }) => {

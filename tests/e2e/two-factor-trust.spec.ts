@@ -10,20 +10,18 @@ import {
   sendCodeRespectingCooldown,
   mailCount,
   SECURITY_CODE,
-  setTwoFactorGeneral,
+  enableTwoFactorIndividually,
   signInToVerify,
   submitVerifyCode,
   turnOnWebTwoFactor,
   wrongCode,
-  type TwoFactorGeneral,
 } from "./two-factor-helpers";
 
 const CONTACT = { name: "Dana Helpdesk", email: uniqueEmail("contact"), phone: "+1 202 555 0142" };
-let previous: TwoFactorGeneral | undefined;
+let restore: (() => Promise<void>) | undefined;
 
 test.beforeAll(async ({ browser }) => {
-  previous = await setTwoFactorGeneral(browser, {
-    enable2fa: true,
+  restore = await enableTwoFactorIndividually(browser, {
     trustedDeviceDuration: "30d",
     contactName: CONTACT.name,
     contactEmail: CONTACT.email,
@@ -32,7 +30,7 @@ test.beforeAll(async ({ browser }) => {
 });
 
 test.afterAll(async ({ browser }) => {
-  if (previous) await setTwoFactorGeneral(browser, previous);
+  if (restore) await restore();
 });
 
 async function emailCodeStep(page: Page, email: string, opts: { remember?: boolean } = {}) {
@@ -124,10 +122,10 @@ test("three failed codes show the contact person, write an audit entry and email
   const ap = await admin.newPage();
   await ap.goto("/admin/audit-log");
   await ap.getByLabel("User", { exact: true }).fill(user.email);
-  await ap.getByLabel("Action", { exact: true }).fill("two_factor.failed_3_times");
+  await ap.getByLabel("Action", { exact: true }).selectOption({ label: "Second step failed 3 times" });
   await ap.getByRole("button", { name: "Filter" }).click();
   await expect(ap).toHaveURL(/action=two_factor\.failed_3_times/);
-  const rows = ap.getByRole("table", { name: "Audit log" }).getByRole("row").filter({ hasText: "two_factor.failed_3_times" });
+  const rows = ap.getByRole("table", { name: "Audit log" }).getByRole("row").filter({ hasText: "Second step failed 3 times" });
   await expect(rows).toHaveCount(1);
   await expect(rows.first()).toContainText(user.email);
   await admin.close();

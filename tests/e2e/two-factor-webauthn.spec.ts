@@ -6,20 +6,22 @@ import {
   addVirtualAuthenticator,
   expectNoSession,
   readRecoveryCodes,
-  setTwoFactorGeneral,
+  enableTwoFactorIndividually,
   signInToVerify,
   turnOnWebTwoFactor,
-  type TwoFactorGeneral,
+  secondStepStatus,
+  ASKED,
+  NOT_ASKED,
 } from "./two-factor-helpers";
 
-let previous: TwoFactorGeneral | undefined;
+let restore: (() => Promise<void>) | undefined;
 
 test.beforeAll(async ({ browser }) => {
-  previous = await setTwoFactorGeneral(browser, { enable2fa: true });
+  restore = await enableTwoFactorIndividually(browser);
 });
 
 test.afterAll(async ({ browser }) => {
-  if (previous) await setTwoFactorGeneral(browser, previous);
+  if (restore) await restore();
 });
 
 test("security key: register, rename, second factor, passwordless sign-in", async ({ page }) => {
@@ -82,7 +84,11 @@ test("a key that was removed from the account no longer signs in", async ({ page
   await page.getByLabel("Security key name").fill("Laptop");
   await page.getByRole("button", { name: "Add a security key" }).click();
   await expect(page.getByText('Security key "Laptop" added.')).toBeVisible();
-  // 2FA is off for this user, so the only key may go.
+  // The first method turned the second step on; with it off again the only key may go.
+  await expect(secondStepStatus(page)).toHaveText(ASKED);
+  await page.getByLabel("Ask for a second step when I sign in").uncheck();
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await expect(secondStepStatus(page)).toHaveText(NOT_ASKED);
   await page.getByRole("button", { name: "Remove Laptop" }).click();
   await expect(page.getByRole("list", { name: "Security keys" })).toHaveCount(0);
   expect(await authenticator.credentials()).toHaveLength(1);

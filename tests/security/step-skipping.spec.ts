@@ -8,20 +8,19 @@ import {
   mailCode,
   mailCount,
   SECURITY_CODE,
-  setTwoFactorGeneral,
+  enableTwoFactorIndividually,
   signInToVerify,
   submitVerifyCode,
   turnOnWebTwoFactor,
-  type TwoFactorGeneral,
 } from "../e2e/two-factor-helpers";
 import { captureAction, cookieHeader, expectRefused, landing, replayAction, SESSION_COOKIE } from "./http";
 
-let previous: TwoFactorGeneral | undefined;
+let restore: (() => Promise<void>) | undefined;
 test.beforeAll(async ({ browser }) => {
-  previous = await setTwoFactorGeneral(browser, { enable2fa: true });
+  restore = await enableTwoFactorIndividually(browser);
 });
 test.afterAll(async ({ browser }) => {
-  if (previous) await setTwoFactorGeneral(browser, previous);
+  if (restore) await restore();
 });
 
 const PROTECTED = ["/dashboard", "/account/security", "/account/tokens", "/profiles", "/confirm", "/admin", "/admin/accounts", "/admin/settings/two-factor"];
