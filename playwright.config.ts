@@ -81,7 +81,8 @@ export default defineConfig({
     { name: "security", testDir: "tests/security", testMatch: "*.spec.ts", use: { browserName: "chromium" } },
   ],
   webServer: {
-    command: skipBuild ? `${next} start -p ${PORT}` : `${next} build && ${next} start -p ${PORT}`,
+    // The build as `npm run build` makes it: next build, then the prerendered pages' CSP hashes.
+    command: skipBuild ? `${next} start -p ${PORT}` : `${next} build && node scripts/csp-hashes.mjs && ${next} start -p ${PORT}`,
     url: `${BASE_URL}/login`,
     // Up to 180 s for the server to answer, plus time for the production build on a busy machine.
     timeout: Number(process.env.E2E_SERVER_TIMEOUT_MS) || (skipBuild ? 180_000 : 600_000),

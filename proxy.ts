@@ -1,42 +1,52 @@
-// Runs before every route: refuses state-changing requests (server actions, form posts and route
-// handlers alike) that do not come from this site's own pages (B5). Real access checks live in
-// lib/auth/guards.ts; this is the Origin check only.
+// Runs before the requests that need it (see `config.matcher`): every page gets its
+// Content-Security-Policy (a fresh nonce, or the hashes of a prerendered page) and, on an https
+// site, Strict-Transport-Security; state-changing requests (server actions, form posts, route
+// handlers) are refused unless they come from this site's own pages (B5), carry a body under the
+// size cap and, when multipart, one that parses. Real access checks live in lib/auth/guards.ts.
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { NextResponse, type NextRequest } from "next/server";
+import { contentSecurityPolicy, newNonce, STRICT_TRANSPORT_SECURITY } from "@/lib/csp";
 import { env } from "@/lib/env";
+import { sameSiteOrigin } from "@/lib/origin";
 
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
 // No form or API request of the app comes near this; larger bodies (a 1 MB "password") are refused
 // here with a 413 instead of reaching Next's server-action body limit, which answers with a 500.
 const MAX_BODY_BYTES = 256 * 1024;
 
-/**
- * Whether a state-changing request comes from this site: its Origin must be the configured base
- * URL's origin or the origin of the Host it was sent to. Browsers send Origin with every POST, so a
- * missing one means a script or a very old browser: refused too. X-Forwarded-Host is not trusted
- * (a client can forge it).
- */
-function sameOrigin(request: Pick<NextRequest, "headers">, baseUrl: string): URL | null {
-  const origin = request.headers.get("origin");
-  if (!origin || origin === "null") return null;
-  let from: URL;
+/** Pages prerendered at build time and the hashes of their inline scripts (scripts/csp-hashes.mjs). */
+function loadStaticPages(): Record<string, string[]> {
+  if (process.env.NODE_ENV !== "production") return {};
+  const file = path.join(process.cwd(), process.env.NEXT_DIST_DIR || ".next", "csp-static-pages.json");
   try {
-    from = new URL(origin);
+    return JSON.parse(readFileSync(file, "utf8")) as Record<string, string[]>;
   } catch {
-    return null;
+    console.error(`latchkey: ${file} is missing: build with \`npm run build\` so prerendered pages get their script hashes`);
+    return {};
   }
-  if (from.protocol !== "http:" && from.protocol !== "https:") return null;
-  try {
-    if (from.origin === new URL(baseUrl).origin) return from;
-  } catch {
-    // An unparsable base URL is refused by lib/env.ts at start-up; fall through to the Host check.
-  }
-  const host = request.headers.get("host");
-  return host !== null && from.host === host ? from : null;
+}
+const staticPages = loadStaticPages();
+
+/** The page's CSP (and HSTS) on the response, and the nonce on the request so Next stamps its scripts. */
+function secured(request: NextRequest, headers: Headers): NextResponse {
+  const e = env();
+  const https = e.baseUrl.startsWith("https://");
+  const hashes = request.method === "GET" || request.method === "HEAD" ? staticPages[request.nextUrl.pathname] : undefined;
+  const nonce = hashes ? null : newNonce();
+  const csp = contentSecurityPolicy({ nonce, hashes, development: e.NODE_ENV === "development", https });
+  headers.set("content-security-policy", csp);
+  const response = NextResponse.next({ request: { headers } });
+  response.headers.set("Content-Security-Policy", csp);
+  if (https) response.headers.set("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY);
+  return response;
 }
 
-export function proxy(request: NextRequest) {
-  if (SAFE.has(request.method)) return NextResponse.next();
-  const origin = sameOrigin(request, env().baseUrl);
+export async function proxy(request: NextRequest) {
+  // Always overwritten: a client-sent CSP request header never chooses the nonce.
+  const headers = new Headers(request.headers);
+  if (SAFE.has(request.method)) return secured(request, headers);
+  const origin = sameSiteOrigin(request.headers.get("origin"), request.headers.get("host"), env().baseUrl);
   if (!origin) {
     // A plain 403 before Next's own server-action check, which would otherwise answer with a 500.
     return NextResponse.json({ error: "Cross-origin request refused" }, { status: 403 });
@@ -44,12 +54,28 @@ export function proxy(request: NextRequest) {
   if (Number(request.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) {
     return NextResponse.json({ error: "Request too large" }, { status: 413 });
   }
+  if ((request.headers.get("content-type") ?? "").toLowerCase().startsWith("multipart/form-data")) {
+    // Next's own parser throws on a body that is not multipart ("Failed to parse body as FormData",
+    // "Unexpected end of form"), which becomes a 500: the same parser here turns it into a 400.
+    try {
+      await request.clone().formData();
+    } catch {
+      return NextResponse.json({ error: "Malformed form data" }, { status: 400 });
+    }
+  }
   // Next repeats the Origin check for server actions against X-Forwarded-Host, which a client can
   // forge (a 500 otherwise); the origin is verified above, so that is what the request carries on.
-  const headers = new Headers(request.headers);
   headers.set("x-forwarded-host", origin.host);
-  return NextResponse.next({ request: { headers } });
+  return secured(request, headers);
 }
 
-// Every path except build assets; safe methods pass straight through.
-export const config = { matcher: ["/((?!_next/static|_next/image|favicon\\.ico).*)"] };
+// The proxy runs for pages (documents: no RSC header) and for anything that can change state — every
+// browser POST carries an Origin, every body a Content-Type. Client-side navigations and prefetches
+// (RSC requests), build assets and the worker script skip it. Values must be literals.
+export const config = {
+  matcher: [
+    { source: "/((?!_next/static|_next/image|favicon\\.ico|altcha/).*)", missing: [{ type: "header", key: "rsc" }] },
+    { source: "/((?!_next/static|_next/image|favicon\\.ico|altcha/).*)", has: [{ type: "header", key: "origin" }] },
+    { source: "/((?!_next/static|_next/image|favicon\\.ico|altcha/).*)", has: [{ type: "header", key: "content-type" }] },
+  ],
+};

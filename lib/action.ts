@@ -4,6 +4,7 @@ import { unstable_rethrow } from "next/navigation";
 import { z } from "zod";
 import { currentSession, type Current } from "./auth/current";
 import { ErrorCodes, UserError } from "./errors";
+import { CONTROL_CHARACTERS_MESSAGE, hasControlCharacters } from "./text-input";
 import { loadPolicy, managerStepUpNeeded } from "./two-factor";
 
 export type FormState =
@@ -11,8 +12,8 @@ export type FormState =
   | { ok: false; code?: string; message?: string; fieldErrors?: Record<string, string>; values?: Record<string, string> }
   | null;
 
-// Anything secret is never echoed back into the form.
-const SECRET_FIELD = /password|code|token|secret/i;
+// Anything secret is never echoed back into the form, nor the proof of work's payload.
+const SECRET_FIELD = /password|code|token|secret|^altcha$/i;
 const MAX_ECHO = 500;
 
 function echo(formData: FormData): Record<string, string> {
@@ -51,7 +52,13 @@ function wrap<S extends z.ZodType, Ctx>(schema: S, resolve: () => Promise<Ctx | 
     try {
       const ctx = await resolve();
       if (ctx && typeof ctx === "object" && "ok" in ctx && ctx.ok === false) return { ...ctx, values };
-      const parsed = schema.safeParse(formObject(formData));
+      const input = formObject(formData);
+      // A NUL byte (Postgres text cannot hold one) or another control character, in any field.
+      const bad = Object.entries(input).find(([, v]) => (Array.isArray(v) ? v : [v]).some((x) => typeof x === "string" && hasControlCharacters(x)));
+      if (bad) {
+        return { ok: false, code: ErrorCodes.INVALID_INPUT, message: "Please correct the fields marked below.", fieldErrors: { [bad[0]]: CONTROL_CHARACTERS_MESSAGE }, values };
+      }
+      const parsed = schema.safeParse(input);
       if (!parsed.success) {
         return { ok: false, code: ErrorCodes.INVALID_INPUT, message: "Please correct the fields marked below.", fieldErrors: fieldErrorsOf(parsed.error), values };
       }

@@ -1,6 +1,7 @@
 // Parsing audit-log filters and turning entry details into words (shared by the page and the CSV export).
 import { z } from "zod";
 import { isAuditAction } from "./audit-actions";
+import { searchText } from "./text-input";
 
 const day = z
   .string()
@@ -10,7 +11,8 @@ const day = z
 
 export const auditFilterSchema = z
   .object({
-    user: z.string().trim().max(100).optional().catch(undefined),
+    // A user filter with characters no search can hold is an error shown beside the field.
+    user: searchText(100),
     // One of the known actions (the filter is a list); anything else is ignored.
     action: z.string().trim().max(100).refine(isAuditAction).optional().catch(undefined),
     from: day,

@@ -8,8 +8,11 @@ const time = (d: Date) => `${d.toISOString().replace("T", " ").slice(0, 19)} UTC
 const input = "rounded-md border border-slate-300 bg-white px-3 py-2";
 
 export async function AuditTable({ params, basePath }: { params: Record<string, string | undefined>; basePath: string }) {
-  const filter = auditFilterSchema.parse(params);
-  const rows = await listAudit({ user: filter.user, action: filter.action, from: filter.from, to: filter.to, limit: 300 });
+  const parsed = auditFilterSchema.safeParse(params);
+  // A user filter that cannot be searched shows its message and lists nothing.
+  const userError = parsed.success ? undefined : parsed.error.issues.find((i) => i.path[0] === "user")?.message;
+  const filter = parsed.success ? parsed.data : auditFilterSchema.parse({ ...params, user: undefined });
+  const rows = userError ? [] : await listAudit({ user: filter.user, action: filter.action, from: filter.from, to: filter.to, limit: 300 });
   const qs = new URLSearchParams(Object.entries({ user: filter.user, action: filter.action, from: params.from, to: params.to }).filter(([, v]) => v) as [string, string][]);
   return (
     <div className="space-y-4">
@@ -19,7 +22,20 @@ export async function AuditTable({ params, basePath }: { params: Record<string, 
           <label htmlFor="audit-user" className="block text-sm font-medium">
             User
           </label>
-          <input id="audit-user" name="user" defaultValue={filter.user} placeholder="Name, email or phone" className={input} />
+          <input
+            id="audit-user"
+            name="user"
+            defaultValue={userError ? undefined : filter.user}
+            placeholder="Name, email or phone"
+            aria-invalid={userError ? true : undefined}
+            aria-describedby={userError ? "audit-user-error" : undefined}
+            className={input}
+          />
+          {userError ? (
+            <p id="audit-user-error" className="text-sm text-red-700">
+              {userError}
+            </p>
+          ) : null}
         </div>
         <div>
           <label htmlFor="audit-action" className="block text-sm font-medium">

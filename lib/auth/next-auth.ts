@@ -3,7 +3,7 @@ import "server-only";
 import NextAuth from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { env } from "../env";
-import { bindSession } from "./sessions";
+import { bindSession, validateSession } from "./sessions";
 
 export const secureCookies = () => env().baseUrl.startsWith("https://");
 // `__Host-` (Secure, path /, no domain) where the site runs on HTTPS, as B2 asks.
@@ -35,9 +35,12 @@ export const { handlers, signIn, signOut } = NextAuth(() => ({
     }),
   ],
   callbacks: {
-    jwt({ token, user }) {
+    async jwt({ token, user }) {
       if (user) return { sub: user.id, st: (user as { sessionToken?: string }).sessionToken };
-      return token;
+      // /api/auth/session comes here: a session ended on the server (sign-out, password change, an
+      // admin's block, idle or absolute expiry) answers as signed out, and its cookie is cleared.
+      const st = typeof token.st === "string" ? token.st : null;
+      return st && (await validateSession(st)) ? token : null;
     },
     // Nothing secret leaves the server through /api/auth/session.
     session({ session, token }) {

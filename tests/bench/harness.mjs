@@ -184,9 +184,10 @@ export async function build({ distDir, reuse, reuseVar, log }) {
   const nextEnv = snapshot("next-env.d.ts");
   const t = Date.now();
   try {
-    await run(process.execPath, [NEXT_BIN, "build"], {
-      env: { ...process.env, NEXT_DIST_DIR: distDir, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
-    });
+    const env = { ...process.env, NEXT_DIST_DIR: distDir, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" };
+    await run(process.execPath, [NEXT_BIN, "build"], { env });
+    // The prerendered pages' script hashes for their Content-Security-Policy, as `npm run build` does.
+    await run(process.execPath, [path.join(ROOT, "scripts", "csp-hashes.mjs")], { env });
   } finally {
     restoreTsconfig(tsconfig, distDir, log);
     restoreNextEnv(nextEnv, distDir);

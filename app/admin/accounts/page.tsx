@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { searchText } from "@/lib/text-input";
 import { requireAdmin } from "@/lib/auth/guards";
 import { listAccounts } from "@/lib/accounts";
 import { getSettings } from "@/lib/settings";
@@ -11,7 +12,7 @@ import { blockingDateReached, dayOf, formatDay } from "@/lib/blocking";
 export const metadata = { title: "Accounts" };
 
 const filterSchema = z.object({
-  q: z.string().trim().max(100).optional().catch(undefined),
+  q: searchText(100),
   status: z.enum(["active", "pending", "blocked"]).optional().catch(undefined),
   page: z.coerce.number().int().min(1).max(10_000).optional().catch(undefined),
 });
@@ -20,9 +21,13 @@ const fmt = (d: Date) => d.toISOString().replace("T", " ").slice(0, 16) + " UTC"
 
 export default async function AccountsPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
   const { user: me } = await requireAdmin();
-  const filter = filterSchema.parse(await searchParams);
+  const params = await searchParams;
+  const parsed = filterSchema.safeParse(params);
+  // A search that cannot be run shows its message beside the box and lists nothing.
+  const qError = parsed.success ? undefined : parsed.error.issues.find((i) => i.path[0] === "q")?.message;
+  const filter = parsed.success ? parsed.data : filterSchema.parse({ ...params, q: undefined });
   const [{ rows, hasMore, page }, { onlineTimeframeMinutes }, regional, policy] = await Promise.all([
-    listAccounts({ q: filter.q || undefined, status: filter.status, page: filter.page }),
+    qError ? { rows: [], hasMore: false, page: 1 } : listAccounts({ q: filter.q, status: filter.status, page: filter.page }),
     getSettings("account"),
     getSettings("regional"),
     loadPolicy(),
@@ -38,7 +43,20 @@ export default async function AccountsPage({ searchParams }: { searchParams: Pro
           <label htmlFor="q" className="block text-sm font-medium">
             Search
           </label>
-          <input id="q" name="q" defaultValue={filter.q} placeholder="Name, email or phone" className="rounded-md border border-slate-300 px-3 py-2" />
+          <input
+            id="q"
+            name="q"
+            defaultValue={filter.q}
+            placeholder="Name, email or phone"
+            aria-invalid={qError ? true : undefined}
+            aria-describedby={qError ? "q-error" : undefined}
+            className="rounded-md border border-slate-300 px-3 py-2"
+          />
+          {qError ? (
+            <p id="q-error" className="text-sm text-red-700">
+              {qError}
+            </p>
+          ) : null}
         </div>
         <div>
           <label htmlFor="status" className="block text-sm font-medium">

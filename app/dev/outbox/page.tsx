@@ -1,5 +1,6 @@
 import { notFound } from "next/navigation";
 import { listOutbox, outboxEnabled } from "@/lib/outbox";
+import { searchText } from "@/lib/text-input";
 
 export const metadata = { title: "Outbox" };
 export const dynamic = "force-dynamic";
@@ -7,8 +8,10 @@ export const dynamic = "force-dynamic";
 // Messages that no provider delivered (development only): what would have been emailed or texted.
 export default async function OutboxPage({ searchParams }: { searchParams: Promise<{ to?: string }> }) {
   if (!outboxEnabled()) notFound();
-  const to = (await searchParams).to?.slice(0, 254);
-  const rows = await listOutbox(to || undefined);
+  const parsed = searchText(254).safeParse((await searchParams).to);
+  const to = parsed.success ? parsed.data : undefined;
+  const error = parsed.success ? undefined : parsed.error.issues[0]!.message;
+  const rows = error ? [] : await listOutbox(to);
   return (
     <main id="main" className="mx-auto max-w-4xl px-4 py-8">
       <h1 className="text-2xl font-semibold">Development outbox</h1>
@@ -18,7 +21,19 @@ export default async function OutboxPage({ searchParams }: { searchParams: Promi
           <label htmlFor="to" className="block text-sm font-medium">
             Recipient
           </label>
-          <input id="to" name="to" defaultValue={to} className="rounded-md border border-slate-300 px-3 py-2" />
+          <input
+            id="to"
+            name="to"
+            defaultValue={to}
+            aria-invalid={error ? true : undefined}
+            aria-describedby={error ? "to-error" : undefined}
+            className="rounded-md border border-slate-300 px-3 py-2"
+          />
+          {error ? (
+            <p id="to-error" className="text-sm text-red-700">
+              {error}
+            </p>
+          ) : null}
         </div>
         <button type="submit" className="rounded-md bg-brand-600 px-4 py-2 font-semibold text-white">
           Filter

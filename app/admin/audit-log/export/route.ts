@@ -19,7 +19,9 @@ export async function GET(request: Request) {
     return new Response("Not found", { status: 404 });
   }
   const params = Object.fromEntries(new URL(request.url).searchParams);
-  const filter = auditFilterSchema.parse(params);
+  const parsed = auditFilterSchema.safeParse(params);
+  if (!parsed.success) return new Response(parsed.error.issues[0]!.message, { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+  const filter = parsed.data;
   const rows = await listAudit({ ...filter, limit: 10_000 });
   // The page's columns, then what a spreadsheet needs to filter on: the action's name and the IP.
   const lines = [["User", "Account affected", "Action", "Time", "Details", "Action name", "IP"].map(cell).join(",")];

@@ -1,5 +1,5 @@
 import { NextResponse } from "next/server";
-import { z } from "zod";
+import { searchText } from "@/lib/text-input";
 import { listOutbox, outboxEnabled } from "@/lib/outbox";
 
 export const dynamic = "force-dynamic";
@@ -8,7 +8,7 @@ export const dynamic = "force-dynamic";
 export async function GET(request: Request) {
   if (!outboxEnabled()) return NextResponse.json({ error: "Not found" }, { status: 404 });
   const to = new URL(request.url).searchParams.get("to") ?? undefined;
-  const parsed = z.string().trim().min(1).max(254).optional().safeParse(to);
+  const parsed = searchText(254).safeParse(to);
   if (!parsed.success) return NextResponse.json({ error: "Invalid 'to' parameter" }, { status: 400 });
   const address = parsed.data?.includes("@") ? parsed.data.toLowerCase() : parsed.data;
   const rows = await listOutbox(address);
