@@ -7,6 +7,8 @@ const nextConfig = {
   // The migrator and the common-password list are read from disk at run time.
   outputFileTracingIncludes: {
     "/**": ["./db/migrations/**/*", "./lib/passwords/common-passwords.txt"],
+    // The proof-of-work widget's solver, served from node_modules by app/altcha/pbkdf2.js.
+    "/altcha/pbkdf2.js": ["./node_modules/altcha/dist/workers/pbkdf2.js"],
   },
   poweredByHeader: false,
   experimental: {

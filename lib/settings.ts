@@ -80,12 +80,16 @@ export const smsSettingsSchema = z.object({
   // Budgets (S8): per number per day, and for the whole site per day.
   perNumberDaily: blankAsMissing(z.coerce.number().int().min(1).max(1000)).default(10),
   globalDaily: blankAsMissing(z.coerce.number().int().min(1).max(1_000_000)).default(1000),
+  // SMS to numbers being added (registration, confirmation, SMS set-up) per hour, for the whole site;
+  // halved for each time it was reached in the last day (lib/sms-clients.ts).
+  newNumbersHourly: blankAsMissing(z.coerce.number().int().min(2).max(100_000)).default(60),
 });
 export type SmsSettings = z.infer<typeof smsSettingsSchema>;
 
 export const TWO_FACTOR_METHODS = ["sms", "email", "totp", "webauthn"] as const;
 export type TwoFactorMethod = (typeof TWO_FACTOR_METHODS)[number];
 export const TRUSTED_DEVICE_DURATIONS = ["session", "1d", "7d", "30d"] as const;
+export type TrustedDeviceDuration = (typeof TRUSTED_DEVICE_DURATIONS)[number];
 
 /** Who must pass a second step while 2FA is enabled: every account, or those switched on one by one (T6). */
 export const TWO_FACTOR_REQUIRE_FOR = ["everyone", "individual"] as const;

@@ -3,6 +3,7 @@
 import { useActionState } from "react";
 import { PhoneField, type CountryOption } from "./phone-field";
 import { CodeField } from "./code-field";
+import { ProofOfWork } from "./proof-of-work";
 import { FormMessage } from "@/components/ui/form-message";
 import { SubmitButton } from "@/components/ui/submit-button";
 import type { FormState } from "@/lib/action";
@@ -28,6 +29,7 @@ export function PhoneSendForm({
       <FormMessage state={state} />
       {next ? <input type="hidden" name="next" value={next} /> : null}
       <PhoneField countries={countries} defaultCountry={v.phoneCountry ?? defaultCountry} defaultValue={v.phone} error={e.phone} countryError={e.phoneCountry} />
+      <ProofOfWork />
       <SubmitButton pendingText="Sending…">Send code</SubmitButton>
     </form>
   );
@@ -47,6 +49,7 @@ export function CodeEntryForms({ verify, resend, submitLabel, children }: { veri
       </form>
       <form action={resendAction} className="space-y-2">
         <FormMessage state={resendState} />
+        <ProofOfWork />
         <SubmitButton variant="secondary" pendingText="Sending…">
           Send a new code
         </SubmitButton>

@@ -157,3 +157,15 @@ export function emailChangedTemplate(p: { name: string; newEmail: string }) {
     ]),
   };
 }
+
+export function phoneInUseTemplate(p: { name: string; phone: string }) {
+  return {
+    subject: "Someone tried to add your phone number to another account",
+    ...layout("Someone tried to add your phone number", [
+      `Hello ${p.name},`,
+      `Someone signed in to another Latchkey account tried to add ${p.phone}, the phone number of your account, to theirs. No code was sent to your phone.`,
+      "If it was you, the number stays with this account: remove it here first if you want to move it.",
+      "If it wasn't you, there is nothing to do: your account is unchanged.",
+    ], { label: "Your security settings", url: url("/account/security") }),
+  };
+}

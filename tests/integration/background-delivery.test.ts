@@ -68,7 +68,7 @@ describe("phone sign-in SMS after the answer", () => {
   it("answers before the provider is called; the SMS follows", async () => {
     const { phone } = await accountWithPhone();
     await lib.answerFirst(async () => {
-      await lib.startPhoneLogin(phone, null);
+      await lib.startPhoneLogin(phone, null, lib.fixtures.smsClient());
       expect(twilio.calls()).toBe(0);
     });
     await lib.deliveriesSettled();
@@ -80,7 +80,7 @@ describe("phone sign-in SMS after the answer", () => {
   it("a failed delivery leaves no code, gives the cooldown back and marks SMS as having trouble, for everyone; the retry works", async () => {
     const { phone } = await accountWithPhone();
     twilio.mode("5xx");
-    await lib.startPhoneLogin(phone, null); // the answer is the same as for any number
+    await lib.startPhoneLogin(phone, null, lib.fixtures.smsClient()); // the answer is the same as for any number
     await lib.deliveriesSettled();
     expect(twilio.calls()).toBe(1);
     expect(await lib.deliveryTrouble("sms")).toBe(true);
@@ -93,7 +93,7 @@ describe("phone sign-in SMS after the answer", () => {
 
     // No 30-second wait: asking again at once sends a new code, which signs in and clears the trouble.
     twilio.mode("ok");
-    await lib.startPhoneLogin(phone, null);
+    await lib.startPhoneLogin(phone, null, lib.fixtures.smsClient());
     await lib.deliveriesSettled();
     expect(twilio.calls()).toBe(2);
     expect(await lib.deliveryTrouble("sms")).toBe(false);
@@ -108,14 +108,14 @@ describe("recovery and resend-confirmation email after the answer", () => {
     const { email } = await accountWithPhone();
     const target = { kind: "email" as const, target: email };
     resend.setMode("fail");
-    await lib.startRecovery(target, null);
+    await lib.startRecovery(target, null, lib.fixtures.smsClient());
     await lib.deliveriesSettled();
     expect(resend.requests.length).toBeGreaterThan(0);
     expect(resend.sent).toHaveLength(0);
     expect(await lib.deliveryTrouble("email")).toBe(true);
 
     resend.setMode("ok");
-    await lib.startRecovery(target, null);
+    await lib.startRecovery(target, null, lib.fixtures.smsClient());
     await lib.deliveriesSettled();
     expect(await lib.deliveryTrouble("email")).toBe(false);
     const code = mailCodeTo(email);
@@ -141,7 +141,7 @@ describe("recovery and resend-confirmation email after the answer", () => {
   });
 
   it("an unknown address sends nothing, now or later", async () => {
-    await lib.startRecovery({ kind: "email", target: lib.fixtures.uniqueEmail("nobody") }, null);
+    await lib.startRecovery({ kind: "email", target: lib.fixtures.uniqueEmail("nobody") }, null, lib.fixtures.smsClient());
     await lib.accounts.resendConfirmationTo(lib.fixtures.uniqueEmail("nobody"));
     await lib.deliveriesSettled();
     expect(resend.requests).toHaveLength(0);

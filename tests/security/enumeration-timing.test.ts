@@ -19,7 +19,7 @@ import { checkPassword, createAccountByAdmin, findUserByEmail, resendConfirmatio
 import { startPhoneLogin } from "@/lib/phone-auth";
 import { startRecovery } from "@/lib/recovery";
 import { answerFirst, deliveriesSettled } from "@/lib/background";
-import { PASSWORD, uniqueEmail } from "../support/fixtures";
+import { PASSWORD, smsClient, uniqueEmail } from "../support/fixtures";
 import { median } from "./support";
 
 const TRIES = 100; // per flow and measurement: half existing, half unknown
@@ -50,9 +50,9 @@ const quiet = (p: Promise<unknown>) => p.catch(() => {});
 const flows: Record<string, Flow> = {
   // What signInWithPassword does for an address: look the account up, then check the password.
   login: async (a) => quiet(checkPassword({ user: await findUserByEmail(a.email), identifierKey: `email:${a.email}`, password: "not the password 1", ip: null })),
-  recovery: (a) => startRecovery({ kind: "email", target: a.email }, null),
+  recovery: (a) => startRecovery({ kind: "email", target: a.email }, null, smsClient()),
   "resend-confirmation": (a) => resendConfirmationTo(a.email),
-  "phone login": (a) => startPhoneLogin(a.phone, null),
+  "phone login": (a) => startPhoneLogin(a.phone, null, smsClient()),
   signup: (a) => signUpWithEmail({ name: "Timing", email: a.email, password: "Amber kettle timing ridge", ip: null }),
 };
 

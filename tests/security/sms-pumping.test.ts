@@ -38,6 +38,10 @@ let lib: Awaited<ReturnType<typeof load>>;
 beforeAll(async () => {
   twilio = await startTwilioFake();
   lib = await load();
+  // These cases prove the per-number, per-prefix, per-IP and daily budgets: the site-wide limit on
+  // new numbers (sms-clients.test.ts) is set out of their way.
+  const sms = await lib.getSettings("sms");
+  await lib.updateSettings("sms", { ...sms, newNumbersHourly: 100_000 }, null);
 });
 afterAll(async () => {
   await twilio.close();
@@ -53,7 +57,7 @@ const number = (prefix: string, n: number) => `+1${prefix}${String(n).padStart(4
 describe("SMS pumping", () => {
   it("one number hammered in parallel: one SMS, every other request refused before the provider", async () => {
     const phone = number("415723", 1);
-    const { ok, errors } = await settle(Array.from({ length: 40 }, () => lib.startPhoneRegistration(phone, null)));
+    const { ok, errors } = await settle(Array.from({ length: 40 }, () => lib.startPhoneRegistration(phone, null, lib.fixtures.smsClient())));
     expect(ok).toHaveLength(1);
     expect(errors.every((e) => (e as { code?: string }).code === ErrorCodes.RESEND_COOLDOWN)).toBe(true);
     expect(twilio.calls()).toBe(1);
@@ -82,7 +86,7 @@ describe("SMS pumping", () => {
     let refused = 0;
     for (let i = 0; i < tries; i++) {
       try {
-        await lib.startPhoneRegistration(number("415725", i), null);
+        await lib.startPhoneRegistration(number("415725", i), null, lib.fixtures.smsClient());
       } catch (err) {
         expect((err as { code?: string }).code).toBe(ErrorCodes.RATE_LIMITED);
         refused++;
@@ -91,7 +95,7 @@ describe("SMS pumping", () => {
     expect(refused).toBe(10);
     expect(twilio.calls()).toBe(SMS_LIMITS.perPrefix.max);
     // Another prefix is not affected.
-    await lib.startPhoneRegistration(number("415726", 0), null);
+    await lib.startPhoneRegistration(number("415726", 0), null, lib.fixtures.smsClient());
     expect(twilio.calls()).toBe(SMS_LIMITS.perPrefix.max + 1);
   });
 
@@ -99,7 +103,7 @@ describe("SMS pumping", () => {
     const { SMS_LIMITS } = lib;
     for (let i = 0; i < SMS_LIMITS.perIp.max + 5; i++) {
       // Each number under its own prefix, so only the per-IP budget applies.
-      const outcome = await refusedWith(lib.startPhoneRegistration(`+1201${700 + i}1234`, "198.51.100.7"));
+      const outcome = await refusedWith(lib.startPhoneRegistration(`+1201${700 + i}1234`, "198.51.100.7", lib.fixtures.smsClient()));
       expect(outcome).toBe(i < SMS_LIMITS.perIp.max ? "sent" : ErrorCodes.RATE_LIMITED);
     }
     expect(twilio.calls()).toBe(SMS_LIMITS.perIp.max);
@@ -108,8 +112,8 @@ describe("SMS pumping", () => {
   it("countries outside the allowlist get no SMS: registration, sign-in, 2FA and confirmation sends", async () => {
     const uk = "+447400123456";
     for (const send of [
-      () => lib.startPhoneRegistration(uk, null),
-      () => lib.startPhoneLogin(uk, null),
+      () => lib.startPhoneRegistration(uk, null, lib.fixtures.smsClient()),
+      () => lib.startPhoneLogin(uk, null, lib.fixtures.smsClient()),
       () => lib.sendPhoneCode({ purpose: "two_factor", phone: uk }),
       () => lib.sendPhoneCode({ purpose: "phone_confirm", phone: uk }),
     ]) {
@@ -120,7 +124,7 @@ describe("SMS pumping", () => {
     const sms = await lib.getSettings("sms");
     await lib.updateSettings("sms", { ...sms, allowedCountries: ["US", "GB"] }, null);
     try {
-      await lib.startPhoneRegistration(uk, null);
+      await lib.startPhoneRegistration(uk, null, lib.fixtures.smsClient());
       expect(twilio.calls()).toBe(1);
     } finally {
       await lib.updateSettings("sms", sms, null);

@@ -14,6 +14,9 @@ import { getSettings, updateSettings, type AccountSettings } from "@/lib/setting
 
 export const PASSWORD = "correct horse battery staple";
 
+/** A signed-out browser that solved the proof of work, with a browser id no other call shares. */
+export const smsClient = () => ({ browserId: `test-browser-${randomBytes(6).toString("hex")}`, pow: "verified" as const });
+
 /** An address no other test in the file (or run) uses. */
 export const uniqueEmail = (label = "user") => `${label}-${randomBytes(5).toString("hex")}@example.test`;
 

@@ -3,6 +3,7 @@ import { requireUser } from "@/lib/auth/guards";
 import { confirmationNeeds } from "@/lib/accounts";
 import { getSettings } from "@/lib/settings";
 import { Notice } from "@/components/ui/form-message";
+import { DeliveryNotice } from "@/components/ui/delivery-notice";
 import { ConfirmEmailForm } from "./confirm-email-form";
 import { PhoneConfirmForm } from "@/components/forms/phone-confirm-form";
 import { readFlow } from "@/lib/flow-cookie";
@@ -43,6 +44,7 @@ export default async function ConfirmPage({ searchParams }: { searchParams: Prom
           {user.canReceiveSms ? (
             <>
               <p className="text-sm text-slate-700">Enter your mobile number. We'll text you a code to confirm it.</p>
+              {pending?.userId === user.id ? <DeliveryNotice channel="sms" /> : null}
               <PhoneConfirmForm
                 countries={countryOptions()}
                 defaultCountry={defaultCountry}

@@ -7,14 +7,15 @@ import { ErrorCodes, UserError } from "@/lib/errors";
 import { PASSWORD_MAX } from "@/lib/passwords";
 import { recoveryTarget, resetPasswordWithCode, resetPasswordWithLink, startRecovery, type RecoveryTarget } from "@/lib/recovery";
 import { clientIp } from "@/lib/request";
+import { smsClientOf } from "@/lib/sms-clients";
 
 const FLOW = "recover";
 
 export const startRecoveryAction = action(
   z.object({ identifier: z.string().trim().min(1, "Enter your email address or phone number.").max(254, "This is too long for an email or phone number.") }),
-  async (data) => {
+  async (data, _ctx, formData) => {
     const t = await recoveryTarget(data.identifier);
-    await startRecovery(t, await clientIp());
+    await startRecovery(t, await clientIp(), await smsClientOf(formData.get("altcha")));
     await setFlow(FLOW, t, 15 * 60);
     redirect("/recover?step=code");
   },
@@ -38,10 +39,10 @@ export const resetWithCodeAction = action(
   },
 );
 
-export const resendRecoveryAction = action(z.object({}), async () => {
+export const resendRecoveryAction = action(z.object({}), async (_d, _ctx, formData) => {
   const t = await readFlow<RecoveryTarget>(FLOW);
   if (!t) throw new UserError(ErrorCodes.CODE_EXPIRED, "This reset has expired. Start again.");
-  await startRecovery(t, await clientIp());
+  await startRecovery(t, await clientIp(), await smsClientOf(formData.get("altcha")));
   return { ok: true, message: "If an account matches, we sent a new code." };
 });
 

@@ -1,6 +1,7 @@
 "use client";
 import { useActionState } from "react";
 import { CodeEntryForms } from "@/components/forms/code-step";
+import { ProofOfWork } from "@/components/forms/proof-of-work";
 import { Field } from "@/components/ui/field";
 import { FormMessage } from "@/components/ui/form-message";
 import { SubmitButton } from "@/components/ui/submit-button";
@@ -23,6 +24,7 @@ export function RecoverStartForm({ smsEnabled }: { smsEnabled: boolean }) {
         hint={smsEnabled ? "A phone number gets a code by SMS; an email address gets a code and a link." : "We'll email you a code and a link."}
         error={e.identifier}
       />
+      <ProofOfWork />
       <SubmitButton pendingText="Sending…">Send code</SubmitButton>
     </form>
   );

@@ -19,6 +19,7 @@ import { ConfirmPasswordForm } from "./confirm-password-form";
 import { stepUpNeeded } from "@/lib/auth/step-up";
 import { BlockingNoticeForm } from "./blocking-notice-form";
 import { formatDay } from "@/lib/format";
+import { DeliveryNotice } from "@/components/ui/delivery-notice";
 
 export const metadata = { title: "Security" };
 
@@ -96,6 +97,7 @@ export default async function SecurityPage() {
         {user.canReceiveSms ? (
           <div className="max-w-xl">
             <h3 className="mb-2 text-sm font-semibold">{user.phoneVerifiedAt ? "Change your phone number" : "Add a phone number"}</h3>
+            {pending?.userId === user.id ? <DeliveryNotice channel="sms" /> : null}
             <PhoneConfirmForm
               countries={countryOptions()}
               defaultCountry={defaultCountry}

@@ -9,12 +9,13 @@ import { parsePhone } from "@/lib/phone";
 import { codeInput, phoneInput } from "@/lib/phone-input";
 import { finishPhoneLogin, startPhoneLogin } from "@/lib/phone-auth";
 import { clientIp } from "@/lib/request";
+import { smsClientOf } from "@/lib/sms-clients";
 
 const FLOW = "phone_login";
 
-export const sendLoginCode = action(z.object({ ...phoneInput, next: z.string().max(512).optional() }), async (data) => {
+export const sendLoginCode = action(z.object({ ...phoneInput, next: z.string().max(512).optional() }), async (data, _ctx, formData) => {
   const { e164 } = parsePhone(data.phone, data.phoneCountry);
-  await startPhoneLogin(e164, await clientIp());
+  await startPhoneLogin(e164, await clientIp(), await smsClientOf(formData.get("altcha")));
   await setFlow(FLOW, { phone: e164, next: safeNext(data.next) }, 15 * 60);
   redirect("/login/phone?step=code");
 });
@@ -32,8 +33,8 @@ export const verifyLoginCode = action(z.object(codeInput), async (data) => {
   await afterFirstFactor(user, "sms_code", safeNext(f.next));
 });
 
-export const resendLoginCode = action(z.object({}), async () => {
+export const resendLoginCode = action(z.object({}), async (_d, _ctx, formData) => {
   const f = await flow();
-  await startPhoneLogin(f.phone, await clientIp());
+  await startPhoneLogin(f.phone, await clientIp(), await smsClientOf(formData.get("altcha")));
   return { ok: true, message: "If an account uses this number, we sent a new code." };
 });

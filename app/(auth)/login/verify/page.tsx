@@ -7,6 +7,7 @@ import { currentChallenge, FAILURES_BEFORE_CONTACT, loadPolicy, managerStepUpNee
 import { CodeMethodForm, KeyEnrolPanel, RecoveryCodesStep, SecurityKeyPanel, TotpEnrolForm, TypedCodeForm } from "./verify-forms";
 import { enrolledRecoveryCodes } from "@/lib/auth/sign-in";
 import { CancelForm, StepUpForm } from "./step-up-form";
+import { DeliveryNotice } from "@/components/ui/delivery-notice";
 
 export const metadata = { title: "Two-step verification" };
 
@@ -88,6 +89,7 @@ export default async function VerifyPage({ searchParams }: { searchParams: Promi
           )}
         </div>
       ) : null}
+      {method === "sms" && !user.phoneVerifiedAt ? <DeliveryNotice channel="sms" /> : null}
       {noMethod ? null : method === "sms" || method === "email" ? (
         <CodeMethodForm
           key={method}

@@ -11,13 +11,14 @@ import { parsePhone } from "@/lib/phone";
 import { codeInput, phoneInput } from "@/lib/phone-input";
 import { completePhoneRegistration, startPhoneRegistration, verifyPhoneRegistration } from "@/lib/phone-auth";
 import { clientIp } from "@/lib/request";
+import { smsClientOf } from "@/lib/sms-clients";
 
 const SENT = "reg_phone";
 const VERIFIED = "reg_verified";
 
-export const sendRegistrationCode = action(z.object(phoneInput), async (data) => {
+export const sendRegistrationCode = action(z.object(phoneInput), async (data, _ctx, formData) => {
   const { e164 } = parsePhone(data.phone, data.phoneCountry);
-  await startPhoneRegistration(e164, await clientIp());
+  await startPhoneRegistration(e164, await clientIp(), await smsClientOf(formData.get("altcha")));
   await setFlow(SENT, { phone: e164 }, 15 * 60);
   redirect("/register/phone?step=code");
 });
@@ -38,9 +39,9 @@ export const verifyRegistrationCode = action(z.object(codeInput), async (data) =
   redirect("/register/phone?step=details");
 });
 
-export const resendRegistrationCode = action(z.object({}), async () => {
+export const resendRegistrationCode = action(z.object({}), async (_d, _ctx, formData) => {
   const f = await sentFlow();
-  await startPhoneRegistration(f.phone, await clientIp());
+  await startPhoneRegistration(f.phone, await clientIp(), await smsClientOf(formData.get("altcha")));
   return { ok: true, message: "We sent a new code." };
 });
 

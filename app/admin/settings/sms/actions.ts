@@ -34,6 +34,7 @@ const schema = z.object({
     .refine((list) => list.every(isCountryCode), { message: "Use two-letter country codes separated by commas, like US, GB, IN." }),
   perNumberDaily: blankAsMissing(z.coerce.number({ error: "Enter a number." }).int("Enter a whole number.").min(1, "Use at least 1.").max(1000, "Use at most 1,000.")),
   globalDaily: blankAsMissing(z.coerce.number({ error: "Enter a number." }).int("Enter a whole number.").min(1, "Use at least 1.").max(1_000_000, "Use at most 1,000,000.")),
+  newNumbersHourly: blankAsMissing(z.coerce.number({ error: "Enter a number." }).int("Enter a whole number.").min(2, "Use at least 2.").max(100_000, "Use at most 100,000.")),
 });
 
 const clearKey = { twilioAuthToken: "clearTwilioAuthToken", clickatellApiKey: "clearClickatellApiKey", twofactorApiKey: "clearTwofactorApiKey" } as const;
@@ -61,6 +62,7 @@ export const saveSmsSettings = adminAction(schema, async (data, { user }) => {
       allowedCountries: data.allowedCountries,
       perNumberDaily: data.perNumberDaily,
       globalDaily: data.globalDaily,
+      newNumbersHourly: data.newNumbersHourly,
     },
     user.id,
   );

@@ -31,6 +31,7 @@ export default async function SmsSettingsPage() {
         allowedCountries={sms.allowedCountries}
         perNumberDaily={sms.perNumberDaily}
         globalDaily={sms.globalDaily}
+        newNumbersHourly={sms.newNumbersHourly}
         regionalCountry={regional.defaultCountry}
       />
       <section aria-labelledby="test-h" className="space-y-3">

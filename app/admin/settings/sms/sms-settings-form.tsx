@@ -18,12 +18,14 @@ export function SmsSettingsForm({
   allowedCountries,
   perNumberDaily,
   globalDaily,
+  newNumbersHourly,
   regionalCountry,
 }: {
   view: SmsConfigView;
   allowedCountries: string[];
   perNumberDaily: number;
   globalDaily: number;
+  newNumbersHourly: number;
   regionalCountry: string;
 }) {
   const [state, formAction] = useActionState(saveSmsSettings, null);
@@ -104,6 +106,16 @@ export function SmsSettingsForm({
         />
         <Field label="Codes per number per day" name="perNumberDaily" type="number" min={1} max={1000} defaultValue={v.perNumberDaily ?? perNumberDaily} error={e.perNumberDaily} />
         <Field label="SMS per day for the whole site" name="globalDaily" type="number" min={1} max={1000000} defaultValue={v.globalDaily ?? globalDaily} error={e.globalDaily} />
+        <Field
+          label="Codes to new numbers per hour (whole site)"
+          name="newNumbersHourly"
+          type="number"
+          min={2}
+          max={100000}
+          hint="Registration, phone confirmation and SMS set-up. Each time the limit is reached it halves for a day, against SMS pumping."
+          defaultValue={v.newNumbersHourly ?? newNumbersHourly}
+          error={e.newNumbersHourly}
+        />
       </fieldset>
       <SubmitButton pendingText="Saving…">Save settings</SubmitButton>
     </form>
