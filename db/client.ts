@@ -9,6 +9,13 @@ import * as schema from "./schema";
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 
+/**
+ * What a consumed code, key or recovery code unlocks, written with `q` inside the transaction that
+ * consumes it: a failure there leaves the code unconsumed. Only `q` may be used inside (the embedded
+ * database has one connection: a query on `db` there would wait for the transaction forever).
+ */
+export type Within = (q: Db) => Promise<void>;
+
 type Handle = { db: Db; driver: "pglite" | "postgres"; close: () => Promise<void> };
 
 const g = globalThis as unknown as { __latchkeyDb?: Handle };

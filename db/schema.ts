@@ -301,6 +301,37 @@ export const blockingNotices = pgTable(
   (t) => [primaryKey({ columns: [t.userId, t.day] })],
 );
 
+// S8: proof-of-work challenges already spent (by their signed nonce), until they expire.
+export const powSpent = pgTable(
+  "pow_spent",
+  {
+    id: text("id").primaryKey(),
+    expiresAt: ts("expires_at").notNull(),
+  },
+  (t) => [index("pow_spent_expires_idx").on(t.expiresAt)],
+);
+
+// Security notices (password changed or reset, email changed, failed second steps) whose delivery
+// failed: kept with the reason and retried by the daily job until sent or given up.
+export const securityNotices = pgTable(
+  "security_notices",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    userId: text("user_id"),
+    kind: text("kind").notNull(),
+    to: text("to").notNull(),
+    subject: text("subject").notNull(),
+    text: text("text").notNull(),
+    html: text("html").notNull(),
+    attempts: integer("attempts").notNull().default(1),
+    lastError: text("last_error"),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    lastAttemptAt: ts("last_attempt_at").notNull().defaultNow(),
+    sentAt: ts("sent_at"),
+  },
+  (t) => [index("security_notices_pending_idx").on(t.sentAt, t.createdAt)],
+);
+
 export type User = typeof users.$inferSelect;
 export type Profile = typeof profiles.$inferSelect;
 export type ApiToken = typeof apiTokens.$inferSelect;

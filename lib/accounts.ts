@@ -26,6 +26,7 @@ import { assertNotBlocked } from "./blocking";
 import { createInitialProfile } from "./profiles";
 import { deliverLater } from "./background";
 import { uniformTime } from "./uniform-time";
+import { sendSecurityNotice } from "./notices";
 
 export const normalizeEmail = (email: string) => email.trim().toLowerCase();
 
@@ -256,7 +257,7 @@ export async function checkPassword(input: { user: User | null; identifierKey: s
     const resetAt = !idLimit.success ? idLimit.resetAt : ipLimit!.resetAt;
     throw new UserError(ErrorCodes.RATE_LIMITED, `Too many sign-in attempts. Try again in ${retryAfterText(resetAt)}.`);
   }
-  const ok = await verifyPassword(input.user?.passwordHash, input.password);
+  const ok = await verifyPassword(input.user?.passwordHash, input.password, input.user?.id);
   if (!ok || !input.user) {
     await audit({ action: "signin.failed", userId: input.user?.id ?? null, ip: input.ip, detail: { method: "password" } });
     throw new UserError(ErrorCodes.INVALID_CREDENTIALS, "The email, phone or password is not right.");
@@ -274,7 +275,7 @@ export async function changePassword(input: { userId: string; current: string; n
   const user = await getUser(input.userId);
   if (!user) throw new UserError(ErrorCodes.NOT_FOUND, "Account not found.");
   if (!user.canChangePassword) throw new UserError(ErrorCodes.NOT_ALLOWED, "Your administrator does not allow changing the password of this account.");
-  if (user.passwordHash && !(await verifyPassword(user.passwordHash, input.current))) {
+  if (user.passwordHash && !(await verifyPassword(user.passwordHash, input.current, user.id))) {
     throw new UserError(ErrorCodes.WRONG_PASSWORD, "Your current password is not right.", "currentPassword");
   }
   const problem = passwordProblem(input.next, user.email);
@@ -284,9 +285,7 @@ export async function changePassword(input: { userId: string; current: string; n
   const ended = await revokeOtherSessions(user.id, input.keepSessionId);
   await forgetAllTrustedDevices(user.id);
   await audit({ action: "password.changed", userId: user.id, actorId: user.id, detail: { endedSessions: ended } });
-  if (user.email) {
-    await sendEmail({ to: user.email, ...passwordChangedTemplate({ name: user.name }) }).catch(() => {});
-  }
+  if (user.email) await sendSecurityNotice({ userId: user.id, to: user.email, kind: "password_changed", message: passwordChangedTemplate({ name: user.name }) });
 }
 
 // ——— Manager app ———

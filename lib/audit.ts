@@ -2,7 +2,7 @@ import "server-only";
 // The audit log: one writer for every authentication event and admin change. Never given secrets.
 import { and, desc, eq, gte, ilike, lte, or, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
-import { db } from "@/db/client";
+import { db, type Db as Tx } from "@/db/client";
 import { auditLog, users } from "@/db/schema";
 import { SYSTEM_ACTOR, type AuditAction } from "./audit-actions";
 
@@ -16,7 +16,22 @@ export type AuditInput = {
   ip?: string | null;
 };
 
-export async function audit(entry: AuditInput): Promise<void> {
+/**
+ * Writes one entry. Inside a transaction (`q`), the entry is part of it: written with the change it
+ * records, or not at all. Outside one, a failed write is logged and does not undo what happened.
+ */
+export async function audit(entry: AuditInput, q?: Tx): Promise<void> {
+  const values = {
+    action: entry.action,
+    userId: entry.userId ?? null,
+    actorId: entry.actorId ?? null,
+    detail: entry.detail ?? null,
+    ip: entry.ip ?? null,
+  };
+  if (q) {
+    await q.insert(auditLog).values(values);
+    return;
+  }
   try {
     await db.insert(auditLog).values({
       action: entry.action,

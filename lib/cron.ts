@@ -1,7 +1,11 @@
 import "server-only";
-// Access to the scheduled-job routes under /api/cron/: `Authorization: Bearer <CRON_SECRET>`, compared in constant time.
+// The scheduled jobs: access to their routes under /api/cron/ (`Authorization: Bearer <CRON_SECRET>`,
+// compared in constant time) and the daily run.
 import { createHash, timingSafeEqual } from "node:crypto";
+import { sendBlockingNotices } from "./blocking";
 import { env } from "./env";
+import { retrySecurityNotices } from "./notices";
+import { pruneSpentChallenges } from "./pow";
 
 const digest = (v: string) => createHash("sha256").update(v).digest();
 
@@ -13,4 +17,15 @@ export function cronAuthorized(header: string | null): "ok" | "denied" | "unconf
   if (!m || m[1]!.length > 1024) return "denied";
   // Fixed-length digests: the comparison takes the same time whatever the length of the guess.
   return timingSafeEqual(digest(m[1]!), digest(secret)) ? "ok" : "denied";
+}
+
+/**
+ * The daily jobs, each safe to run more than once a day: blocking notices (A9), security notices
+ * whose delivery failed, and spent proof-of-work challenges that have expired.
+ */
+export async function runDailyJobs(now = new Date()) {
+  const blockingNotices = await sendBlockingNotices({ now });
+  const securityNotices = await retrySecurityNotices(now);
+  const spentChallengesPruned = await pruneSpentChallenges(now);
+  return { blockingNotices, securityNotices, spentChallengesPruned };
 }

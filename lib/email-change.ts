@@ -7,6 +7,7 @@ import { findUserByEmail, normalizeEmail } from "./accounts";
 import { audit } from "./audit";
 import { consumeCode } from "./codes";
 import { sendEmail } from "./email";
+import { sendSecurityNotice } from "./notices";
 import { emailChangeCodeTemplate, emailChangedTemplate, emailInUseTemplate } from "./email/templates";
 import { ErrorCodes, UserError } from "./errors";
 import { hit, retryAfterText } from "./rate-limit";
@@ -39,24 +40,28 @@ export async function startEmailChange(user: User, newEmail: string): Promise<st
  * method if that was set up). The old address is told.
  */
 export async function finishEmailChange(user: User, newEmail: string, code: string): Promise<void> {
-  const consumed = await consumeCode({ purpose: "email_change", target: newEmail, code });
-  if (consumed.userId !== user.id) throw new UserError(ErrorCodes.INVALID_CODE, "That code is not right. Check it and try again.", "code");
   const now = new Date();
   try {
-    await db
-      .update(users)
-      .set({
-        email: newEmail,
-        emailVerifiedAt: now,
-        twoFactorEmailConfirmedAt: user.twoFactorEmailConfirmedAt ? now : null,
-      })
-      .where(eq(users.id, user.id));
+    // The new address is written in the transaction that consumes its code.
+    await consumeCode({ purpose: "email_change", target: newEmail, code }, async (q, consumed) => {
+      if (consumed.userId !== user.id) throw new UserError(ErrorCodes.INVALID_CODE, "That code is not right. Check it and try again.", "code");
+      await q
+        .update(users)
+        .set({
+          email: newEmail,
+          emailVerifiedAt: now,
+          twoFactorEmailConfirmedAt: user.twoFactorEmailConfirmedAt ? now : null,
+        })
+        .where(eq(users.id, user.id));
+      await audit({ action: "email.changed", userId: user.id, actorId: user.id, detail: { from: user.email, to: newEmail } }, q);
+    });
   } catch (err) {
     const pg = err as { code?: string; cause?: { code?: string } };
-    // Another account took the address in the meantime (unique index).
+    // Another account took the address in the meantime (unique index): the code stays unused.
     if ((pg.code ?? pg.cause?.code) === "23505") throw new UserError(ErrorCodes.INVALID_INPUT, "This address cannot be used. Choose another one.", "email");
     throw err;
   }
-  await audit({ action: "email.changed", userId: user.id, actorId: user.id, detail: { from: user.email, to: newEmail } });
-  if (user.email) await sendEmail({ to: user.email, ...emailChangedTemplate({ name: user.name, newEmail }) }).catch(() => {});
+  if (user.email) {
+    await sendSecurityNotice({ userId: user.id, to: user.email, kind: "email_changed", message: emailChangedTemplate({ name: user.name, newEmail }) });
+  }
 }

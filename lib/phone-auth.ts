@@ -19,6 +19,13 @@ import { assertAllowed } from "./permissions";
 import { createInitialProfile } from "./profiles";
 import { deliverLater } from "./background";
 import { uniformTime } from "./uniform-time";
+import { sendSecurityNotice } from "./notices";
+import { phoneInUseTemplate } from "./email/templates";
+import { formatPhone } from "./phone";
+import { chargeNewNumber, chargeSmsClient, type SmsClient } from "./sms-clients";
+
+// New phone numbers an account may try per hour (security tab, /confirm, SMS set-up at sign-in).
+const PHONE_CLAIMS_PER_ACCOUNT = { max: 10, windowSeconds: 60 * 60 };
 
 /**
  * Checks every limit that must look the same whether or not an account exists, before any lookup:
@@ -45,8 +52,9 @@ async function sendAfterChecks(purpose: CodePurpose, input: Parameters<typeof se
 // ——— P2: sign in with a phone code ———
 
 /** Sends a sign-in code only when an account has this confirmed phone and may receive SMS; says nothing either way. */
-export async function startPhoneLogin(phone: string, ip: string | null) {
+export async function startPhoneLogin(phone: string, ip: string | null, client: SmsClient) {
   await preSendChecks("phone_login", phone);
+  await chargeSmsClient(client);
   // The SMS goes out after the answer (its time or failure would reveal the account); the answer
   // takes the same time either way.
   await uniformTime("phone login", async () => {
@@ -69,8 +77,10 @@ export async function finishPhoneLogin(phone: string, code: string): Promise<Use
 
 // ——— P1: register with a phone number ———
 
-export async function startPhoneRegistration(phone: string, ip: string | null) {
+export async function startPhoneRegistration(phone: string, ip: string | null, client: SmsClient) {
   await preSendChecks("phone_register", phone);
+  await chargeSmsClient(client);
+  await chargeNewNumber();
   await sendAfterChecks("phone_register", { purpose: "phone_register", phone, ip });
 }
 
@@ -138,19 +148,42 @@ export async function completePhoneRegistration(input: { phone: string; name: st
 
 // ——— A4/P3: confirm (or change) the account's phone ———
 
+/**
+ * A signed-in account asks for a code to a phone it wants to add or change (/account/security,
+ * /confirm, and the SMS set-up at /login/verify). The answer is the same whether or not the number
+ * belongs to another account: a free number gets the code after the answer; the owner of a taken one
+ * gets an email instead of an SMS (as the email change does), and the answers take the same time.
+ * Limited per account (10 numbers an hour) besides the number's own limits.
+ */
+export async function claimPhone(user: User, phone: string, purpose: "phone_confirm" | "two_factor", ip: string | null) {
+  if (!user.canReceiveSms) throw new UserError(ErrorCodes.NOT_ALLOWED, "Your administrator has turned off text messages for this account.", "phone");
+  const claims = await hit(`phone-claims:${user.id}`, PHONE_CLAIMS_PER_ACCOUNT);
+  if (!claims.success) throw new UserError(ErrorCodes.RATE_LIMITED, `Too many phone numbers were tried. Try again in ${retryAfterText(claims.resetAt)}.`, "phone");
+  await preSendChecks(purpose, phone);
+  await chargeNewNumber();
+  await uniformTime("phone claim", async () => {
+    const [owner] = await db
+      .select({ id: users.id, name: users.name, email: users.email })
+      .from(users)
+      .where(and(eq(users.phone, phone), sql`${users.phoneVerifiedAt} is not null`, ne(users.id, user.id)))
+      .limit(1);
+    if (owner) {
+      if (owner.email) {
+        const notice = { userId: owner.id, to: owner.email, kind: "phone_in_use" as const, message: phoneInUseTemplate({ name: owner.name, phone: formatPhone(phone) }) };
+        deliverLater("phone-in-use notice", "email", async () => void (await sendSecurityNotice(notice)));
+      }
+      return false;
+    }
+    deliverLater("phone confirmation SMS", "sms", () => sendAfterChecks(purpose, { purpose, phone, userId: user.id, ip }));
+    return true;
+  });
+}
+
 export async function startPhoneConfirmation(userId: string, phone: string, ip: string | null) {
   await assertAllowed(userId, "change_phone");
   const user = await getUser(userId);
   if (!user) throw new UserError(ErrorCodes.NOT_FOUND, "Account not found.");
-  if (!user.canReceiveSms) throw new UserError(ErrorCodes.NOT_ALLOWED, "Your administrator has turned off text messages for this account.", "phone");
-  const [other] = await db
-    .select({ id: users.id })
-    .from(users)
-    .where(and(eq(users.phone, phone), sql`${users.phoneVerifiedAt} is not null`, ne(users.id, userId)))
-    .limit(1);
-  if (other) throw new UserError(ErrorCodes.PHONE_IN_USE, "This phone number belongs to another account. Use a different number.", "phone");
-  await preSendChecks("phone_confirm", phone);
-  await sendAfterChecks("phone_confirm", { purpose: "phone_confirm", phone, userId, ip });
+  await claimPhone(user, phone, "phone_confirm", ip);
 }
 
 /**
@@ -159,23 +192,28 @@ export async function startPhoneConfirmation(userId: string, phone: string, ip: 
  * second step on and makes the recovery codes (seed 004).
  */
 export async function finishPhoneConfirmation(userId: string, phone: string, code: string, opts: { asMethod?: boolean } = {}) {
-  const consumed = await consumeCode({ purpose: "phone_confirm", target: phone, code });
-  if (consumed.userId !== userId) throw new UserError(ErrorCodes.INVALID_CODE, "That code is not right. Check it and try again.", "code");
-  let user: User;
+  // Read before the transaction: whether the phone is also the SMS two-step method.
+  let asMethod = false;
+  if (opts.asMethod) {
+    const policy = await loadPolicy();
+    asMethod = policy.enabled && policy.allowedMethods.includes("sms") && policy.deliveryPolicy !== "email_only";
+  }
+  let user: User | undefined;
+  let enrolment: EnrolmentResult | null = null;
   try {
-    const [u] = await db.update(users).set({ phone, phoneVerifiedAt: new Date() }).where(eq(users.id, userId)).returning();
-    user = u!;
-    await audit({ action: "phone.confirmed", userId, actorId: userId });
+    // The phone, and the method with its recovery codes, in the transaction that consumes the code.
+    await consumeCode({ purpose: "phone_confirm", target: phone, code }, async (q, consumed) => {
+      if (consumed.userId !== userId) throw new UserError(ErrorCodes.INVALID_CODE, "That code is not right. Check it and try again.", "code");
+      const [u] = await q.update(users).set({ phone, phoneVerifiedAt: new Date() }).where(eq(users.id, userId)).returning();
+      user = u!;
+      await audit({ action: "phone.confirmed", userId, actorId: userId }, q);
+      if (asMethod && user.canReceiveSms) enrolment = await afterEnrolment(userId, "sms", q);
+    });
   } catch (err) {
     if (String((err as { code?: string }).code ?? (err as { cause?: { code?: string } }).cause?.code) === "23505") {
       throw new UserError(ErrorCodes.PHONE_IN_USE, "This phone number now belongs to another account.", "phone");
     }
     throw err;
   }
-  let enrolment: EnrolmentResult | null = null;
-  if (opts.asMethod && user.canReceiveSms) {
-    const policy = await loadPolicy();
-    if (policy.enabled && policy.allowedMethods.includes("sms") && policy.deliveryPolicy !== "email_only") enrolment = await afterEnrolment(userId, "sms");
-  }
-  return { user, enrolment };
+  return { user: user!, enrolment: enrolment as EnrolmentResult | null };
 }

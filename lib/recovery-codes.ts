@@ -2,7 +2,7 @@ import "server-only";
 // Two-factor recovery codes (T7): 10 single-use codes, shown once, stored as keyed hashes.
 import { randomInt } from "node:crypto";
 import { and, count, eq, isNull } from "drizzle-orm";
-import { db } from "@/db/client";
+import { db, type Db as Tx, type Within } from "@/db/client";
 import { recoveryCodes } from "@/db/schema";
 import { hashSecret, newId } from "./crypto";
 import { ErrorCodes, UserError } from "./errors";
@@ -35,11 +35,12 @@ export function normalizeRecoveryCode(input: string): string | null {
 }
 
 /** Replaces all of the user's recovery codes with 10 new ones; the plain codes are returned only here. */
-export async function generateRecoveryCodes(userId: string): Promise<string[]> {
+export async function generateRecoveryCodes(userId: string, q: Tx = db): Promise<string[]> {
   const fresh = new Set<string>();
   while (fresh.size < RECOVERY_CODE_COUNT) fresh.add(newCode());
   const list = [...fresh];
-  await db.transaction(async (tx) => {
+  // Inside the caller's transaction (a savepoint) when there is one.
+  await q.transaction(async (tx) => {
     await tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId));
     await tx.insert(recoveryCodes).values(list.map((code) => ({ id: newId(), userId, codeHash: codeHash(code) })));
   });
@@ -47,24 +48,32 @@ export async function generateRecoveryCodes(userId: string): Promise<string[]> {
 }
 
 /** Consumes one recovery code of the user; a code works once, even under parallel submissions. */
-export async function useRecoveryCode(userId: string, code: string): Promise<void> {
+/**
+ * Consumes one recovery code of the user; a code works once, even under parallel submissions. With
+ * `within`, what the code unlocks is written in the same transaction: if that fails, the code stays unused.
+ */
+export async function useRecoveryCode(userId: string, code: string, within?: Within): Promise<void> {
   const normalized = normalizeRecoveryCode(code);
   if (!normalized) {
     throw new UserError(ErrorCodes.INVALID_INPUT, "Enter a recovery code as shown when you saved it, like abcde-12345.", "code");
   }
-  const used = await db
-    .update(recoveryCodes)
-    .set({ usedAt: new Date() })
-    .where(and(eq(recoveryCodes.userId, userId), eq(recoveryCodes.codeHash, codeHash(normalized)), isNull(recoveryCodes.usedAt)))
-    .returning({ id: recoveryCodes.id });
-  if (!used.length) {
-    throw new UserError(ErrorCodes.INVALID_CODE, "That recovery code is not valid or was already used.", "code");
-  }
+  const consume = async (q: Tx) => {
+    const used = await q
+      .update(recoveryCodes)
+      .set({ usedAt: new Date() })
+      .where(and(eq(recoveryCodes.userId, userId), eq(recoveryCodes.codeHash, codeHash(normalized)), isNull(recoveryCodes.usedAt)))
+      .returning({ id: recoveryCodes.id });
+    if (!used.length) return false;
+    if (within) await within(q);
+    return true;
+  };
+  const ok = within ? await db.transaction((tx) => consume(tx as unknown as Tx)) : await consume(db);
+  if (!ok) throw new UserError(ErrorCodes.INVALID_CODE, "That recovery code is not valid or was already used.", "code");
 }
 
 /** How many unused recovery codes the user has left. */
-export async function remainingRecoveryCodes(userId: string): Promise<number> {
-  const [row] = await db
+export async function remainingRecoveryCodes(userId: string, q: Tx = db): Promise<number> {
+  const [row] = await q
     .select({ n: count() })
     .from(recoveryCodes)
     .where(and(eq(recoveryCodes.userId, userId), isNull(recoveryCodes.usedAt)));

@@ -1,12 +1,12 @@
 import "server-only";
 // Password recovery (A8): by email (link + code) always, by SMS when phone confirmation is on. Never reveals an account.
 import { eq } from "drizzle-orm";
-import { db } from "@/db/client";
-import { users } from "@/db/schema";
+import { type Db as Tx } from "@/db/client";
+import { users, type User } from "@/db/schema";
 import { findUserByConfirmedPhone, findUserByEmail, getUser, normalizeEmail } from "./accounts";
 import { audit } from "./audit";
 import { consumeCode, consumeLink, linkOwner, RESEND_COOLDOWN_SECONDS, type ConsumedCode } from "./codes";
-import { sendEmail } from "./email";
+import { sendSecurityNotice } from "./notices";
 import { passwordResetNoticeTemplate, recoveryTemplate } from "./email/templates";
 import { ErrorCodes, UserError } from "./errors";
 import { hashPassword, passwordProblem } from "./passwords";
@@ -18,6 +18,7 @@ import { revokeAllSessions } from "./auth/sessions";
 import { forgetAllTrustedDevices } from "./trusted-devices";
 import { deliverLater } from "./background";
 import { uniformTime } from "./uniform-time";
+import { chargeSmsClient, type SmsClient } from "./sms-clients";
 
 export type RecoveryTarget = { kind: "email" | "phone"; target: string };
 
@@ -39,11 +40,13 @@ export async function recoveryTarget(identifier: string): Promise<RecoveryTarget
 }
 
 /** Sends a recovery code (and, by email, a link) when an account matches; answers the same either way. */
-export async function startRecovery(t: RecoveryTarget, ip: string | null) {
+export async function startRecovery(t: RecoveryTarget, ip: string | null, client: SmsClient) {
   const cool = await hit(`recover-cooldown:${t.target}`, { max: 1, windowSeconds: RESEND_COOLDOWN_SECONDS });
   if (!cool.success) throw new UserError(ErrorCodes.RESEND_COOLDOWN, `Please wait ${retryAfterText(cool.resetAt)} before asking for a new code.`, "identifier");
   const sends = await hit(`recover-start:${t.target}`, { max: 5, windowSeconds: 600 });
   if (!sends.success) throw new UserError(ErrorCodes.RATE_LIMITED, `Too many codes were requested. Try again in ${retryAfterText(sends.resetAt)}.`, "identifier");
+  // A code by SMS is charged to the client whether or not the number has an account.
+  if (t.kind === "phone") await chargeSmsClient(client, "identifier");
   // Whether a message goes out, and whether it is delivered, never shapes the answer: delivery
   // happens after it (lib/background.ts) and the answer takes the same time either way.
   await uniformTime("recovery", async () => {
@@ -83,14 +86,20 @@ async function giveCooldownBackOnFailure(t: RecoveryTarget, send: () => Promise<
   }
 }
 
-async function applyNewPassword(consumed: ConsumedCode, password: string, ip: string | null) {
-  const user = consumed.userId ? await getUser(consumed.userId) : null;
+/** The new password, written in the transaction that consumes the code or link: every session ends, trusted devices are forgotten. */
+async function applyNewPassword(q: Tx, consumed: ConsumedCode, passwordHash: string, ip: string | null): Promise<User> {
+  const [user] = consumed.userId ? await q.select().from(users).where(eq(users.id, consumed.userId)).limit(1) : [];
   if (!user) throw new UserError(ErrorCodes.INVALID_CODE, "That code is not right. Check it and try again.", "code");
-  await db.update(users).set({ passwordHash: await hashPassword(password) }).where(eq(users.id, user.id));
-  const ended = await revokeAllSessions(user.id);
-  await forgetAllTrustedDevices(user.id);
-  await audit({ action: "password.reset", userId: user.id, actorId: user.id, ip, detail: { endedSessions: ended } });
-  if (user.email) await sendEmail({ to: user.email, ...passwordResetNoticeTemplate({ name: user.name }) }).catch(() => {});
+  await q.update(users).set({ passwordHash }).where(eq(users.id, user.id));
+  const ended = await revokeAllSessions(user.id, q);
+  await forgetAllTrustedDevices(user.id, q);
+  await audit({ action: "password.reset", userId: user.id, actorId: user.id, ip, detail: { endedSessions: ended } }, q);
+  return user;
+}
+
+/** After the reset is committed: the owner is told (a failed notice is kept and retried, lib/notices.ts). */
+async function resetDone(user: User) {
+  if (user.email) await sendSecurityNotice({ userId: user.id, to: user.email, kind: "password_reset", message: passwordResetNoticeTemplate({ name: user.name }) });
   return user;
 }
 
@@ -99,18 +108,26 @@ function checkNewPassword(password: string, email: string | null) {
   if (problem) throw new UserError(ErrorCodes.WEAK_PASSWORD, problem, "newPassword");
 }
 
-/** Sets a new password with a typed code. The password is checked before the code is consumed. */
+/** Sets a new password with a typed code. The password is checked (and hashed) before the code is consumed. */
 export async function resetPasswordWithCode(t: RecoveryTarget, code: string, password: string, ip: string | null) {
   checkNewPassword(password, t.kind === "email" ? t.target : null);
-  const consumed = await consumeCode({ purpose: "recovery", target: t.target, code });
-  return applyNewPassword(consumed, password, ip);
+  const passwordHash = await hashPassword(password);
+  let user: User | undefined;
+  await consumeCode({ purpose: "recovery", target: t.target, code }, async (q, consumed) => {
+    user = await applyNewPassword(q, consumed, passwordHash, ip);
+  });
+  return resetDone(user!);
 }
 
 /** Sets a new password through an emailed link. */
 export async function resetPasswordWithLink(token: string, password: string, ip: string | null) {
   const owner = await linkOwner("recovery", token);
-  const user = owner?.userId ? await getUser(owner.userId) : null;
-  checkNewPassword(password, user?.email ?? null);
-  const consumed = await consumeLink({ purpose: "recovery", token });
-  return applyNewPassword(consumed, password, ip);
+  const known = owner?.userId ? await getUser(owner.userId) : null;
+  checkNewPassword(password, known?.email ?? null);
+  const passwordHash = await hashPassword(password);
+  let user: User | undefined;
+  await consumeLink({ purpose: "recovery", token }, async (q, consumed) => {
+    user = await applyNewPassword(q, consumed, passwordHash, ip);
+  });
+  return resetDone(user!);
 }

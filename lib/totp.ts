@@ -3,7 +3,7 @@ import "server-only";
 import { and, eq, isNull, lt, or } from "drizzle-orm";
 import { generateSecret, generateURI, verify } from "otplib";
 import QRCode from "qrcode";
-import { db } from "@/db/client";
+import { db, type Db as Tx, type Within } from "@/db/client";
 import { users, type User } from "@/db/schema";
 import { decryptSecret, encryptSecret } from "./crypto";
 import { ErrorCodes, UserError } from "./errors";
@@ -82,8 +82,12 @@ export async function beginTotpEnrolment(
   return { secret, uri, qrDataUrl };
 }
 
-/** Finishes enrolment with a current code from the app: the pending secret becomes the active one. */
-export async function confirmTotpEnrolment(userId: string, code: string): Promise<void> {
+/**
+ * Finishes enrolment with a current code from the app: the pending secret becomes the active one.
+ * With `within`, what the enrolment brings (the method, the recovery codes) is written in the same
+ * transaction.
+ */
+export async function confirmTotpEnrolment(userId: string, code: string, within?: Within): Promise<void> {
   const digits = normalizeCode(code);
   const [row] = await db.select({ pending: users.totpPendingSecret }).from(users).where(eq(users.id, userId));
   if (!row?.pending) {
@@ -92,12 +96,17 @@ export async function confirmTotpEnrolment(userId: string, code: string): Promis
   const check = await checkTotpCode(decryptSecret(row.pending), digits);
   if (!check.valid) throw wrongCode();
   // Conditional on the same pending secret: a restarted enrolment in another tab is not overwritten.
-  const moved = await db
-    .update(users)
-    .set({ totpSecret: row.pending, totpPendingSecret: null, totpLastStep: check.timeStep })
-    .where(and(eq(users.id, userId), eq(users.totpPendingSecret, row.pending)))
-    .returning({ id: users.id });
-  if (!moved.length) {
+  const move = async (q: Tx) => {
+    const rows = await q
+      .update(users)
+      .set({ totpSecret: row.pending, totpPendingSecret: null, totpLastStep: check.timeStep })
+      .where(and(eq(users.id, userId), eq(users.totpPendingSecret, row.pending!)))
+      .returning({ id: users.id });
+    if (rows.length && within) await within(q);
+    return rows.length > 0;
+  };
+  const moved = within ? await db.transaction((tx) => move(tx as unknown as Tx)) : await move(db);
+  if (!moved) {
     throw new UserError(ErrorCodes.CODE_EXPIRED, "The setup was restarted elsewhere. Scan the newest QR code and try again.", "code");
   }
 }
@@ -105,9 +114,10 @@ export async function confirmTotpEnrolment(userId: string, code: string): Promis
 /**
  * Checks a code against the user's active secret. A time step is accepted once: the same step, or
  * an older step after a newer one was used, is refused. The step is recorded with one conditional
- * UPDATE, so parallel submissions of one valid code give exactly one success.
+ * UPDATE, so parallel submissions of one valid code give exactly one success. With `within`, what
+ * the code unlocks is written in the same transaction.
  */
-export async function verifyTotp(userId: string, code: string): Promise<void> {
+export async function verifyTotp(userId: string, code: string, within?: Within): Promise<void> {
   const digits = normalizeCode(code);
   const [row] = await db
     .select({ sealed: users.totpSecret, lastStep: users.totpLastStep })
@@ -121,18 +131,24 @@ export async function verifyTotp(userId: string, code: string): Promise<void> {
     if (row.lastStep !== null && (await checkTotpCode(secret, digits)).valid) throw usedCode();
     throw wrongCode();
   }
-  const recorded = await db
-    .update(users)
-    .set({ totpLastStep: check.timeStep })
-    .where(
-      and(
-        eq(users.id, userId),
-        eq(users.totpSecret, row.sealed),
-        or(isNull(users.totpLastStep), lt(users.totpLastStep, check.timeStep)),
-      ),
-    )
-    .returning({ id: users.id });
-  if (!recorded.length) throw usedCode();
+  // The step is spent in the transaction that writes what it unlocks (`within`).
+  const record = async (q: Tx) => {
+    const rows = await q
+      .update(users)
+      .set({ totpLastStep: check.timeStep })
+      .where(
+        and(
+          eq(users.id, userId),
+          eq(users.totpSecret, row.sealed!),
+          or(isNull(users.totpLastStep), lt(users.totpLastStep, check.timeStep)),
+        ),
+      )
+      .returning({ id: users.id });
+    if (rows.length && within) await within(q);
+    return rows.length > 0;
+  };
+  const recorded = within ? await db.transaction((tx) => record(tx as unknown as Tx)) : await record(db);
+  if (!recorded) throw usedCode();
 }
 
 /** Turns the authenticator app off for the user (and forgets any unfinished enrolment). */

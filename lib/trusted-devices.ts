@@ -2,39 +2,53 @@ import "server-only";
 // Trusted devices (T4): "Remember this device" skips the second factor on this browser for the configured time.
 import { and, desc, eq, gt, isNull, or, sql } from "drizzle-orm";
 import { cookies } from "next/headers";
-import { db } from "@/db/client";
+import { db, type Db as Tx } from "@/db/client";
 import { trustedDevices } from "@/db/schema";
 import { audit } from "./audit";
 import { hashSecret, newId, randomToken } from "./crypto";
 import { env } from "./env";
 import { deviceLabel } from "./request";
-import { getSettings } from "./settings";
+import { getSettings, type TrustedDeviceDuration } from "./settings";
 
 const DURATION_SECONDS = { session: 12 * 3600, "1d": 86_400, "7d": 7 * 86_400, "30d": 30 * 86_400 } as const;
 
 export const trustedCookieName = () => (env().baseUrl.startsWith("https://") ? "__Host-latchkey.device" : "latchkey.device");
 const tokenHash = (token: string) => hashSecret(`device:${token}`);
 
-/** Remembers this browser for the user; a "session" duration ends with the browser session. */
-export async function rememberDevice(userId: string, userAgent: string | null) {
-  const { trustedDeviceDuration } = await getSettings("twoFactor");
-  const seconds = DURATION_SECONDS[trustedDeviceDuration];
+export type RememberedDevice = { token: string; seconds: number; session: boolean };
+
+/**
+ * Remembers this browser for the user: the row (with `q` inside a transaction), then `setDeviceCookie`
+ * once it is committed. A "session" duration ends with the browser session.
+ */
+export async function rememberDeviceRow(userId: string, userAgent: string | null, duration: TrustedDeviceDuration, q: Tx = db): Promise<RememberedDevice> {
+  const seconds = DURATION_SECONDS[duration];
   const token = randomToken(32);
-  await db.insert(trustedDevices).values({
+  await q.insert(trustedDevices).values({
     id: newId(),
     userId,
     tokenHash: tokenHash(token),
     label: deviceLabel(userAgent),
     expiresAt: new Date(Date.now() + seconds * 1000),
   });
-  (await cookies()).set(trustedCookieName(), token, {
+  await audit({ action: "device.trusted", userId, actorId: userId, detail: { label: deviceLabel(userAgent), duration } }, q);
+  return { token, seconds, session: duration === "session" };
+}
+
+export async function setDeviceCookie(d: RememberedDevice) {
+  (await cookies()).set(trustedCookieName(), d.token, {
     httpOnly: true,
     secure: env().baseUrl.startsWith("https://"),
     sameSite: "lax",
     path: "/",
-    ...(trustedDeviceDuration === "session" ? {} : { maxAge: seconds }),
+    ...(d.session ? {} : { maxAge: d.seconds }),
   });
-  await audit({ action: "device.trusted", userId, actorId: userId, detail: { label: deviceLabel(userAgent), duration: trustedDeviceDuration } });
+}
+
+/** Remembers this browser for the user, row and cookie. */
+export async function rememberDevice(userId: string, userAgent: string | null) {
+  const { trustedDeviceDuration } = await getSettings("twoFactor");
+  await setDeviceCookie(await rememberDeviceRow(userId, userAgent, trustedDeviceDuration));
 }
 
 /** Whether this browser's device cookie is a live trusted device of this user (and marks its use). */
@@ -75,8 +89,8 @@ export async function revokeTrustedDevice(userId: string, id: string) {
 }
 
 /** Forgets every trusted device (password change or recovery). */
-export async function forgetAllTrustedDevices(userId: string) {
-  await db
+export async function forgetAllTrustedDevices(userId: string, q: Tx = db) {
+  await q
     .update(trustedDevices)
     .set({ revokedAt: new Date() })
     .where(and(eq(trustedDevices.userId, userId), sql`${trustedDevices.revokedAt} is null`));

@@ -1,7 +1,7 @@
 import "server-only";
 // Managing one's own second factors (T7): enrol, remove, choose primary and backup, recovery codes, per-app switches.
 import { eq } from "drizzle-orm";
-import { db } from "@/db/client";
+import { db, type Db as Tx } from "@/db/client";
 import { users, type User } from "@/db/schema";
 import { getUser } from "./accounts";
 import { audit } from "./audit";
@@ -10,10 +10,11 @@ import { twoFactorEmailConfirmTemplate } from "./email/templates";
 import { ErrorCodes, UserError } from "./errors";
 import { generateRecoveryCodes, remainingRecoveryCodes } from "./recovery-codes";
 import { type TwoFactorMethod } from "./settings";
-import { removeTotp } from "./totp";
+import { confirmTotpEnrolment, removeTotp } from "./totp";
 import { loadPolicy, needsSecondFactor, requiredForEveryone } from "./two-factor";
 import { sendEmailCode } from "./verification";
-import { countCredentials, removeCredential } from "./webauthn";
+import { countCredentials, finishRegistration, removeCredential } from "./webauthn";
+import type { RegistrationResponseJSON } from "@simplewebauthn/server";
 import { assertAllowed } from "./permissions";
 
 export type Enrolment = Record<TwoFactorMethod, boolean>;
@@ -41,8 +42,8 @@ export type EnrolmentResult = {
  * turns the second step on for the Web app; the account gets 10 fresh recovery codes (shown once)
  * whenever it has none left.
  */
-export async function afterEnrolment(userId: string, method: TwoFactorMethod): Promise<EnrolmentResult> {
-  const user = await getUser(userId);
+export async function afterEnrolment(userId: string, method: TwoFactorMethod, q: Tx = db): Promise<EnrolmentResult> {
+  const [user] = await q.select().from(users).where(eq(users.id, userId)).limit(1);
   if (!user) return { codes: null, turnedOn: false };
   const patch: Partial<User> = {};
   const first = !user.primaryMethod;
@@ -50,10 +51,10 @@ export async function afterEnrolment(userId: string, method: TwoFactorMethod): P
   else if (!user.backupMethod && user.primaryMethod !== method) patch.backupMethod = method;
   // Only the first method switches the second step on: a user who later turned it off keeps it off.
   if (first && !user.twoFactorWeb) patch.twoFactorWeb = true;
-  if (Object.keys(patch).length) await db.update(users).set(patch).where(eq(users.id, userId));
-  await audit({ action: "two_factor.method_added", userId, actorId: userId, detail: { method } });
-  if (patch.twoFactorWeb) await audit({ action: "two_factor.enabled", userId, actorId: userId, detail: { app: "web", method } });
-  const codes = (await remainingRecoveryCodes(userId)) > 0 ? null : await generateRecoveryCodes(userId);
+  if (Object.keys(patch).length) await q.update(users).set(patch).where(eq(users.id, userId));
+  await audit({ action: "two_factor.method_added", userId, actorId: userId, detail: { method } }, q);
+  if (patch.twoFactorWeb) await audit({ action: "two_factor.enabled", userId, actorId: userId, detail: { app: "web", method } }, q);
+  const codes = (await remainingRecoveryCodes(userId, q)) > 0 ? null : await generateRecoveryCodes(userId, q);
   return { codes, turnedOn: Boolean(patch.twoFactorWeb) };
 }
 
@@ -63,14 +64,36 @@ export async function startEmailMethod(user: User) {
   await sendEmailCode({ purpose: "method_confirm", email: user.email, userId: user.id, template: (code) => twoFactorEmailConfirmTemplate({ code }) });
 }
 
+/** Email codes set up with the emailed code: the method, and its recovery codes, in the code's transaction. */
 export async function confirmEmailMethod(user: User, code: string) {
   if (!user.email) throw new UserError(ErrorCodes.NOT_ALLOWED, "Add an email address to your account first.");
-  const consumed = await consumeCode({ purpose: "method_confirm", target: user.email, code });
-  if (consumed.userId !== user.id) throw new UserError(ErrorCodes.INVALID_CODE, "That code is not right. Check it and try again.", "code");
-  const now = new Date();
-  // The code proves the address, so it also counts as the account's email confirmation.
-  await db.update(users).set({ twoFactorEmailConfirmedAt: now, emailVerifiedAt: user.emailVerifiedAt ?? now }).where(eq(users.id, user.id));
-  return afterEnrolment(user.id, "email");
+  let result: EnrolmentResult | undefined;
+  await consumeCode({ purpose: "method_confirm", target: user.email, code }, async (q, consumed) => {
+    if (consumed.userId !== user.id) throw new UserError(ErrorCodes.INVALID_CODE, "That code is not right. Check it and try again.", "code");
+    const now = new Date();
+    // The code proves the address, so it also counts as the account's email confirmation.
+    await q.update(users).set({ twoFactorEmailConfirmedAt: now, emailVerifiedAt: user.emailVerifiedAt ?? now }).where(eq(users.id, user.id));
+    result = await afterEnrolment(user.id, "email", q);
+  });
+  return result!;
+}
+
+/** The authenticator app set up with a current code: the secret, the method and its recovery codes in one transaction. */
+export async function confirmTotpMethod(user: User, code: string): Promise<EnrolmentResult> {
+  let result: EnrolmentResult | undefined;
+  await confirmTotpEnrolment(user.id, code, async (q) => {
+    result = await afterEnrolment(user.id, "totp", q);
+  });
+  return result!;
+}
+
+/** A security key registered: the key, the method and its recovery codes in one transaction. */
+export async function addSecurityKey(user: User, response: RegistrationResponseJSON, name: string): Promise<EnrolmentResult> {
+  let result: EnrolmentResult | undefined;
+  await finishRegistration(user.id, response, name, async (q) => {
+    result = await afterEnrolment(user.id, "webauthn", q);
+  });
+  return result!;
 }
 
 /** Refuses to remove the last method while a second factor is required for this account. */

@@ -1,12 +1,12 @@
 import "server-only";
 // Two-factor authentication (T1–T11): the policy, the state between the factors, and checking a second factor.
 import { and, eq, isNull, gt, sql } from "drizzle-orm";
-import { db } from "@/db/client";
+import { db, type Db as Tx, type Within } from "@/db/client";
 import { signInChallenges, users, type User } from "@/db/schema";
 import { audit } from "./audit";
 import { consumeCode } from "./codes";
 import { hashSecret, randomToken } from "./crypto";
-import { sendEmail } from "./email";
+import { sendSecurityNotice } from "./notices";
 import { twoFactorCodeTemplate, twoFactorFailuresTemplate } from "./email/templates";
 import { ErrorCodes, UserError } from "./errors";
 import { clearFlow, readFlow, setFlow } from "./flow-cookie";
@@ -15,8 +15,10 @@ import { useRecoveryCode, remainingRecoveryCodes } from "./recovery-codes";
 import { getSettings, type TwoFactorMethod, type TwoFactorSettings } from "./settings";
 import { beginTotpEnrolment, confirmTotpEnrolment, verifyTotp } from "./totp";
 import { sendEmailCode, sendPhoneCode } from "./verification";
-import { countCredentials, finishRegistration, registrationOptions } from "./webauthn";
-import type { RegistrationResponseJSON } from "@simplewebauthn/server";
+import { claimPhone } from "./phone-auth";
+import { countCredentials, finishAuthentication, finishRegistration, registrationOptions } from "./webauthn";
+import { afterEnrolment } from "./two-factor-methods";
+import type { AuthenticationResponseJSON, RegistrationResponseJSON } from "@simplewebauthn/server";
 
 export type Surface = "web" | "manager";
 export type SecondFactor = TwoFactorMethod | "recovery";
@@ -163,15 +165,19 @@ export async function currentChallenge(): Promise<{ challenge: Challenge; user: 
   return row;
 }
 
-/** Marks the challenge used (once: parallel completions give one winner) and clears the cookie. */
-export async function completeChallenge(challengeId: string): Promise<boolean> {
-  const rows = await db
+/** Marks the challenge used (once: parallel completions give one winner), with `q` inside the sign-in's transaction. */
+export async function completeChallenge(challengeId: string, q: Tx = db): Promise<boolean> {
+  const rows = await q
     .update(signInChallenges)
     .set({ completedAt: new Date() })
     .where(and(eq(signInChallenges.id, challengeId), isNull(signInChallenges.completedAt)))
     .returning({ id: signInChallenges.id });
-  await clearFlow(FLOW);
   return rows.length > 0;
+}
+
+/** Forgets this browser's pending sign-in (its cookie). */
+export async function clearChallengeCookie() {
+  await clearFlow(FLOW);
 }
 
 export async function abandonChallenge() {
@@ -193,7 +199,7 @@ export async function recordFailure(challenge: Challenge, user: User, method: st
     const admins = await db.select({ email: users.email }).from(users).where(and(eq(users.isAdmin, true), sql`${users.email} is not null`));
     const to = new Set([policy.contactEmail, ...admins.map((a) => a.email)].filter((e): e is string => Boolean(e)));
     const message = twoFactorFailuresTemplate({ account: user.email ?? user.phone ?? user.id, when: new Date().toISOString() });
-    await Promise.all([...to].map((address) => sendEmail({ to: address, ...message }).catch(() => {})));
+    await Promise.all([...to].map((address) => sendSecurityNotice({ userId: user.id, to: address, kind: "two_factor_failures", message })));
   }
   return failures;
 }
@@ -211,72 +217,112 @@ export async function sendSecondFactorCode(user: User, channel: "sms" | "email",
     return;
   }
   if (!user.canReceiveSms) throw new UserError(ErrorCodes.NOT_ALLOWED, "Text messages are turned off for this account. Use another method.");
-  const phone = user.phone && user.phoneVerifiedAt ? user.phone : newPhone;
-  if (!phone) throw new UserError(ErrorCodes.INVALID_INPUT, "Enter your phone number.", "phone");
-  if (!user.phoneVerifiedAt) {
-    const [other] = await db
-      .select({ id: users.id })
-      .from(users)
-      .where(and(eq(users.phone, phone), sql`${users.phoneVerifiedAt} is not null`, sql`${users.id} <> ${user.id}`))
-      .limit(1);
-    if (other) throw new UserError(ErrorCodes.PHONE_IN_USE, "This phone number belongs to another account. Use a different number.", "phone");
+  if (user.phone && user.phoneVerifiedAt) {
+    await sendPhoneCode({ purpose: "two_factor", phone: user.phone, userId: user.id, ip });
+    return;
   }
-  await sendPhoneCode({ purpose: "two_factor", phone, userId: user.id, ip });
+  // Setting up SMS with a new number: answered alike whether or not it belongs to another account.
+  if (!newPhone) throw new UserError(ErrorCodes.INVALID_INPUT, "Enter your phone number.", "phone");
+  await claimPhone(user, newPhone, "two_factor", ip);
+}
+
+/** What a passed second factor brought: the method it set up (T11), and that method's recovery codes. */
+export type FactorOutcome = { enrolled: TwoFactorMethod | null; codes: string[] | null };
+
+/**
+ * Runs inside the transaction that consumes the second factor: what it unlocks (the session, the
+ * challenge completed, a remembered device), so that a failure there leaves the factor unused.
+ */
+export type Unlock = (q: Tx, outcome: FactorOutcome) => Promise<void>;
+
+/** Raised inside `Unlock` when the sign-in was already finished (a parallel submission won). */
+export class SignInAlreadyFinished extends Error {
+  constructor() {
+    super("sign-in already finished");
+    this.name = "SignInAlreadyFinished";
+  }
+}
+
+/** Counts a failed second factor against the sign-in (T5) and the account's limit. */
+async function countFailure(ctx: { challenge: Challenge; user: User; ip: string | null }, method: SecondFactor) {
+  await recordFailure(ctx.challenge, ctx.user, method, ctx.ip);
+  const r = await hit(`2fa-fail:${ctx.user.id}`, SECOND_FACTOR_FAILURES);
+  if (!r.success) throw new UserError(ErrorCodes.TOO_MANY_ATTEMPTS, `Too many failed attempts. Try again in ${retryAfterText(r.resetAt)}.`, "code");
+}
+
+/** The account's limits on second factors, before anything is checked. */
+async function assertSecondFactorBudget(user: User) {
+  const blocked = await peek(`2fa-fail:${user.id}`, SECOND_FACTOR_FAILURES);
+  if (!blocked.success) throw new UserError(ErrorCodes.TOO_MANY_ATTEMPTS, `Too many failed attempts. Try again in ${retryAfterText(blocked.resetAt)}.`, "code");
+  const budget = await hit(`2fa-try:${user.id}`, { max: 30, windowSeconds: 15 * 60 });
+  if (!budget.success) throw new UserError(ErrorCodes.TOO_MANY_ATTEMPTS, `Too many attempts. Try again in ${retryAfterText(budget.resetAt)}.`, "code");
 }
 
 /**
- * Checks a second factor. Every failure counts against the sign-in (T5) and the account's limit.
- * A code sent to a newly entered phone confirms that phone, and a code sent to an address not yet
- * set up confirms it for email codes (T3, T11): the result names the method so set up.
+ * Checks a typed second factor (a code by SMS or email, the authenticator app, a recovery code).
+ * Every failure counts against the sign-in (T5) and the account's limit. A code sent to a newly
+ * entered phone confirms that phone, and a code sent to an address not yet set up confirms it for
+ * email codes (T3, T11): the outcome names the method so set up, with its recovery codes. The
+ * factor is consumed in one transaction with all of that and with `unlock`.
  */
 export async function checkSecondFactor(
   ctx: { challenge: Challenge; user: User; ip: string | null },
   method: Exclude<SecondFactor, "webauthn">,
   input: { code: string; phone?: string },
-): Promise<{ enrolled: TwoFactorMethod | null }> {
+  unlock: Unlock,
+): Promise<FactorOutcome> {
   const { user } = ctx;
   const methods = await methodsFor(user, await loadPolicy());
   if (!mayUse(methods, method)) throw notOffered();
-  const limitKey = `2fa-fail:${user.id}`;
-  const blocked = await peek(limitKey, SECOND_FACTOR_FAILURES);
-  if (!blocked.success) throw new UserError(ErrorCodes.TOO_MANY_ATTEMPTS, `Too many failed attempts. Try again in ${retryAfterText(blocked.resetAt)}.`, "code");
-  const budget = await hit(`2fa-try:${user.id}`, { max: 30, windowSeconds: 15 * 60 });
-  if (!budget.success) throw new UserError(ErrorCodes.TOO_MANY_ATTEMPTS, `Too many attempts. Try again in ${retryAfterText(budget.resetAt)}.`, "code");
-  let enrolled: TwoFactorMethod | null = null;
+  await assertSecondFactorBudget(user);
+  const outcome: FactorOutcome = { enrolled: null, codes: null };
+  const finish = async (q: Tx) => {
+    if (outcome.enrolled) outcome.codes = (await afterEnrolment(user.id, outcome.enrolled, q)).codes;
+    await unlock(q, outcome);
+  };
   try {
-    if (method === "totp") await verifyTotp(user.id, input.code);
-    else if (method === "recovery") await useRecoveryCode(user.id, input.code);
+    if (method === "totp") await verifyTotp(user.id, input.code, finish);
+    else if (method === "recovery") await useRecoveryCode(user.id, input.code, finish);
     else {
       const target = method === "email" ? user.email : user.phoneVerifiedAt ? user.phone : input.phone;
       if (!target) throw new UserError(ErrorCodes.INVALID_CODE, "Ask for a code first.", "code");
-      const consumed = await consumeCode({ purpose: "two_factor", target, code: input.code });
-      if (consumed.userId !== user.id) throw new UserError(ErrorCodes.INVALID_CODE, "That code is not right. Check it and try again.", "code");
-      if (method === "sms" && !user.phoneVerifiedAt) {
-        await db.update(users).set({ phone: target, phoneVerifiedAt: new Date() }).where(eq(users.id, user.id));
-        await audit({ action: "phone.confirmed", userId: user.id, actorId: user.id, detail: { during: "two_factor" } });
-        enrolled = "sms";
-      }
-      if (method === "email") {
-        const now = new Date();
-        const enrolling = methods.enrol.includes("email");
-        if (enrolling || !user.emailVerifiedAt) {
-          await db
-            .update(users)
-            .set({ emailVerifiedAt: user.emailVerifiedAt ?? now, ...(enrolling ? { twoFactorEmailConfirmedAt: now } : {}) })
-            .where(eq(users.id, user.id));
+      await consumeCode({ purpose: "two_factor", target, code: input.code }, async (q, consumed) => {
+        if (consumed.userId !== user.id) throw new UserError(ErrorCodes.INVALID_CODE, "That code is not right. Check it and try again.", "code");
+        if (method === "sms" && !user.phoneVerifiedAt) {
+          await q.update(users).set({ phone: target, phoneVerifiedAt: new Date() }).where(eq(users.id, user.id));
+          await audit({ action: "phone.confirmed", userId: user.id, actorId: user.id, detail: { during: "two_factor" } }, q);
+          outcome.enrolled = "sms";
         }
-        if (enrolling) enrolled = "email";
-      }
+        if (method === "email") {
+          const now = new Date();
+          const enrolling = methods.enrol.includes("email");
+          if (enrolling || !user.emailVerifiedAt) {
+            await q
+              .update(users)
+              .set({ emailVerifiedAt: user.emailVerifiedAt ?? now, ...(enrolling ? { twoFactorEmailConfirmedAt: now } : {}) })
+              .where(eq(users.id, user.id));
+          }
+          if (enrolling) outcome.enrolled = "email";
+        }
+        await finish(q);
+      });
     }
   } catch (err) {
-    if (err instanceof UserError && err.code !== ErrorCodes.INVALID_INPUT) {
-      await recordFailure(ctx.challenge, user, method, ctx.ip);
-      const r = await hit(limitKey, SECOND_FACTOR_FAILURES);
-      if (!r.success) throw new UserError(ErrorCodes.TOO_MANY_ATTEMPTS, `Too many failed attempts. Try again in ${retryAfterText(r.resetAt)}.`, "code");
-    }
+    if (err instanceof UserError && err.code !== ErrorCodes.INVALID_INPUT) await countFailure(ctx, method);
     throw err;
   }
-  return { enrolled };
+  return outcome;
+}
+
+/** Checks a security key as the second factor, consumed in one transaction with `unlock`. */
+export async function checkSecurityKey(ctx: { challenge: Challenge; user: User; ip: string | null }, response: AuthenticationResponseJSON, unlock: Unlock) {
+  await assertSecondFactorBudget(ctx.user);
+  try {
+    await finishAuthentication(response, { userId: ctx.user.id, requireUserVerification: false }, (q) => unlock(q, { enrolled: null, codes: null }));
+  } catch (err) {
+    if (!(err instanceof SignInAlreadyFinished)) await countFailure(ctx, "webauthn").catch((e) => (err = e));
+    throw err;
+  }
 }
 
 // ——— Setting up a first method during sign-in (T11) ———
@@ -291,11 +337,16 @@ export async function beginTotpAtSignIn(user: User) {
   return beginTotpEnrolment(user.id, user.email ?? user.phone ?? user.name);
 }
 
-export async function confirmTotpAtSignIn(user: User, code: string) {
+/** The app set up during sign-in: the secret, the method and its recovery codes in one transaction. */
+export async function confirmTotpAtSignIn(user: User, code: string): Promise<FactorOutcome> {
   await assertEnrolling(user, "totp");
   const budget = await hit(`2fa-try:${user.id}`, { max: 30, windowSeconds: 15 * 60 });
   if (!budget.success) throw new UserError(ErrorCodes.TOO_MANY_ATTEMPTS, `Too many attempts. Try again in ${retryAfterText(budget.resetAt)}.`, "code");
-  await confirmTotpEnrolment(user.id, code);
+  const outcome: FactorOutcome = { enrolled: "totp", codes: null };
+  await confirmTotpEnrolment(user.id, code, async (q) => {
+    outcome.codes = (await afterEnrolment(user.id, "totp", q)).codes;
+  });
+  return outcome;
 }
 
 export async function keyOptionsAtSignIn(user: User) {
@@ -303,9 +354,14 @@ export async function keyOptionsAtSignIn(user: User) {
   return registrationOptions(user);
 }
 
-export async function finishKeyAtSignIn(user: User, response: RegistrationResponseJSON, name: string) {
+/** A key registered during sign-in: the key, the method and its recovery codes in one transaction. */
+export async function finishKeyAtSignIn(user: User, response: RegistrationResponseJSON, name: string): Promise<FactorOutcome> {
   await assertEnrolling(user, "webauthn");
-  await finishRegistration(user.id, response, name);
+  const outcome: FactorOutcome = { enrolled: "webauthn", codes: null };
+  await finishRegistration(user.id, response, name, async (q) => {
+    outcome.codes = (await afterEnrolment(user.id, "webauthn", q)).codes;
+  });
+  return outcome;
 }
 
 /** T8: accounts without a confirmed phone (shown while SMS is an allowed method). */

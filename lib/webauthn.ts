@@ -12,7 +12,7 @@ import {
 } from "@simplewebauthn/server";
 import { decodeClientDataJSON, isoBase64URL } from "@simplewebauthn/server/helpers";
 import { and, asc, count, eq, gt, isNull, lt, sql } from "drizzle-orm";
-import { db } from "@/db/client";
+import { db, type Db as Tx, type Within } from "@/db/client";
 import { webauthnChallenges, webauthnCredentials } from "@/db/schema";
 import { newId } from "./crypto";
 import { env } from "./env";
@@ -151,6 +151,7 @@ export async function finishRegistration(
   userId: string,
   response: RegistrationResponseJSON,
   name: string,
+  within?: Within,
 ): Promise<CredentialSummary> {
   const label = keyName(name);
   const challenge = challengeOf(response?.response?.clientDataJSON);
@@ -174,20 +175,26 @@ export async function finishRegistration(
     logRefusal("registration", `user ${userId}: ${err instanceof Error ? err.message : String(err)}`);
     throw registerFailed();
   }
-  const [row] = await db
-    .insert(webauthnCredentials)
-    .values({
-      id: info.credential.id,
-      userId,
-      name: label,
-      publicKey: Buffer.from(info.credential.publicKey),
-      counter: info.credential.counter,
-      transports: info.credential.transports ?? response.response.transports ?? null,
-      deviceType: info.credentialDeviceType,
-      backedUp: info.credentialBackedUp,
-    })
-    .onConflictDoNothing()
-    .returning(summaryColumns);
+  // The key and what its enrolment brings (`within`: the method, the recovery codes) in one transaction.
+  const store = async (q: Tx) => {
+    const [stored] = await q
+      .insert(webauthnCredentials)
+      .values({
+        id: info.credential.id,
+        userId,
+        name: label,
+        publicKey: Buffer.from(info.credential.publicKey),
+        counter: info.credential.counter,
+        transports: info.credential.transports ?? response.response.transports ?? null,
+        deviceType: info.credentialDeviceType,
+        backedUp: info.credentialBackedUp,
+      })
+      .onConflictDoNothing()
+      .returning(summaryColumns);
+    if (stored && within) await within(q);
+    return stored;
+  };
+  const row = within ? await db.transaction((tx) => store(tx as unknown as Tx)) : await store(db);
   if (!row) {
     logRefusal("registration", `user ${userId}: credential ${info.credential.id} already registered`);
     throw new UserError(ErrorCodes.INVALID_CODE, "This security key is already registered.");
@@ -222,6 +229,7 @@ export async function authenticationOptions(userId: string | null): Promise<Publ
 export async function finishAuthentication(
   response: AuthenticationResponseJSON,
   opts: { userId: string | null; requireUserVerification: boolean },
+  within?: Within,
 ): Promise<{ userId: string; credentialId: string; userVerified: boolean }> {
   const what = opts.userId ? `2FA for user ${opts.userId}` : "sign-in";
   const challenge = challengeOf(response?.response?.clientDataJSON);
@@ -280,12 +288,18 @@ export async function finishAuthentication(
     logRefusal(what, `credential ${cred.id}: counter ${info.newCounter} not above ${cred.counter} (possible clone)`);
     throw verifyFailed();
   }
-  const moved = await db
-    .update(webauthnCredentials)
-    .set({ counter: info.newCounter, lastUsedAt: sql`now()`, backedUp: info.credentialBackedUp })
-    .where(and(eq(webauthnCredentials.id, cred.id), eq(webauthnCredentials.counter, cred.counter)))
-    .returning({ id: webauthnCredentials.id });
-  if (!moved.length) {
+  // The counter moves in the transaction that writes what the assertion unlocks (`within`).
+  const move = async (q: Tx) => {
+    const rows = await q
+      .update(webauthnCredentials)
+      .set({ counter: info.newCounter, lastUsedAt: sql`now()`, backedUp: info.credentialBackedUp })
+      .where(and(eq(webauthnCredentials.id, cred.id), eq(webauthnCredentials.counter, cred.counter)))
+      .returning({ id: webauthnCredentials.id });
+    if (rows.length && within) await within(q);
+    return rows.length > 0;
+  };
+  const moved = within ? await db.transaction((tx) => move(tx as unknown as Tx)) : await move(db);
+  if (!moved) {
     logRefusal(what, `credential ${cred.id}: counter changed or key removed during verification`);
     throw verifyFailed();
   }

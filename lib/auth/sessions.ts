@@ -1,7 +1,7 @@
 import "server-only";
 // Server-side sessions: the cookie carries a random token, the database keeps its hash, expiry and activity.
 import { and, desc, eq, gt, isNull, ne, sql } from "drizzle-orm";
-import { db } from "@/db/client";
+import { db, type Db as Tx } from "@/db/client";
 import { sessions, users, type Session, type User } from "@/db/schema";
 import { hashSecret, randomToken } from "../crypto";
 import { getSettings } from "../settings";
@@ -12,26 +12,51 @@ const TOUCH_EVERY_MS = 60_000;
 // A fresh token must be handed to the browser quickly, and only once.
 const BIND_WITHIN_MS = 2 * 60_000;
 
+export type NewSession = {
+  token: string;
+  values: typeof sessions.$inferInsert;
+};
+
+/**
+ * A new session, ready to be written: the random token (for the cookie) and its row. Reads the
+ * settings here, so that `writeSession` can run inside a transaction that touches nothing else.
+ */
+export async function newSession(
+  userId: string,
+  meta: { userAgent?: string | null; ip?: string | null; method?: string; secondFactor?: boolean },
+): Promise<NewSession> {
+  const token = randomToken(32);
+  const { absoluteSessionDays } = await getSettings("account");
+  const now = new Date();
+  return {
+    token,
+    values: {
+      id: hashSecret(`session:${token}`),
+      userId,
+      userAgent: meta.userAgent ?? null,
+      ip: meta.ip ?? null,
+      method: meta.method ?? null,
+      // A second factor verified at sign-in covers the Manager app too.
+      secondFactorAt: meta.secondFactor ? now : null,
+      managerVerifiedAt: meta.secondFactor ? now : null,
+      expiresAt: new Date(now.getTime() + absoluteSessionDays * 86_400_000),
+    },
+  };
+}
+
+/** Writes a new session's row (and the account's last activity), with `q` inside a transaction. */
+export async function writeSession(s: NewSession, q: Tx = db) {
+  await q.insert(sessions).values(s.values);
+  await q.update(users).set({ lastActiveAt: new Date() }).where(eq(users.id, s.values.userId));
+}
+
 export async function createSession(
   userId: string,
   meta: { userAgent?: string | null; ip?: string | null; method?: string; secondFactor?: boolean },
 ) {
-  const token = randomToken(32);
-  const { absoluteSessionDays } = await getSettings("account");
-  const now = new Date();
-  await db.insert(sessions).values({
-    id: hashSecret(`session:${token}`),
-    userId,
-    userAgent: meta.userAgent ?? null,
-    ip: meta.ip ?? null,
-    method: meta.method ?? null,
-    // A second factor verified at sign-in covers the Manager app too.
-    secondFactorAt: meta.secondFactor ? now : null,
-    managerVerifiedAt: meta.secondFactor ? now : null,
-    expiresAt: new Date(Date.now() + absoluteSessionDays * 86_400_000),
-  });
-  await db.update(users).set({ lastActiveAt: new Date() }).where(eq(users.id, userId));
-  return token;
+  const s = await newSession(userId, meta);
+  await writeSession(s);
+  return s.token;
 }
 
 /** Marks a new session as handed to a browser; a token binds once, within two minutes of creation. */
@@ -108,8 +133,8 @@ export async function revokeSession(userId: string, sessionId: string) {
   return rows.length > 0;
 }
 
-export async function revokeOtherSessions(userId: string, keepSessionId: string | null) {
-  const rows = await db
+export async function revokeOtherSessions(userId: string, keepSessionId: string | null, q: Tx = db) {
+  const rows = await q
     .update(sessions)
     .set({ revokedAt: new Date() })
     .where(
@@ -123,7 +148,7 @@ export async function revokeOtherSessions(userId: string, keepSessionId: string 
   return rows.length;
 }
 
-export const revokeAllSessions = (userId: string) => revokeOtherSessions(userId, null);
+export const revokeAllSessions = (userId: string, q: Tx = db) => revokeOtherSessions(userId, null, q);
 
 /** The user's live sessions, newest activity first. */
 export async function listSessions(userId: string) {

@@ -4,15 +4,21 @@ import { parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js"
 import { findUserByConfirmedPhone, findUserByEmail, checkPassword } from "../accounts";
 import { audit } from "../audit";
 import { clientIp, userAgent } from "../request";
-import { createSession, revokeSessionByToken } from "./sessions";
+import { newSession, revokeSessionByToken, writeSession, type NewSession } from "./sessions";
 import { signIn, signOut } from "./next-auth";
 import { currentSession } from "./current";
 import { getSettings } from "../settings";
 import { redirect } from "next/navigation";
 import type { User } from "@/db/schema";
 import {
+  checkSecondFactor,
+  checkSecurityKey,
+  clearChallengeCookie,
   completeChallenge,
   createChallenge,
+  SignInAlreadyFinished,
+  type FactorOutcome,
+  type SecondFactor,
   firstFactorSatisfies,
   loadPolicy,
   methodsFor,
@@ -20,13 +26,14 @@ import {
   surfaceOf,
   type Challenge,
 } from "../two-factor";
-import { isTrustedDevice, rememberDevice } from "../trusted-devices";
+import { isTrustedDevice, rememberDeviceRow, setDeviceCookie, type RememberedDevice } from "../trusted-devices";
 import { assertNotBlocked } from "../blocking";
 import { takeSignUpMark } from "./sign-up-browser";
-import { afterEnrolment } from "../two-factor-methods";
 import { clearFlow, readFlow, setFlow } from "../flow-cookie";
 import { decryptSecret, encryptSecret } from "../crypto";
-import type { TwoFactorMethod } from "../settings";
+import type { TrustedDeviceDuration, TwoFactorMethod } from "../settings";
+import { db, type Db as Tx } from "@/db/client";
+import type { AuthenticationResponseJSON } from "@simplewebauthn/server";
 
 /** Finds the account for "Email or phone": an address, or a number in any common format. */
 export async function findByIdentifier(identifier: string) {
@@ -49,29 +56,70 @@ export async function signInWithPassword(input: { identifier: string; password: 
   await afterFirstFactor(user, "password", input.next);
 }
 
-/** Opens a fresh session (never reusing the previous one: no fixation) and redirects. */
 /**
- * Opens a session and hands it to the browser. `claim` (the second step's challenge) is completed
- * only once the session row exists, so a database failure before that leaves the sign-in where it
- * was and "try again" works; a claim lost to a parallel submission drops the new session.
+ * A sign-in about to open a session (never reusing the previous one: no fixation). Everything that
+ * needs a query is read here, so that `write` can run inside the transaction that consumes the last
+ * factor; `complete` then sets the cookies and redirects.
  */
-export async function startSession(
-  userId: string,
-  next: string,
-  method: string,
-  opts: { secondFactor?: boolean; claim?: () => Promise<boolean> } = {},
-): Promise<never> {
+export type Opening = {
+  userId: string;
+  next: string;
+  secondFactor: boolean;
+  ip: string | null;
+  userAgent: string;
+  session: NewSession;
+  deviceDuration: TrustedDeviceDuration;
+  /** The pending second step this sign-in finishes, used once; and "Remember this device". */
+  claim?: { challengeId: string; remember: boolean };
+};
+
+export async function prepareOpening(userId: string, next: string, opts: { secondFactor?: boolean; claim?: Opening["claim"] } = {}): Promise<Opening> {
   const ip = await clientIp();
+  const ua = await userAgent();
+  const [session, { trustedDeviceDuration }] = await Promise.all([
+    newSession(userId, { userAgent: ua, ip, secondFactor: opts.secondFactor }),
+    getSettings("twoFactor"),
+  ]);
+  return { userId, next, secondFactor: Boolean(opts.secondFactor), ip, userAgent: ua, session, deviceDuration: trustedDeviceDuration, claim: opts.claim };
+}
+
+export type Written = { method: string; device?: RememberedDevice };
+
+/**
+ * Inside the factor's transaction: the session row, the second step completed (once: a parallel
+ * submission that got there first makes this one fail as a whole) and the device remembered.
+ */
+export async function writeOpening(q: Tx, o: Opening, method: string): Promise<Written> {
+  o.session.values.method = method;
+  await writeSession(o.session, q);
+  if (!o.claim) return { method };
+  if (!(await completeChallenge(o.claim.challengeId, q))) throw new SignInAlreadyFinished();
+  const device = o.claim.remember ? await rememberDeviceRow(o.userId, o.userAgent, o.deviceDuration, q) : undefined;
+  return { method, device };
+}
+
+/** After the commit: the cookies, the previous session ended, the audit entry and the redirect. */
+export async function completeOpening(o: Opening, w: Written): Promise<never> {
   const previous = await currentSession();
-  const sessionToken = await createSession(userId, { userAgent: await userAgent(), ip, method, secondFactor: opts.secondFactor });
-  if (opts.claim && !(await opts.claim())) {
-    await revokeSessionByToken(sessionToken);
-    redirect("/login?expired=1");
-  }
+  if (w.device) await setDeviceCookie(w.device);
+  if (o.claim) await clearChallengeCookie();
   if (previous) await revokeSessionByToken(previous.token);
-  await audit({ action: "signin.succeeded", userId, actorId: userId, ip, detail: { method, secondFactor: Boolean(opts.secondFactor) } });
-  await signIn("credentials", { sessionToken, redirectTo: next });
+  await audit({ action: "signin.succeeded", userId: o.userId, actorId: o.userId, ip: o.ip, detail: { method: w.method, secondFactor: o.secondFactor } });
+  await signIn("credentials", { sessionToken: o.session.token, redirectTo: o.next });
   throw new Error("unreachable: signIn redirects");
+}
+
+/** Opens a session in a transaction of its own (no factor to consume with it) and redirects. */
+export async function startSession(userId: string, next: string, method: string, opts: { secondFactor?: boolean; claim?: Opening["claim"] } = {}): Promise<never> {
+  const o = await prepareOpening(userId, next, opts);
+  let written: Written;
+  try {
+    written = await db.transaction((tx) => writeOpening(tx as unknown as Tx, o, method));
+  } catch (err) {
+    if (err instanceof SignInAlreadyFinished) redirect("/login?expired=1");
+    throw err;
+  }
+  return completeOpening(o, written);
 }
 
 export async function signOutCurrent() {
@@ -115,30 +163,65 @@ export async function signInAfterConfirmation(user: User, firstConfirmation: boo
   redirect("/login?confirmed=1");
 }
 
-/** The second factor passed: the challenge is used once, the device remembered if asked, a new session opened. */
-export async function finishSecondFactor(challenge: Challenge, method: string, remember: boolean, onClaimed?: () => Promise<void>): Promise<never> {
-  return startSession(challenge.userId, challenge.next, `${challenge.firstFactor}+${method}`, {
-    secondFactor: true,
-    claim: async () => {
-      if (!(await completeChallenge(challenge.id))) return false;
-      if (remember) await rememberDevice(challenge.userId, await userAgent());
-      await onClaimed?.();
-      return true;
-    },
-  });
+/** The label of a session opened by a first factor and a second: "password+totp". */
+const methodLabel = (challenge: Challenge, second: string) => `${challenge.firstFactor}+${second}`;
+
+/**
+ * The second step by a typed factor (code, app, recovery code): checked, consumed and the session
+ * written in one transaction (a failure anywhere leaves the factor usable and the sign-in where it
+ * was). A method set up here (T11) shows its recovery codes before the session opens.
+ */
+export async function finishWithCode(
+  ctx: { challenge: Challenge; user: User },
+  method: Exclude<SecondFactor, "webauthn">,
+  input: { code: string; phone?: string },
+  remember: boolean,
+): Promise<never> {
+  const o = await prepareOpening(ctx.challenge.userId, ctx.challenge.next, { secondFactor: true, claim: { challengeId: ctx.challenge.id, remember } });
+  let written: Written | undefined;
+  let outcome: FactorOutcome;
+  try {
+    outcome = await checkSecondFactor({ ...ctx, ip: o.ip }, method, input, async (q, out) => {
+      if (out.codes) return;
+      written = await writeOpening(q, o, methodLabel(ctx.challenge, out.enrolled ? `${out.enrolled}_enrolled` : method));
+    });
+  } catch (err) {
+    if (err instanceof SignInAlreadyFinished) redirect("/login?expired=1");
+    throw err;
+  }
+  if (outcome.codes) return showRecoveryCodes(ctx.challenge, outcome.enrolled!, remember, outcome.codes);
+  return completeOpening(o, written!);
+}
+
+/** The second step by a security key, consumed in one transaction with the session. */
+export async function finishWithSecurityKey(ctx: { challenge: Challenge; user: User }, response: AuthenticationResponseJSON, remember: boolean): Promise<never> {
+  const o = await prepareOpening(ctx.challenge.userId, ctx.challenge.next, { secondFactor: true, claim: { challengeId: ctx.challenge.id, remember } });
+  let written: Written | undefined;
+  try {
+    await checkSecurityKey({ ...ctx, ip: o.ip }, response, async (q) => {
+      written = await writeOpening(q, o, methodLabel(ctx.challenge, "webauthn"));
+    });
+  } catch (err) {
+    if (err instanceof SignInAlreadyFinished) redirect("/login?expired=1");
+    throw err;
+  }
+  return completeOpening(o, written!);
 }
 
 const ENROLLED = "two_factor_enrolled";
 type Enrolled = { c: string; m: TwoFactorMethod; r: boolean; codes: string };
 
 /**
- * A first method was set up during sign-in (T11). Its recovery codes (the first enrolment makes
- * them) are shown once on the verify page before the session opens; they wait, sealed, in a
- * short-lived cookie of this browser. Without new codes the sign-in finishes at once.
+ * A first method was set up during sign-in (T11): the method and its recovery codes were saved in
+ * one transaction. The codes are shown once on the verify page before the session opens; they wait,
+ * sealed, in a short-lived cookie of this browser. Without new codes the sign-in finishes at once.
  */
-export async function finishEnrolment(challenge: Challenge, method: TwoFactorMethod, remember: boolean): Promise<never> {
-  const { codes } = await afterEnrolment(challenge.userId, method);
-  if (!codes) return finishSecondFactor(challenge, `${method}_enrolled`, remember);
+export async function finishEnrolment(challenge: Challenge, outcome: FactorOutcome, remember: boolean): Promise<never> {
+  if (!outcome.codes) return startSession(challenge.userId, challenge.next, methodLabel(challenge, `${outcome.enrolled}_enrolled`), { secondFactor: true, claim: { challengeId: challenge.id, remember } });
+  return showRecoveryCodes(challenge, outcome.enrolled!, remember, outcome.codes);
+}
+
+async function showRecoveryCodes(challenge: Challenge, method: TwoFactorMethod, remember: boolean, codes: string[]): Promise<never> {
   await setFlow(ENROLLED, { c: challenge.id, m: method, r: remember, codes: encryptSecret(codes.join(" ")) } satisfies Enrolled, 10 * 60);
   redirect("/login/verify");
 }
@@ -158,7 +241,16 @@ export async function enrolledRecoveryCodes(challenge: Challenge): Promise<strin
 export async function continueAfterEnrolment(challenge: Challenge): Promise<never> {
   const flow = await readFlow<Enrolled>(ENROLLED);
   if (!flow || flow.c !== challenge.id) redirect("/login/verify");
-  // The codes stay in their cookie until the sign-in has really finished: a failure before that
-  // shows an error with "Continue" still there.
-  return finishSecondFactor(challenge, `${flow.m}_enrolled`, flow.r, () => clearFlow(ENROLLED));
+  // The codes stay in their cookie until the session row is written: a failure before that shows an
+  // error with "Continue" still there.
+  const o = await prepareOpening(challenge.userId, challenge.next, { secondFactor: true, claim: { challengeId: challenge.id, remember: flow.r } });
+  let written: Written;
+  try {
+    written = await db.transaction((tx) => writeOpening(tx as unknown as Tx, o, methodLabel(challenge, `${flow.m}_enrolled`)));
+  } catch (err) {
+    if (err instanceof SignInAlreadyFinished) redirect("/login?expired=1");
+    throw err;
+  }
+  await clearFlow(ENROLLED);
+  return completeOpening(o, written);
 }

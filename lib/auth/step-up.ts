@@ -43,7 +43,7 @@ export async function confirmPassword(c: Current, password: string): Promise<voi
   const key = `reauth-fail:${c.user.id}`;
   const open = await peek(key, CONFIRM_FAILURES);
   if (!open.success) throw new UserError(ErrorCodes.TOO_MANY_ATTEMPTS, `Too many wrong passwords. Try again in ${retryAfterText(open.resetAt)}.`, "password");
-  const ok = await verifyPassword(c.user.passwordHash, password);
+  const ok = await verifyPassword(c.user.passwordHash, password, c.user.id);
   if (!ok) {
     const r = await hit(key, CONFIRM_FAILURES);
     await audit({ action: "reauth.failed", userId: c.user.id, actorId: c.user.id });

@@ -39,6 +39,9 @@ export async function sendEmail(message: EmailMessage): Promise<void> {
     await provider.send(message);
   } catch (err) {
     console.error(`email via ${provider.name} failed:`, err instanceof Error ? err.message : err);
-    throw new UserError(ErrorCodes.DELIVERY_FAILED, "We couldn't send the email. Please try again in a moment.");
+    const failed = new UserError(ErrorCodes.DELIVERY_FAILED, "We couldn't send the email. Please try again in a moment.");
+    // The provider's reason, for the logs of callers that keep the message for a retry (lib/notices.ts).
+    failed.cause = err;
+    throw failed;
   }
 }

@@ -63,7 +63,12 @@ export function hashPassword(password: string): Promise<string> {
   return bounded(() => hash(p, ARGON));
 }
 
-export async function verifyPassword(stored: string | null | undefined, password: string): Promise<boolean> {
+/**
+ * Checks a password against a stored argon2id hash (`account` names the account in the log). A
+ * stored hash that cannot be read — corrupt, or from another scheme — refuses the sign-in and is
+ * logged, never silently treated as a wrong password.
+ */
+export async function verifyPassword(stored: string | null | undefined, password: string, account?: string): Promise<boolean> {
   const p = normalizePassword(password);
   // Refuse oversize input before any hashing; still spend the same time so the reply says nothing.
   if (codePointLength(p) > PASSWORD_MAX) return false;
@@ -74,7 +79,8 @@ export async function verifyPassword(stored: string | null | undefined, password
     }
     try {
       return await verify(stored, p);
-    } catch {
+    } catch (err) {
+      console.error(`password check: the stored password hash of account ${account ?? "(unknown)"} cannot be read (${err instanceof Error ? err.message : String(err)}); the sign-in is refused`);
       return false;
     }
   });

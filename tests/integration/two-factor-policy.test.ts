@@ -27,6 +27,7 @@ import { afterEnrolment, choosePrimaryAndBackup, enrolmentOf, removeMethod, setT
 import { createUser } from "../support/fixtures";
 import { finishPhoneConfirmation, startPhoneConfirmation } from "@/lib/phone-auth";
 import { remainingRecoveryCodes } from "@/lib/recovery-codes";
+import { deliveriesSettled } from "@/lib/background";
 import { rejection } from "../support/rejection";
 
 async function setTwoFactor(patch: Record<string, unknown>) {
@@ -159,6 +160,8 @@ describe("managing one's own methods", () => {
 
 describe("a phone confirmed on the security tab is the SMS method (seed 004)", () => {
   const smsCode = async (to: string) => {
+    // The code goes out after the answer (lib/background.ts).
+    await deliveriesSettled();
     const { listOutbox } = await import("@/lib/outbox");
     const [sms] = (await listOutbox(to)).filter((m) => m.channel === "sms");
     return /(\d{6})/.exec(sms!.body)![1]!;

@@ -6,11 +6,12 @@ import type { RegistrationResponseJSON } from "@simplewebauthn/server";
 import { userAction, type FormState } from "@/lib/action";
 import { currentSession } from "@/lib/auth/current";
 import { ErrorCodes, UserError } from "@/lib/errors";
-import { beginTotpEnrolment, confirmTotpEnrolment } from "@/lib/totp";
+import { beginTotpEnrolment } from "@/lib/totp";
 import { revokeTrustedDevice } from "@/lib/trusted-devices";
 import { TWO_FACTOR_METHODS } from "@/lib/settings";
 import {
-  afterEnrolment,
+  addSecurityKey,
+  confirmTotpMethod,
   type EnrolmentResult,
   choosePrimaryAndBackup,
   confirmEmailMethod,
@@ -19,7 +20,7 @@ import {
   setTwoFactorFor,
   startEmailMethod,
 } from "@/lib/two-factor-methods";
-import { finishRegistration, registrationOptions, renameCredential } from "@/lib/webauthn";
+import { registrationOptions, renameCredential } from "@/lib/webauthn";
 import { loadPolicy } from "@/lib/two-factor";
 import { assertRecentSignIn } from "@/lib/auth/step-up";
 
@@ -58,8 +59,7 @@ export const beginTotpAction = userAction(z.object({}), async (_d, c) => {
 });
 
 export const confirmTotpAction = userAction(z.object({ code: z.string().trim().min(1, "Enter the code from your app.").max(12, "Enter the 6-digit code.") }), async (d, { user }) => {
-  await confirmTotpEnrolment(user.id, d.code);
-  return enrolled("Your authenticator app is set up.", await afterEnrolment(user.id, "totp"));
+  return enrolled("Your authenticator app is set up.", await confirmTotpMethod(user, d.code));
 });
 
 export async function keyRegistrationOptionsAction() {
@@ -82,8 +82,7 @@ export async function finishKeyRegistrationAction(response: RegistrationResponse
   const parsed = z.string().trim().min(1, "Name the key.").max(60, "Use at most 60 characters.").safeParse(name);
   if (!parsed.success) return { ok: false, fieldErrors: { name: parsed.error.issues[0]!.message }, message: parsed.error.issues[0]!.message };
   try {
-    await finishRegistration(c.user.id, response, parsed.data);
-    return enrolled(`Security key "${parsed.data}" added.`, await afterEnrolment(c.user.id, "webauthn"));
+    return enrolled(`Security key "${parsed.data}" added.`, await addSecurityKey(c.user, response, parsed.data));
   } catch (err) {
     if (err instanceof UserError) return { ok: false, code: err.code, message: err.message };
     console.error("security key registration failed", err);

@@ -1,17 +1,16 @@
 "use server";
 import { revalidatePath } from "next/cache";
-import { redirect } from "next/navigation";
+import { redirect, unstable_rethrow } from "next/navigation";
 import { z } from "zod";
 import { action, type FormState } from "@/lib/action";
 import { currentSession } from "@/lib/auth/current";
-import { continueAfterEnrolment, finishEnrolment, finishSecondFactor } from "@/lib/auth/sign-in";
+import { continueAfterEnrolment, finishEnrolment, finishWithCode, finishWithSecurityKey } from "@/lib/auth/sign-in";
 import { ErrorCodes, UserError } from "@/lib/errors";
 import { parsePhone } from "@/lib/phone";
 import { clientIp } from "@/lib/request";
 import {
   abandonChallenge,
   beginTotpAtSignIn,
-  checkSecondFactor,
   confirmTotpAtSignIn,
   finishKeyAtSignIn,
   keyOptionsAtSignIn,
@@ -22,7 +21,7 @@ import {
   recordFailure,
   sendSecondFactorCode,
 } from "@/lib/two-factor";
-import { authenticationOptions, finishAuthentication } from "@/lib/webauthn";
+import { authenticationOptions } from "@/lib/webauthn";
 import { formatPhone } from "@/lib/phone";
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from "@simplewebauthn/server";
 
@@ -69,16 +68,14 @@ export const verifyCodeAction = action(
   async (data) => {
     const ctx = await challengeOrFail();
     const phone = data.phone && !ctx.user.phoneVerifiedAt ? parsePhone(data.phone, data.phoneCountry ?? "").e164 : undefined;
-    let enrolled;
     try {
-      ({ enrolled } = await checkSecondFactor({ ...ctx, ip: await clientIp() }, data.method, { code: data.method === "recovery" ? data.code : data.code.replace(/\s+/g, ""), phone }));
+      await finishWithCode(ctx, data.method, { code: data.method === "recovery" ? data.code : data.code.replace(/\s+/g, ""), phone }, data.remember);
     } catch (err) {
+      unstable_rethrow(err);
       // The page shows the contact person after the third failure: refresh it.
       revalidatePath("/login/verify");
       throw err;
     }
-    if (enrolled) await finishEnrolment(ctx.challenge, enrolled, data.remember);
-    await finishSecondFactor(ctx.challenge, data.method, data.remember);
   },
 );
 
@@ -99,15 +96,14 @@ export async function webauthnVerifyAction(response: AuthenticationResponseJSON,
   const ctx = await currentChallenge();
   if (!ctx) return { ok: false, message: "This sign-in has expired. Sign in again." };
   try {
-    await finishAuthentication(response, { userId: ctx.user.id, requireUserVerification: false });
+    await finishWithSecurityKey(ctx, response, rememberDevice);
   } catch (err) {
-    await recordFailure(ctx.challenge, ctx.user, "webauthn", await clientIp());
+    unstable_rethrow(err);
     revalidatePath("/login/verify");
     if (err instanceof UserError) return { ok: false, code: err.code, message: err.message };
     console.error("webauthn verification failed", err);
     return { ok: false, message: "The security key could not be verified. Try again or use another method." };
   }
-  await finishSecondFactor(ctx.challenge, "webauthn", rememberDevice);
   return { ok: true };
 }
 
@@ -131,8 +127,7 @@ export const confirmTotpEnrolAction = action(
   z.object({ code: z.string().trim().min(1, "Enter the code from your app.").max(12, "Enter the 6-digit code."), remember }),
   async (data) => {
     const ctx = await challengeOrFail();
-    await confirmTotpAtSignIn(ctx.user, data.code);
-    await finishEnrolment(ctx.challenge, "totp", data.remember);
+    await finishEnrolment(ctx.challenge, await confirmTotpAtSignIn(ctx.user, data.code), data.remember);
   },
 );
 
@@ -153,14 +148,15 @@ export async function finishKeyEnrolAction(response: RegistrationResponseJSON, n
   if (!ctx) return { ok: false, message: "This sign-in has expired. Sign in again." };
   const parsed = z.string().trim().min(1, "Name the key.").max(60, "Use at most 60 characters.").safeParse(name);
   if (!parsed.success) return { ok: false, fieldErrors: { name: parsed.error.issues[0]!.message }, message: parsed.error.issues[0]!.message };
+  let outcome;
   try {
-    await finishKeyAtSignIn(ctx.user, response, parsed.data);
+    outcome = await finishKeyAtSignIn(ctx.user, response, parsed.data);
   } catch (err) {
     if (err instanceof UserError) return { ok: false, code: err.code, message: err.message };
     console.error("security key registration failed", err);
     return { ok: false, message: "The security key could not be registered. Try again or choose another method." };
   }
-  await finishEnrolment(ctx.challenge, "webauthn", rememberDevice);
+  await finishEnrolment(ctx.challenge, outcome, rememberDevice);
   return { ok: true };
 }
 

@@ -1,11 +1,10 @@
 import { NextResponse } from "next/server";
-import { sendBlockingNotices } from "@/lib/blocking";
-import { cronAuthorized } from "@/lib/cron";
+import { cronAuthorized, runDailyJobs } from "@/lib/cron";
 
 export const dynamic = "force-dynamic";
 
-// GET /api/cron/daily with `Authorization: Bearer <CRON_SECRET>` — the daily jobs: blocking notices (A9).
-// Safe to call more than once a day: each notice goes out once per account and day.
+// GET /api/cron/daily with `Authorization: Bearer <CRON_SECRET>` — the daily jobs: blocking notices (A9),
+// security notices to retry, spent proof-of-work challenges to forget. Safe to call more than once a day.
 export async function GET(request: Request) {
   const auth = cronAuthorized(request.headers.get("authorization"));
   if (auth === "unconfigured") {
@@ -15,8 +14,7 @@ export async function GET(request: Request) {
     return NextResponse.json({ error: "unauthorized" }, { status: 401, headers: { "WWW-Authenticate": 'Bearer realm="latchkey-cron"', "Cache-Control": "no-store" } });
   }
   try {
-    const notices = await sendBlockingNotices();
-    return NextResponse.json({ ok: true, blockingNotices: notices }, { headers: { "Cache-Control": "no-store" } });
+    return NextResponse.json({ ok: true, ...(await runDailyJobs()) }, { headers: { "Cache-Control": "no-store" } });
   } catch (err) {
     console.error("daily job failed", err);
     return NextResponse.json({ error: "failed" }, { status: 500, headers: { "Cache-Control": "no-store" } });
