@@ -1,5 +1,5 @@
 // axe on the phone, recovery and two-step pages and on every Manager settings page.
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./test";
 import { adminContext, fillLogin, signOut, signUpAndConfirm, uniqueEmail } from "./helpers";
 import { smsCode, uniquePhone } from "./phone-helpers";
 import { expectNoViolations, expectPageAccessible } from "./axe";

@@ -1,6 +1,7 @@
 // WCAG 2.1 A/AA checks with axe on every page, signed out, signed in and as the admin.
 import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type Page } from "@playwright/test";
+import { type Page } from "@playwright/test";
+import { expect, test } from "./test";
 import { adminContext, fillLogin, newUser, signIn, signUp, signUpAndConfirm } from "./helpers";
 import { setAutomaticProfiles } from "./account-settings-helpers";
 

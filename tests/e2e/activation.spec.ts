@@ -1,6 +1,7 @@
 // A2 + A3: with automatic activation off, a new account is pending until an admin activates it,
 // and the activation letter goes out only then.
-import { expect, test, type Page } from "@playwright/test";
+import { type Page } from "@playwright/test";
+import { expect, test } from "./test";
 import { adminContext, outbox, signUpAndConfirm, waitForMail } from "./helpers";
 
 const AUTO = "Automatic account activation after creation";

@@ -1,5 +1,5 @@
 // The Manager app answers 404 to everyone but admins, so its existence is not advertised.
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./test";
 import { adminContext, signUpAndConfirm } from "./helpers";
 
 const ADMIN_PAGES = ["/admin", "/admin/accounts", "/admin/settings/account"];

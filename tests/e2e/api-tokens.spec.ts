@@ -1,5 +1,5 @@
 // A11: create a personal API token, use it on GET /api/me like a script would, check it, revoke it.
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./test";
 import { signUpAndConfirm, submitAndWait } from "./helpers";
 
 test("create → GET /api/me with the bearer token → check → revoke → 401", async ({ page, playwright, baseURL }) => {

@@ -1,7 +1,7 @@
 // The audit log names who acted (T9, seed 001): the admin for settings and account changes, the
 // user for their own changes, with the account affected in its own column; actions in words; the
 // action filter is a list; the CSV export carries the same columns.
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./test";
 import { ADMIN_EMAIL, adminContext, signUpAndConfirm } from "./helpers";
 import { setTwoFactorDefaults } from "./two-factor-helpers";
 

@@ -1,6 +1,7 @@
 // Every form refuses bad input with a message tied to the field (aria-invalid + aria-describedby),
 // keeps what was typed (except secrets), empties password fields, and never answers with a 5xx.
-import { expect, test, type Locator, type Page } from "@playwright/test";
+import { type Locator, type Page } from "@playwright/test";
+import { expect, test } from "./test";
 import { adminContext, confirmationMail, newUser, signIn, signUp, signUpAndConfirm, strongPassword, submitAndWait, uniqueEmail, watchServerErrors } from "./helpers";
 
 const LONG = "x".repeat(10_000);

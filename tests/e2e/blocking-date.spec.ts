@@ -1,6 +1,6 @@
 // A9: an admin schedules the blocking of an account; a past date is refused; from the date on the
 // user's session ends and sign-in is refused with "This account was blocked on DATE".
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./test";
 import { adminContext, fillLogin, signUpAndConfirm } from "./helpers";
 
 const day = (offsetDays: number) => new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);

@@ -1,6 +1,7 @@
 // Keyboard only: sign-up, confirmation, sign-in and setting up two-step verification with Tab, typing,
 // Space and Enter — no clicks. Each control is reached by Tab in page order and must show focus.
-import { expect, test, type Locator, type Page } from "@playwright/test";
+import { type Locator, type Page } from "@playwright/test";
+import { expect, test } from "./test";
 import { confirmationMail, newUser, outbox } from "./helpers";
 import { mailCode, readRecoveryCodes, requireWebTwoFactor, SECURITY_CODE, enableTwoFactorIndividually } from "./two-factor-helpers";
 

@@ -1,5 +1,5 @@
 // Password sign-in and sign-out, the one message for every failure, and no life after sign-out.
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./test";
 import { fillLogin, signIn, signOut, signUpAndConfirm, uniqueEmail } from "./helpers";
 
 const NOT_RIGHT = "The email, phone or password is not right.";

@@ -1,5 +1,6 @@
 // A7: changing the password ends every other session; "Sign out of all other sessions" does too.
-import { expect, test, type Page } from "@playwright/test";
+import { type Page } from "@playwright/test";
+import { expect, test } from "./test";
 import { fillLogin, signIn, signUpAndConfirm, strongPassword } from "./helpers";
 
 async function expectSignedOut(page: Page) {

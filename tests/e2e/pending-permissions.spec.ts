@@ -1,6 +1,6 @@
 // A2: the Pending permission set — an admin unticks "Create a profile"; a pending account is then
 // refused (by the server, not only the page) with a message saying it awaits activation.
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./test";
 import { signUpAndConfirm, submitAndWait } from "./helpers";
 import { setAutomaticActivation, setPendingPermission } from "./account-settings-helpers";
 

@@ -1,5 +1,5 @@
 // P2: sign in with an SMS code; the page says the same for unknown numbers and sends nothing to them.
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./test";
 import { newUser, signOut, submitAndWait } from "./helpers";
 import { registerByPhone, smsCode, smsCount, uniquePhone } from "./phone-helpers";
 

@@ -1,5 +1,5 @@
 // P1: register with a phone number; the account has a confirmed phone and follows the email confirmation mode.
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./test";
 import { confirmationMail, newUser } from "./helpers";
 import { registerByPhone, smsCode, uniquePhone } from "./phone-helpers";
 

@@ -1,6 +1,6 @@
 // A5: profiles — created from the account name at sign-up, or on the forced "Create your first
 // profile" page when automatic creation is off; the admin's limit; clear field errors.
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./test";
 import { confirmationMail, newUser, signOut, signUp, signUpAndConfirm, submitAndWait } from "./helpers";
 import { setAutomaticProfiles, setProfileLimit } from "./account-settings-helpers";
 

@@ -1,5 +1,5 @@
 // A8: password recovery by email (link and code) and by SMS; ends every session; reveals no account.
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./test";
 import { fillLogin, newUser, outbox, signIn, signUpAndConfirm, startRecoveryByEmail, strongPassword, uniqueEmail } from "./helpers";
 import { registerByPhone, setConfirmationMode, smsCode } from "./phone-helpers";
 

@@ -1,5 +1,6 @@
 // A7, A9, A10, P4: the security tab — its sections in order, changing the email with a code, ending one session, the blocking-notice option.
-import { expect, test, type Page } from "@playwright/test";
+import { type Page } from "@playwright/test";
+import { expect, test } from "./test";
 import { fillLogin, outbox, signIn, signOut, signUpAndConfirm, submitAndWait, uniqueEmail, waitForMail } from "./helpers";
 
 const SECTIONS = ["Email", "Password", "Phone", "Two-step verification", "Trusted devices", "Sessions", "Account blocking notices"];

@@ -1,5 +1,5 @@
 // A1 + A4: email sign-up, confirmation by link and by typed code, and a repeated sign-up that reveals nothing.
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./test";
 import { BASE_URL, confirmationMail, newUser, outbox, signUp, submitAndWait, waitForMail } from "./helpers";
 
 test("sign up, then confirm with the emailed link: signed in on the dashboard without a banner", async ({ page }) => {

@@ -1,7 +1,7 @@
 // Sign-up in each confirmation mode (A3, A4; seed 000): what the page after sign-up says, and which
 // emails arrive — no confirmation code unless the mode confirms email, the activation letter never
 // together with it — and the emailed link signs in only the browser that signed up.
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./test";
 import { confirmationMail, newUser, outbox, signUp, waitForMail } from "./helpers";
 import { setConfirmationMode } from "./phone-helpers";
 

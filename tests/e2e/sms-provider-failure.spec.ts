@@ -1,5 +1,5 @@
 // S1/S4/O5: the admin selects Twilio; when it fails the user sees a clear message, nothing is consumed, and a retry works.
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./test";
 import { startTwilioFake, TWILIO_SID, TWILIO_TOKEN, type TwilioFake } from "../fakes/twilio";
 import { adminContext, newUser, signOut } from "./helpers";
 import { registerByPhone, smsCount, uniquePhone } from "./phone-helpers";

@@ -1,6 +1,6 @@
 // T2/T3/T7: second factors by SMS and by email, read from the dev outbox; the email fallback of
 // the sms_then_email policy; T10: a phone-code sign-in is the SMS factor.
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./test";
 import { adminContext, fillLogin, newUser, signOut, signUpAndConfirm } from "./helpers";
 import { registerByPhone, smsCode, smsCount, uniquePhone } from "./phone-helpers";
 import {

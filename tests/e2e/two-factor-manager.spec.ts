@@ -4,7 +4,7 @@
 // There is no UI to make a second admin, so this uses the admin from the environment, whose saved
 // session the other specs share. The admin's changes (email codes set up, "2FA in Manager app"
 // ticked) are undone in `finally`, also when the test fails half-way.
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./test";
 import { ADMIN_EMAIL, ADMIN_PASSWORD, adminContext, fillLogin } from "./helpers";
 import { adminRow, enrolEmail, mailCode, mailCount, NOT_ASKED, restoreAdmin, SECURITY_CODE, secondStepStatus, sendCodeRespectingCooldown, enableTwoFactorIndividually } from "./two-factor-helpers";
 

@@ -1,6 +1,6 @@
 // T7/T3: the authenticator app (TOTP) with codes from the independent `oathtool`; replays are refused;
 // recovery codes are shown once and each works once.
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./test";
 import { expectPageAccessible } from "./axe";
 import { fillLogin, signOut, signUpAndConfirm } from "./helpers";
 import {

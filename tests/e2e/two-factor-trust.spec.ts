@@ -1,6 +1,7 @@
 // T4: "Remember this device" skips the second step until the device is forgotten on the security tab.
 // T5/T9: three failed second factors show the contact person, write an audit entry and email the contact.
-import { expect, test, type Page } from "@playwright/test";
+import { type Page } from "@playwright/test";
+import { expect, test } from "./test";
 import { expectPageAccessible } from "./axe";
 import { adminContext, fillLogin, outbox, signOut, signUpAndConfirm, uniqueEmail } from "./helpers";
 import {

@@ -1,6 +1,6 @@
 // T7/T10: security keys with Chromium's virtual authenticator (CDP WebAuthn domain): register and
 // rename on the security tab, use as the second factor, and sign in without a password.
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./test";
 import { signOut, signUpAndConfirm } from "./helpers";
 import {
   addVirtualAuthenticator,

@@ -2,7 +2,8 @@
 // security tab turns the second step on; "everyone" asks every existing account; new accounts start
 // with SMS on by default; a phone confirmed in the phone section is the SMS method, with its
 // recovery codes; with 2FA off the section says so.
-import { expect, test, type Page } from "@playwright/test";
+import { type Page } from "@playwright/test";
+import { expect, test } from "./test";
 import { adminContext, confirmationMail, fillLogin, newUser, signIn, signOut, signUp, signUpAndConfirm } from "./helpers";
 import { smsCode, uniquePhone } from "./phone-helpers";
 import {

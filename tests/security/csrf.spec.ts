@@ -2,7 +2,7 @@
 // plain 403 before anything runs; login CSRF (signing the victim's browser into the attacker's
 // account) fails the same way. `x-middleware-subrequest` (the header that once let requests skip
 // Next's middleware) changes nothing.
-import { expect, test } from "@playwright/test";
+import { expect, test } from "../e2e/test";
 import { BASE_URL, fillLogin, signUpAndConfirm } from "../e2e/helpers";
 import { captureAction, cookieHeader, EVIL, landing, replayAction, sessionCookiesSet } from "./http";
 

@@ -3,7 +3,7 @@
 // an attacker nothing. The per-identifier sign-in limit (10 failures per 15 minutes) and a code's
 // 5 tries hold whatever the headers say. (With a trusted proxy the headers are read:
 // tests/unit/request.test.ts.)
-import { expect, test } from "@playwright/test";
+import { expect, test } from "../e2e/test";
 import { fillLogin, newUser, signOut, signUpAndConfirm } from "../e2e/helpers";
 import { registerByPhone, smsCode, smsCount } from "../e2e/phone-helpers";
 import { captureAction, replayAction, sessionCookiesSet } from "./http";

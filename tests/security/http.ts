@@ -103,3 +103,16 @@ export function expectRefused(r: { status: number; location: string | null }, pa
   const toLogin = r.status >= 300 && r.status < 400 && /\/login(\?|$)/.test(r.location ?? "");
   expect(toLogin || r.status === 404, `${path} answered ${r.status} ${r.location ?? ""}`).toBe(true);
 }
+
+/**
+ * A proof of work as the form's widget would post it, for a fresh challenge of the server: a
+ * captured one is spent by its first use, so each replay of an SMS form needs its own.
+ */
+export async function freshPow(request: APIRequestContext): Promise<string> {
+  const { solveChallenge } = await import("altcha-lib");
+  const { deriveKey } = await import("altcha-lib/algorithms/pbkdf2");
+  const challenge = await (await request.get("/api/altcha")).json();
+  const solution = await solveChallenge({ challenge, deriveKey });
+  if (!solution) throw new Error("could not solve the proof-of-work challenge");
+  return Buffer.from(JSON.stringify({ challenge, solution })).toString("base64");
+}

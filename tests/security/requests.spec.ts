@@ -1,9 +1,9 @@
 // Request-level attacks: emailed links from a forged Host / X-Forwarded-Host, the reset page's
 // Referrer-Policy, oversize input (refused before any hashing, quickly, without a 5xx), and the
 // Manager app's pages, route handlers and actions as a normal user.
-import { expect, test } from "@playwright/test";
+import { expect, test } from "../e2e/test";
 import { adminContext, BASE_URL, outbox, signUpAndConfirm, uniqueEmail, waitForMail } from "../e2e/helpers";
-import { captureAction, cookieHeader, replayAction } from "./http";
+import { captureAction, cookieHeader, replayAction, freshPow } from "./http";
 
 test("recovery links built from a forged Host or X-Forwarded-Host still use the configured base URL", async ({ page, browser, request }) => {
   const user = await signUpAndConfirm(page, "host");
@@ -23,7 +23,7 @@ test("recovery links built from a forged Host or X-Forwarded-Host still use the 
   for (const [i, headers] of forged.entries()) {
     // Each try after the 30-second recovery cooldown would wait; a fresh account per try instead.
     const target = i === 0 ? user.email : (await signUpAndConfirm(await (await browser.newContext()).newPage(), "host2")).email;
-    const res = await replayAction(request, action, { cookie: "", fields: { identifier: target }, headers, origin: headers.origin });
+    const res = await replayAction(request, action, { cookie: "", fields: { identifier: target, altcha: await freshPow(request) }, headers, origin: headers.origin });
     expect(res.status(), JSON.stringify(headers)).toBeLessThan(500);
     const mail = await waitForMail(request, target, /Reset your Latchkey password/);
     const links = mail.body.match(/https?:\/\/[^\s"'<>]+/g) ?? [];

@@ -1,6 +1,6 @@
 // Session attacks (B2, A7, A2): a new session id at sign-in (no fixation), cookie attributes, and a
 // stolen cookie replayed after sign-out, after a password change and after an admin block.
-import { expect, test } from "@playwright/test";
+import { expect, test } from "../e2e/test";
 import { adminContext, BASE_URL, signIn, signOut, signUpAndConfirm, strongPassword } from "../e2e/helpers";
 import { cookieHeader, landing, SESSION_COOKIE } from "./http";
 

@@ -1,7 +1,7 @@
 // Step skipping (B4, B2) on an account with two-step verification: after the password, only the
 // verify step accepts the interim state — no page, server action or API; the session appears only
 // after the second factor, as a new id; password recovery still asks for the second factor.
-import { expect, test } from "@playwright/test";
+import { expect, test } from "../e2e/test";
 import { BASE_URL, signOut, signUpAndConfirm, startRecoveryByEmail, strongPassword, type TestUser } from "../e2e/helpers";
 import {
   enrolEmail,
