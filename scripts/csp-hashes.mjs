@@ -3,7 +3,9 @@
 // by path, for those pages' Content-Security-Policy (lib/csp.ts, proxy.ts). Next adds build-derived
 // details to a prerendered page when it serves it, so the hashes are taken from the page as the built
 // server serves it (started here on a free port, with no database), not from the file on disk. The
-// page is the same for every request until the next build; pages rendered on request use a nonce.
+// page is the same for every request until the next build — as long as nothing revalidates it at run
+// time (no revalidatePath("/", "layout"): a regenerated page would carry other scripts than these
+// hashes); pages rendered on request use a nonce.
 import { spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync, readdirSync, statSync, writeFileSync } from "node:fs";

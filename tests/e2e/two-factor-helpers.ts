@@ -263,7 +263,13 @@ export async function expectNoSession(context: BrowserContext) {
 /** Types a code into the verify page's form and presses Verify. */
 export async function submitVerifyCode(page: Page, code: string, opts: { label?: string; remember?: boolean } = {}) {
   const input = page.getByLabel(opts.label ?? "Code", { exact: true });
-  await input.fill(code);
+  // A form reset from an earlier answer can land just after typing: type until the value holds.
+  await expect(async () => {
+    await input.fill(code);
+    await expect(input).toHaveValue(code, { timeout: 300 });
+    await page.waitForTimeout(100);
+    await expect(input).toHaveValue(code, { timeout: 100 });
+  }).toPass({ timeout: 10_000 });
   if (opts.remember) await page.getByLabel("Remember this device").check();
   // Waits for the action's answer and for React to apply it (the button leaves its pending state, or
   // the page moves on), so a next attempt is not typed into a form that is about to be reset.

@@ -70,7 +70,8 @@ export const confirmEmailChangeAction = userAction(
     if (!flow || flow.userId !== user.id) throw new UserError(ErrorCodes.CODE_EXPIRED, "This change has expired. Enter the new address again.", "code");
     await finishEmailChange(user, flow.email, data.code.replace(/\s+/g, ""));
     await clearFlow(EMAIL_FLOW);
-    revalidatePath("/", "layout");
+    revalidatePath("/account/security");
+    revalidatePath("/confirm");
     return { ok: true, message: `Your email address is now ${flow.email}.` };
   },
 );

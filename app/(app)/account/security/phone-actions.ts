@@ -20,7 +20,8 @@ export const sendPhoneConfirmCode = userAction(z.object(phoneInput), async (data
   const { e164 } = parsePhone(data.phone, data.phoneCountry);
   await startPhoneConfirmation(user.id, e164, await clientIp());
   await setFlow(FLOW, { phone: e164, userId: user.id }, 15 * 60);
-  revalidatePath("/", "layout");
+  revalidatePath("/account/security");
+    revalidatePath("/confirm");
   return { ok: true, message: "We sent a code by SMS." };
 });
 
@@ -37,7 +38,8 @@ export const verifyPhoneConfirmCode = userAction(
     // On the security tab the phone is also the SMS two-step method (seed 004).
     const { enrolment } = await finishPhoneConfirmation(user.id, f.phone, data.code, { asMethod: data.context === "security" });
     await clearFlow(FLOW);
-    revalidatePath("/", "layout");
+    revalidatePath("/account/security");
+    revalidatePath("/confirm");
     const message = enrolment?.turnedOn
       ? "Your phone number is confirmed. Two-step verification by SMS is now on: a code is asked each time you sign in."
       : "Your phone number is confirmed.";
@@ -53,6 +55,7 @@ export const resendPhoneConfirmCode = userAction(z.object({}), async (_d, { user
 
 export const cancelPhoneConfirm = userAction(z.object({}), async () => {
   await clearFlow(FLOW);
-  revalidatePath("/", "layout");
+  revalidatePath("/account/security");
+    revalidatePath("/confirm");
   return { ok: true };
 });
