@@ -5,10 +5,10 @@ import { and, desc, eq, gt, isNull } from "drizzle-orm";
 import { z } from "zod";
 import { db } from "@/db/client";
 import { apiTokens, users, type ApiToken, type User } from "@/db/schema";
-import { audit } from "./audit";
+import { audit } from "@/lib/audit";
 import { isBlocked } from "./blocking";
 import { hashSecret, newId, randomToken } from "./crypto";
-import { ErrorCodes, UserError } from "./errors";
+import { ErrorCodes, UserError } from "@/lib/shared/errors";
 import { assertAllowed } from "./permissions";
 
 /** Every token starts with this, so leaked tokens are recognisable (and scannable) as Latchkey's. */

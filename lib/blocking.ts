@@ -4,12 +4,12 @@ import "server-only";
 import { and, eq, gt, isNotNull, lte, ne } from "drizzle-orm";
 import { db } from "@/db/client";
 import { blockingNotices, users, type User } from "@/db/schema";
-import { audit } from "./audit";
-import { SYSTEM_ACTOR } from "./audit-actions";
-import { sendEmail, type EmailMessage } from "./email";
-import { blockingNoticeTemplate } from "./email/templates";
-import { ErrorCodes, UserError } from "./errors";
-import { dayOf, formatDay } from "./format";
+import { audit } from "@/lib/audit";
+import { SYSTEM_ACTOR } from "@/lib/audit/actions";
+import { sendEmail, type EmailMessage } from "@/lib/delivery/email";
+import { blockingNoticeTemplate } from "@/lib/delivery/email/templates";
+import { ErrorCodes, UserError } from "@/lib/shared/errors";
+import { dayOf, formatDay } from "@/lib/shared/format";
 
 export { dayOf, formatDay };
 

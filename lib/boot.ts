@@ -1,7 +1,7 @@
 import "server-only";
 // Start-up work of a server process: migrations (unless the deploy pipeline runs them) and the first admin.
 import { migrateDatabase } from "@/db/migrate";
-import { ensureAdmin } from "./accounts";
+import { ensureAdmin } from "@/lib/accounts/admin";
 import { env } from "./env";
 
 export async function boot() {

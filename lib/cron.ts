@@ -4,8 +4,8 @@ import "server-only";
 import { createHash, timingSafeEqual } from "node:crypto";
 import { sendBlockingNotices } from "./blocking";
 import { env } from "./env";
-import { retrySecurityNotices } from "./notices";
-import { pruneSpentChallenges } from "./pow";
+import { retrySecurityNotices } from "@/lib/delivery/notices";
+import { pruneSpentChallenges } from "@/lib/limits/proof-of-work";
 
 const digest = (v: string) => createHash("sha256").update(v).digest();
 

@@ -4,9 +4,9 @@ import "server-only";
 import { eq } from "drizzle-orm";
 import { db } from "@/db/client";
 import { users, type User } from "@/db/schema";
-import { ErrorCodes, UserError } from "./errors";
+import { ErrorCodes, UserError } from "@/lib/shared/errors";
 import { getSettings, type PendingPermissions } from "./settings";
-import { loadPolicy, needsSecondFactor } from "./two-factor";
+import { loadPolicy, needsSecondFactor } from "@/lib/factors/policy";
 
 export type GuardedAction = keyof PendingPermissions;
 

@@ -4,9 +4,9 @@ import { and, asc, count, eq } from "drizzle-orm";
 import { z } from "zod";
 import { db } from "@/db/client";
 import { profiles, users, type Profile, type User } from "@/db/schema";
-import { audit } from "./audit";
+import { audit } from "@/lib/audit";
 import { newId } from "./crypto";
-import { ErrorCodes, UserError } from "./errors";
+import { ErrorCodes, UserError } from "@/lib/shared/errors";
 import { assertAllowed, isAllowed } from "./permissions";
 import { getSettings } from "./settings";
 

@@ -4,7 +4,7 @@ import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { db } from "@/db/client";
 import { settings } from "@/db/schema";
-import { audit } from "./audit";
+import { audit } from "@/lib/audit";
 
 export const CONFIRMATION_MODES = ["none", "email", "phone", "both"] as const;
 export type ConfirmationMode = (typeof CONFIRMATION_MODES)[number];

@@ -7,10 +7,11 @@ import { closeDb, db } from "@/db/client";
 import { DataFolderInUseError } from "@/db/data-folder-lock";
 import { migrateDatabase } from "@/db/migrate";
 import { users } from "@/db/schema";
-import { createAccountByAdmin, findUserByEmail } from "@/lib/accounts";
+import { createAccountByAdmin } from "@/lib/accounts/admin";
+import { findUserByEmail } from "@/lib/accounts/queries";
 import { audit } from "@/lib/audit";
-import { SYSTEM_ACTOR } from "@/lib/audit-actions";
-import { UserError } from "@/lib/errors";
+import { SYSTEM_ACTOR } from "@/lib/audit/actions";
+import { UserError } from "@/lib/shared/errors";
 
 async function main() {
   const { values } = parseArgs({

@@ -1,8 +1,8 @@
 // The audit log (T9): who did it, the account affected, the action in words and the time, with filters
 // by user, action and date range, and the same columns as CSV.
 import { listAudit } from "@/lib/audit";
-import { AUDIT_ACTION_OPTIONS, actionLabel } from "@/lib/audit-actions";
-import { auditFilterSchema, describeAudit } from "@/lib/audit-view";
+import { AUDIT_ACTION_OPTIONS, actionLabel } from "@/lib/audit/actions";
+import { auditFilterSchema, describeAudit } from "@/lib/audit/view";
 
 const time = (d: Date) => `${d.toISOString().replace("T", " ").slice(0, 19)} UTC`;
 const input = "rounded-md border border-slate-300 bg-white px-3 py-2";

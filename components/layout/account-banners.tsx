@@ -1,6 +1,6 @@
 import Link from "next/link";
 import type { User } from "@/db/schema";
-import { confirmationNeeds } from "@/lib/accounts";
+import { confirmationNeeds } from "@/lib/accounts/queries";
 import { getSettings } from "@/lib/settings";
 
 /** The banners shown on every signed-in page until the account is confirmed and active (A2, A4). */

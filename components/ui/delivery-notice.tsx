@@ -1,7 +1,7 @@
 // Shown on the pages that wait for a code which is sent after the answer (recovery, phone sign-in,
 // resend-confirmation): when the last delivery on that channel failed, every visitor is told —
 // whether or not their own message was due — so the notice says nothing about one account (O5).
-import { deliveryTrouble, type Channel } from "@/lib/background";
+import { deliveryTrouble, type Channel } from "@/lib/delivery/deferred";
 import { Notice } from "./form-message";
 
 export async function DeliveryNotice({ channel }: { channel: Channel }) {

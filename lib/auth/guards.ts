@@ -3,7 +3,7 @@ import "server-only";
 import { cache } from "react";
 import { notFound, redirect } from "next/navigation";
 import { currentSession, type Current } from "./current";
-import { loadPolicy, managerStepUpNeeded } from "../two-factor";
+import { loadPolicy, managerStepUpNeeded } from "@/lib/factors/policy";
 import { needsFirstProfile } from "../profiles";
 
 /** Where an account without a profile goes first when profiles are not created automatically (A5). */

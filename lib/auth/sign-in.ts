@@ -1,8 +1,9 @@
 import "server-only";
 // The sign-in flow: identify the account, check the first factor, open a new session.
 import { parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js";
-import { findUserByConfirmedPhone, findUserByEmail, checkPassword } from "../accounts";
-import { audit } from "../audit";
+import { findUserByConfirmedPhone, findUserByEmail } from "@/lib/accounts/queries";
+import { checkPassword } from "@/lib/accounts/password";
+import { audit } from "@/lib/audit";
 import { clientIp, userAgent } from "../request";
 import { newSession, revokeSessionByToken, writeSession, type NewSession } from "./sessions";
 import { signIn, signOut } from "./next-auth";
@@ -10,26 +11,14 @@ import { currentSession } from "./current";
 import { getSettings } from "../settings";
 import { redirect } from "next/navigation";
 import type { User } from "@/db/schema";
-import {
-  checkSecondFactor,
-  checkSecurityKey,
-  clearChallengeCookie,
-  completeChallenge,
-  createChallenge,
-  SignInAlreadyFinished,
-  type FactorOutcome,
-  type SecondFactor,
-  firstFactorSatisfies,
-  loadPolicy,
-  methodsFor,
-  needsSecondFactor,
-  surfaceOf,
-  type Challenge,
-} from "../two-factor";
-import { isTrustedDevice, rememberDeviceRow, setDeviceCookie, type RememberedDevice } from "../trusted-devices";
+import { checkSecondFactor, checkSecurityKey, SignInAlreadyFinished, type FactorOutcome } from "@/lib/factors/verify";
+import { clearChallengeCookie, completeChallenge, createChallenge, type Challenge } from "@/lib/factors/challenge";
+import { type SecondFactor, firstFactorSatisfies, methodsFor } from "@/lib/factors/methods";
+import { loadPolicy, needsSecondFactor, surfaceOf } from "@/lib/factors/policy";
+import { isTrustedDevice, rememberDeviceRow, setDeviceCookie, type RememberedDevice } from "@/lib/factors/trusted-devices";
 import { assertNotBlocked } from "../blocking";
 import { takeSignUpMark } from "./sign-up-browser";
-import { clearFlow, readFlow, setFlow } from "../flow-cookie";
+import { clearFlow, readFlow, setFlow } from "@/lib/flows";
 import { decryptSecret, encryptSecret } from "../crypto";
 import type { TrustedDeviceDuration, TwoFactorMethod } from "../settings";
 import { db, type Db as Tx } from "@/db/client";

@@ -1,8 +1,8 @@
 import "server-only";
 // Which browser signed up with which address: confirming that address from the same browser signs
 // the new account in (code or emailed link); from anywhere else it only confirms it (A4).
-import { clearFlow, readFlow, setFlow } from "../flow-cookie";
-import { normalizeEmail } from "../accounts";
+import { clearFlow, readFlow, setFlow } from "@/lib/flows";
+import { normalizeEmail } from "@/lib/accounts/queries";
 
 const FLOW = "signup";
 const TTL_SECONDS = 24 * 3600;

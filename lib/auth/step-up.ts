@@ -1,11 +1,11 @@
 import "server-only";
 // B3: changing the email, the phone, the password or a two-step method needs a sign-in within the
 // last 15 minutes; otherwise the user confirms the password again first.
-import { audit } from "../audit";
-import { ErrorCodes, UserError } from "../errors";
-import { readFlow, setFlow } from "../flow-cookie";
+import { audit } from "@/lib/audit";
+import { ErrorCodes, UserError } from "@/lib/shared/errors";
+import { readFlow, setFlow } from "@/lib/flows";
 import { verifyPassword } from "../passwords";
-import { hit, peek, retryAfterText } from "../rate-limit";
+import { hit, peek, retryAfterText } from "@/lib/limits/store";
 import type { Current } from "./current";
 
 export const STEP_UP_SECONDS = 15 * 60;

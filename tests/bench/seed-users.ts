@@ -5,7 +5,7 @@
 import { parseArgs } from "node:util";
 import { closeDb } from "@/db/client";
 import { migrateDatabase } from "@/db/migrate";
-import { createAccountByAdmin } from "@/lib/accounts";
+import { createAccountByAdmin } from "@/lib/accounts/admin";
 
 async function main() {
   const { values } = parseArgs({

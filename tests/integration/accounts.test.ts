@@ -2,23 +2,14 @@ import { and, count, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { auditLog, codes, users } from "@/db/schema";
-import {
-  activateAccount,
-  blockAccount,
-  changePassword,
-  checkPassword,
-  confirmEmailWithCode,
-  confirmEmailWithLink,
-  createAccountByAdmin,
-  ensureAdmin,
-  findUserByEmail,
-  getUser,
-  setRights,
-  signUpWithEmail,
-  unblockAccount,
-} from "@/lib/accounts";
+import { activateAccount } from "@/lib/accounts/activation";
+import { blockAccount, createAccountByAdmin, ensureAdmin, setRights, unblockAccount } from "@/lib/accounts/admin";
+import { changePassword, checkPassword } from "@/lib/accounts/password";
+import { confirmEmailWithCode, confirmEmailWithLink } from "@/lib/accounts/confirm-email";
+import { findUserByEmail, getUser } from "@/lib/accounts/queries";
+import { signUpWithEmail } from "@/lib/accounts/sign-up";
 import { validateSession } from "@/lib/auth/sessions";
-import { ErrorCodes } from "@/lib/errors";
+import { ErrorCodes } from "@/lib/shared/errors";
 import {
   PASSWORD,
   createUser,

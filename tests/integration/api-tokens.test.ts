@@ -4,11 +4,11 @@ import { describe, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { apiTokens } from "@/db/schema";
 import { GET } from "@/app/api/me/route";
-import { blockAccount, unblockAccount } from "@/lib/accounts";
+import { blockAccount, unblockAccount } from "@/lib/accounts/admin";
 import { authenticateApiToken, checkApiToken, createApiToken, listApiTokens, revokeApiToken } from "@/lib/api-tokens";
 import { setBlockingDate } from "@/lib/blocking";
 import { hashSecret } from "@/lib/crypto";
-import { ErrorCodes, UserError } from "@/lib/errors";
+import { ErrorCodes, UserError } from "@/lib/shared/errors";
 import { createUser } from "../support/fixtures";
 
 const DAY = 86_400_000;

@@ -2,13 +2,16 @@
 // visitor — and, where different, the account affected; actions read as words; filters by user,
 // action and date.
 import { describe, expect, it } from "vitest";
-import { activateAccount, checkPassword, getUser, signUpWithEmail } from "@/lib/accounts";
+import { activateAccount } from "@/lib/accounts/activation";
+import { checkPassword } from "@/lib/accounts/password";
+import { getUser } from "@/lib/accounts/queries";
+import { signUpWithEmail } from "@/lib/accounts/sign-up";
 import { listAudit } from "@/lib/audit";
-import { actionLabel, AUDIT_ACTION_OPTIONS } from "@/lib/audit-actions";
-import { auditFilterSchema } from "@/lib/audit-view";
+import { actionLabel, AUDIT_ACTION_OPTIONS } from "@/lib/audit/actions";
+import { auditFilterSchema } from "@/lib/audit/view";
 import { sendBlockingNotices, setBlockingDate } from "@/lib/blocking";
 import { getSettings, updateSettings } from "@/lib/settings";
-import { setTwoFactorFor } from "@/lib/two-factor-methods";
+import { setTwoFactorFor } from "@/lib/factors/manage";
 import { PASSWORD, createUser, setAccountSettings, uniqueEmail, userRow } from "../support/fixtures";
 import { rejection } from "../support/rejection";
 

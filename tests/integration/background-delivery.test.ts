@@ -2,6 +2,7 @@
 // resend-confirmation) are delivered after it (lib/background.ts). Against the real SDKs and their
 // stand-ins: a failed delivery consumes nothing and gives the cooldown back, so asking again works at
 // once (O5); the channel is marked as having trouble for every visitor until a delivery succeeds.
+import { loadAccountsLib, type AccountsLib } from "../support/accounts-lib";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { startTwilioFake, TWILIO_SID, TWILIO_TOKEN, type TwilioFake } from "../fakes/twilio";
 import { startFakeResend, type FakeResend } from "../fakes/resend";
@@ -24,10 +25,12 @@ async function load() {
     LATCHKEY_EMAIL_FROM: "Latchkey Tests <auth@latchkey.test>",
   });
   return {
-    ...(await import("@/lib/background")),
-    ...(await import("@/lib/phone-auth")),
-    ...(await import("@/lib/recovery")),
-    accounts: await import("@/lib/accounts"),
+    ...(await import("@/lib/delivery/deferred")),
+    ...(await import("@/lib/phone/login")),
+    ...(await import("@/lib/phone/register")),
+    ...(await import("@/lib/phone/confirm")),
+    ...(await import("@/lib/accounts/recovery")),
+    accounts: await loadAccountsLib(),
     fixtures: await import("../support/fixtures"),
   };
 }

@@ -11,11 +11,11 @@ const CRON_SECRET = vi.hoisted(() => {
 import { db } from "@/db/client";
 import { blockingNotices, users } from "@/db/schema";
 import { GET as cronDaily } from "@/app/api/cron/daily/route";
-import { checkPassword } from "@/lib/accounts";
+import { checkPassword } from "@/lib/accounts/password";
 import { validateSession } from "@/lib/auth/sessions";
 import { dayOf, formatDay, sendBlockingNotices, setBlockingDate, setBlockingNotice } from "@/lib/blocking";
-import type { EmailMessage } from "@/lib/email";
-import { ErrorCodes } from "@/lib/errors";
+import type { EmailMessage } from "@/lib/delivery/email";
+import { ErrorCodes } from "@/lib/shared/errors";
 import { PASSWORD, createUser, emailsTo, signedInSession } from "../support/fixtures";
 import { rejection } from "../support/rejection";
 

@@ -11,7 +11,7 @@ import {
   linkIsUsable,
   type CodePurpose,
 } from "@/lib/codes";
-import { ErrorCodes, UserError } from "@/lib/errors";
+import { ErrorCodes, UserError } from "@/lib/shared/errors";
 import { ageCode, minutesAgo, uniqueEmail } from "../support/fixtures";
 import { rejection } from "../support/rejection";
 

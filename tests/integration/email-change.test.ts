@@ -3,9 +3,9 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { users } from "@/db/schema";
-import { getUser } from "@/lib/accounts";
-import { finishEmailChange, startEmailChange } from "@/lib/email-change";
-import { ErrorCodes } from "@/lib/errors";
+import { getUser } from "@/lib/accounts/queries";
+import { finishEmailChange, startEmailChange } from "@/lib/accounts/email-change";
+import { ErrorCodes } from "@/lib/shared/errors";
 import { createUser, emailsTo, uniqueEmail } from "../support/fixtures";
 import { rejection } from "../support/rejection";
 

@@ -1,15 +1,16 @@
 // Email through the real `resend` SDK against tests/fakes/resend.ts. lib/env.ts caches the
 // environment on first use (the setup files already used it to open the database), so this file
 // sets RESEND_* and then loads fresh copies of the lib modules with vi.resetModules().
+import { loadAccountsLib, type AccountsLib } from "../support/accounts-lib";
 import { eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi, type MockInstance } from "vitest";
 import { startFakeResend, type FakeResend } from "../fakes/resend";
 
 let fake: FakeResend;
 let lib: {
-  email: typeof import("@/lib/email");
-  accounts: typeof import("@/lib/accounts");
-  outbox: typeof import("@/lib/outbox");
+  email: typeof import("@/lib/delivery/email");
+  accounts: AccountsLib;
+  outbox: typeof import("@/lib/delivery/outbox");
   db: typeof import("@/db/client");
   schema: typeof import("@/db/schema");
 };
@@ -27,9 +28,9 @@ beforeAll(async () => {
   process.env.LATCHKEY_EMAIL_TIMEOUT_MS = "800";
   vi.resetModules();
   lib = {
-    email: await import("@/lib/email"),
-    accounts: await import("@/lib/accounts"),
-    outbox: await import("@/lib/outbox"),
+    email: await import("@/lib/delivery/email"),
+    accounts: await loadAccountsLib(),
+    outbox: await import("@/lib/delivery/outbox"),
     db: await import("@/db/client"),
     schema: await import("@/db/schema"),
   };
@@ -202,7 +203,7 @@ describe("the fake checks what Resend checks", () => {
 
 describe("a wrong API key", () => {
   it("is refused by the fake and reported as DELIVERY_FAILED", async () => {
-    const { resendProvider } = await import("@/lib/email/resend");
+    const { resendProvider } = await import("@/lib/delivery/email/resend");
     const provider = resendProvider({ apiKey: "re_wrong", baseUrl: fake.url, from: "a@latchkey.test", timeoutMs: 2000 });
     await expect(provider.send(message(uniqueEmail("bad-key")))).rejects.toThrow(/invalid_api_key/);
     expect(fake.requests.map((r) => r.status)).toEqual([403]);

@@ -1,9 +1,10 @@
 // A5: profiles — automatic creation at sign-up, the forced first profile, the limit, validation.
 import { randomInt } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { createAccountByAdmin, signUpWithEmail } from "@/lib/accounts";
-import { ErrorCodes } from "@/lib/errors";
-import { completePhoneRegistration } from "@/lib/phone-auth";
+import { createAccountByAdmin } from "@/lib/accounts/admin";
+import { signUpWithEmail } from "@/lib/accounts/sign-up";
+import { ErrorCodes } from "@/lib/shared/errors";
+import { completePhoneRegistration } from "@/lib/phone/register";
 import { countProfiles, createProfile, deleteProfile, listProfiles, needsFirstProfile, updateProfile } from "@/lib/profiles";
 import { PASSWORD, createUser, setAccountSettings, uniqueEmail, userRow } from "../support/fixtures";
 import { rejection } from "../support/rejection";

@@ -4,7 +4,7 @@ import { randomBytes } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { startUpstashFake, type UpstashFake } from "../fakes/upstash";
 
-type RateLimit = typeof import("@/lib/rate-limit");
+type RateLimit = typeof import("@/lib/limits/store");
 
 let fake: UpstashFake;
 let rl: RateLimit;
@@ -23,12 +23,12 @@ beforeAll(async () => {
   // Generous here so a loaded machine does not turn a slow answer into a fallback…
   vi.stubEnv("UPSTASH_TIMEOUT_MS", "5000");
   vi.resetModules();
-  rl = await import("@/lib/rate-limit");
+  rl = await import("@/lib/limits/store");
   (await import("@/lib/env")).env(); // read (and cached) now, before the variable changes below
   // …and short in a second copy of the module for the outage tests, so "hang" costs little.
   vi.stubEnv("UPSTASH_TIMEOUT_MS", String(OUTAGE_TIMEOUT_MS));
   vi.resetModules();
-  outage = await import("@/lib/rate-limit");
+  outage = await import("@/lib/limits/store");
   // The first request of a process loads fetch and has the fake learn the scripts: not under test.
   await rl.hit(key("warm-up"), { max: 1, ...HOUR });
   await outage.hit(key("warm-up"), { max: 1, ...HOUR });
@@ -154,7 +154,7 @@ describe("rate limits in Upstash", () => {
     vi.spyOn(console, "error").mockImplementation(() => {});
     vi.stubEnv("UPSTASH_REDIS_REST_TOKEN", "not-the-token");
     vi.resetModules();
-    const wrong: RateLimit = await import("@/lib/rate-limit");
+    const wrong: RateLimit = await import("@/lib/limits/store");
     const k = key("wrong-token");
     const results = [];
     for (let i = 0; i < 3; i++) results.push(await wrong.hit(k, { max: 2, ...HOUR }));

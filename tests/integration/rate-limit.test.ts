@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { rateLimits } from "@/db/schema";
-import { clear, hit, peek, retryAfterText, type Limit } from "@/lib/rate-limit";
+import { clear, hit, peek, retryAfterText, type Limit } from "@/lib/limits/store";
 
 const key = (label: string) => `test:${label}:${randomUUID()}`;
 

@@ -4,8 +4,8 @@ import { describe, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { recoveryCodes } from "@/db/schema";
 import { hashSecret } from "@/lib/crypto";
-import { ErrorCodes, UserError } from "@/lib/errors";
-import { generateRecoveryCodes, remainingRecoveryCodes, useRecoveryCode } from "@/lib/recovery-codes";
+import { ErrorCodes, UserError } from "@/lib/shared/errors";
+import { generateRecoveryCodes, remainingRecoveryCodes, useRecoveryCode } from "@/lib/factors/recovery-codes";
 import { createUser } from "../support/fixtures";
 import { rejection } from "../support/rejection";
 

@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { sessions } from "@/db/schema";
-import { blockAccount } from "@/lib/accounts";
+import { blockAccount } from "@/lib/accounts/admin";
 import {
   bindSession,
   createSession,

@@ -12,7 +12,7 @@ const TO = "+14155550199";
 /** lib/sms with the fakes' base URLs (see tests/support/sms-lib.ts). */
 async function load(env: Record<string, string> = {}) {
   const lib = await loadSmsLib({ TWILIO_BASE_URL: twilio.url, CLICKATELL_BASE_URL: clickatell.url, ...env });
-  const { listOutbox } = await import("@/lib/outbox");
+  const { listOutbox } = await import("@/lib/delivery/outbox");
   /** Both providers fully configured, then `overrides`. */
   const configure = (overrides: Record<string, unknown>) =>
     lib.saveSms({

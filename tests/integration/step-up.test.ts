@@ -1,9 +1,9 @@
 // B3: sensitive changes need a sign-in within the last 15 minutes, or the password confirmed again.
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { getUser } from "@/lib/accounts";
+import { getUser } from "@/lib/accounts/queries";
 import type { Current } from "@/lib/auth/current";
 import { assertRecentSignIn, confirmPassword, stepUpNeeded } from "@/lib/auth/step-up";
-import { ErrorCodes } from "@/lib/errors";
+import { ErrorCodes } from "@/lib/shared/errors";
 import { ageSession, createUser, minutesAgo, PASSWORD, sessionIdOf, sessionRow, signedInSession } from "../support/fixtures";
 import { jar } from "../support/cookie-jar";
 import { rejection } from "../support/rejection";

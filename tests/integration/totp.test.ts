@@ -6,8 +6,8 @@ import { describe, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { users } from "@/db/schema";
 import { decryptSecret } from "@/lib/crypto";
-import { ErrorCodes, UserError } from "@/lib/errors";
-import { beginTotpEnrolment, confirmTotpEnrolment, hasTotp, removeTotp, verifyTotp } from "@/lib/totp";
+import { ErrorCodes, UserError } from "@/lib/shared/errors";
+import { beginTotpEnrolment, confirmTotpEnrolment, hasTotp, removeTotp, verifyTotp } from "@/lib/factors/totp";
 import { createUser } from "../support/fixtures";
 import { rejection } from "../support/rejection";
 

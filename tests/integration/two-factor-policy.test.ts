@@ -3,31 +3,22 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { users } from "@/db/schema";
-import { getUser } from "@/lib/accounts";
+import { getUser } from "@/lib/accounts/queries";
 import { auditLog } from "@/db/schema";
-import { ErrorCodes } from "@/lib/errors";
+import { ErrorCodes } from "@/lib/shared/errors";
 import { getSettings, updateSettings } from "@/lib/settings";
-import { confirmTotpEnrolment, beginTotpEnrolment } from "@/lib/totp";
-import {
-  accountsWithoutPhone,
-  firstFactorSatisfies,
-  loadPolicy,
-  managerStepUpNeeded,
-  beginTotpAtSignIn,
-  confirmTotpAtSignIn,
-  keyOptionsAtSignIn,
-  mayUse,
-  methodsFor,
-  sendSecondFactorCode,
-  needsSecondFactor,
-  newAccountTwoFactorDefaults,
-  surfaceOf,
-} from "@/lib/two-factor";
-import { afterEnrolment, choosePrimaryAndBackup, enrolmentOf, removeMethod, setTwoFactorFor } from "@/lib/two-factor-methods";
+import { confirmTotpEnrolment, beginTotpEnrolment } from "@/lib/factors/totp";
+import { accountsWithoutPhone } from "@/lib/factors/report";
+import { firstFactorSatisfies, mayUse, methodsFor } from "@/lib/factors/methods";
+import { loadPolicy, managerStepUpNeeded, needsSecondFactor, newAccountTwoFactorDefaults, surfaceOf } from "@/lib/factors/policy";
+import { beginTotpAtSignIn, confirmTotpAtSignIn, keyOptionsAtSignIn } from "@/lib/factors/sign-in-enrolment";
+import { sendSecondFactorCode } from "@/lib/factors/verify";
+import { afterEnrolment, enrolmentOf } from "@/lib/factors/enrol";
+import { choosePrimaryAndBackup, removeMethod, setTwoFactorFor } from "@/lib/factors/manage";
 import { createUser } from "../support/fixtures";
-import { finishPhoneConfirmation, startPhoneConfirmation } from "@/lib/phone-auth";
-import { remainingRecoveryCodes } from "@/lib/recovery-codes";
-import { deliveriesSettled } from "@/lib/background";
+import { finishPhoneConfirmation, startPhoneConfirmation } from "@/lib/phone/confirm";
+import { remainingRecoveryCodes } from "@/lib/factors/recovery-codes";
+import { deliveriesSettled } from "@/lib/delivery/deferred";
 import { rejection } from "../support/rejection";
 
 async function setTwoFactor(patch: Record<string, unknown>) {
@@ -162,7 +153,7 @@ describe("a phone confirmed on the security tab is the SMS method (seed 004)", (
   const smsCode = async (to: string) => {
     // The code goes out after the answer (lib/background.ts).
     await deliveriesSettled();
-    const { listOutbox } = await import("@/lib/outbox");
+    const { listOutbox } = await import("@/lib/delivery/outbox");
     const [sms] = (await listOutbox(to)).filter((m) => m.channel === "sms");
     return /(\d{6})/.exec(sms!.body)![1]!;
   };

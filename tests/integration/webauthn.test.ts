@@ -4,7 +4,7 @@ import { eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it, vi, type MockInstance } from "vitest";
 import { db } from "@/db/client";
 import { webauthnChallenges, webauthnCredentials } from "@/db/schema";
-import { ErrorCodes } from "@/lib/errors";
+import { ErrorCodes } from "@/lib/shared/errors";
 import {
   authenticationOptions,
   countCredentials,
@@ -15,7 +15,7 @@ import {
   relyingParty,
   removeCredential,
   renameCredential,
-} from "@/lib/webauthn";
+} from "@/lib/factors/webauthn";
 import { createUser } from "../support/fixtures";
 import { SoftAuthenticator } from "../support/soft-authenticator";
 import { rejection } from "../support/rejection";

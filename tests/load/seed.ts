@@ -7,8 +7,8 @@
 import { parseArgs } from "node:util";
 import { closeDb } from "@/db/client";
 import { migrateDatabase } from "@/db/migrate";
-import { createAccountByAdmin } from "@/lib/accounts";
-import { LIMITS } from "@/lib/rate-limit";
+import { createAccountByAdmin } from "@/lib/accounts/admin";
+import { LIMITS } from "@/lib/limits/store";
 import { getSettings, updateSettings } from "@/lib/settings";
 
 async function main() {

@@ -13,8 +13,8 @@ const load = async (baseUrl: string) => {
   jarOptions.clear();
   return {
     auth: await import("@/lib/auth/next-auth"),
-    devices: await import("@/lib/trusted-devices"),
-    flow: await import("@/lib/flow-cookie"),
+    devices: await import("@/lib/factors/trusted-devices"),
+    flow: await import("@/lib/flows"),
     fixtures: await import("../support/fixtures"),
   };
 };

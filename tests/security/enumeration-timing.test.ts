@@ -15,10 +15,14 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { checkPassword, createAccountByAdmin, findUserByEmail, resendConfirmationTo, signUpWithEmail } from "@/lib/accounts";
-import { startPhoneLogin } from "@/lib/phone-auth";
-import { startRecovery } from "@/lib/recovery";
-import { answerFirst, deliveriesSettled } from "@/lib/background";
+import { checkPassword } from "@/lib/accounts/password";
+import { createAccountByAdmin } from "@/lib/accounts/admin";
+import { findUserByEmail } from "@/lib/accounts/queries";
+import { resendConfirmationTo } from "@/lib/accounts/confirm-email";
+import { signUpWithEmail } from "@/lib/accounts/sign-up";
+import { startPhoneLogin } from "@/lib/phone/login";
+import { startRecovery } from "@/lib/accounts/recovery";
+import { answerFirst, deliveriesSettled } from "@/lib/delivery/deferred";
 import { PASSWORD, smsClient, uniqueEmail } from "../support/fixtures";
 import { median } from "./support";
 

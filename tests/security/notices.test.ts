@@ -1,13 +1,14 @@
 // Errors are not swallowed (O5, B6): a security notice whose delivery fails is logged with the reason
 // and kept; the daily job sends it once the provider is back. A stored password hash that cannot be
 // read refuses the sign-in and is logged. The provider is the real `resend` SDK against the stand-in.
+import { loadAccountsLib, type AccountsLib } from "../support/accounts-lib";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi, type MockInstance } from "vitest";
 import { startFakeResend, type FakeResend } from "../fakes/resend";
 
 let fake: FakeResend;
 let lib: {
-  accounts: typeof import("@/lib/accounts");
-  notices: typeof import("@/lib/notices");
+  accounts: AccountsLib;
+  notices: typeof import("@/lib/delivery/notices");
   db: typeof import("@/db/client");
   schema: typeof import("@/db/schema");
   fixtures: typeof import("../support/fixtures");
@@ -20,8 +21,8 @@ beforeAll(async () => {
   vi.stubEnv("LATCHKEY_EMAIL_TIMEOUT_MS", "800");
   vi.resetModules();
   lib = {
-    accounts: await import("@/lib/accounts"),
-    notices: await import("@/lib/notices"),
+    accounts: await loadAccountsLib(),
+    notices: await import("@/lib/delivery/notices"),
     db: await import("@/db/client"),
     schema: await import("@/db/schema"),
     fixtures: await import("../support/fixtures"),

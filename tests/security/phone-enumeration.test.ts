@@ -5,11 +5,11 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { db } from "@/db/client";
 import { users } from "@/db/schema";
-import { getUser } from "@/lib/accounts";
-import { answerFirst, deliveriesSettled } from "@/lib/background";
-import { ErrorCodes } from "@/lib/errors";
-import { listOutbox } from "@/lib/outbox";
-import { claimPhone, finishPhoneConfirmation, startPhoneConfirmation } from "@/lib/phone-auth";
+import { getUser } from "@/lib/accounts/queries";
+import { answerFirst, deliveriesSettled } from "@/lib/delivery/deferred";
+import { ErrorCodes } from "@/lib/shared/errors";
+import { listOutbox } from "@/lib/delivery/outbox";
+import { claimPhone, finishPhoneConfirmation, startPhoneConfirmation } from "@/lib/phone/confirm";
 import { createUser } from "../support/fixtures";
 import { rejection } from "../support/rejection";
 

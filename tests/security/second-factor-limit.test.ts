@@ -2,10 +2,11 @@
 // method and however many sign-ins (challenges) they are spread over. After that even the right
 // code is refused without being checked — and so without being used up.
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { getUser } from "@/lib/accounts";
-import { ErrorCodes } from "@/lib/errors";
-import { generateRecoveryCodes, remainingRecoveryCodes } from "@/lib/recovery-codes";
-import { checkSecondFactor, createChallenge, currentChallenge } from "@/lib/two-factor";
+import { getUser } from "@/lib/accounts/queries";
+import { ErrorCodes } from "@/lib/shared/errors";
+import { generateRecoveryCodes, remainingRecoveryCodes } from "@/lib/factors/recovery-codes";
+import { checkSecondFactor } from "@/lib/factors/verify";
+import { createChallenge, currentChallenge } from "@/lib/factors/challenge";
 import { createUser } from "../support/fixtures";
 import { jar } from "../support/cookie-jar";
 import { rejection } from "../support/rejection";

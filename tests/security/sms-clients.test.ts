@@ -7,7 +7,7 @@ import { solveChallenge } from "altcha-lib";
 import { deriveKey } from "altcha-lib/algorithms/pbkdf2";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { startTwilioFake, TWILIO_SID, TWILIO_TOKEN, type TwilioFake } from "../fakes/twilio";
-import { ErrorCodes } from "@/lib/errors";
+import { ErrorCodes } from "@/lib/shared/errors";
 
 vi.mock("next/headers", async () => (await import("../support/cookie-jar")).nextHeadersMock);
 
@@ -21,12 +21,14 @@ async function load() {
   vi.stubEnv("TWILIO_BASE_URL", twilio.url);
   vi.resetModules();
   return {
-    ...(await import("@/lib/phone-auth")),
-    ...(await import("@/lib/sms-clients")),
-    ...(await import("@/lib/pow")),
+    ...(await import("@/lib/phone/login")),
+    ...(await import("@/lib/phone/register")),
+    ...(await import("@/lib/phone/confirm")),
+    ...(await import("@/lib/limits/sms-clients")),
+    ...(await import("@/lib/limits/proof-of-work")),
     ...(await import("@/lib/settings")),
     ...(await import("@/lib/request")),
-    clear: (await import("@/lib/rate-limit")).clear,
+    clear: (await import("@/lib/limits/store")).clear,
     jar: await import("../support/cookie-jar"),
     db: (await import("@/db/client")).db,
     schema: await import("@/db/schema"),

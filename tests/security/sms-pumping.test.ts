@@ -2,7 +2,7 @@
 // costs nothing. The provider is the Twilio stand-in; its call count is the bill.
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { startTwilioFake, TWILIO_SID, TWILIO_TOKEN, type TwilioFake } from "../fakes/twilio";
-import { ErrorCodes } from "@/lib/errors";
+import { ErrorCodes } from "@/lib/shared/errors";
 import { settle } from "./support";
 
 /** The error code a refused send gives (modules are loaded afresh here, so no instanceof). */
@@ -24,10 +24,12 @@ async function load() {
   vi.stubEnv("LATCHKEY_SMS_TIMEOUT_MS", "3000");
   vi.resetModules();
   return {
-    ...(await import("@/lib/verification")),
-    ...(await import("@/lib/phone-auth")),
+    ...(await import("@/lib/codes/send")),
+    ...(await import("@/lib/phone/login")),
+    ...(await import("@/lib/phone/register")),
+    ...(await import("@/lib/phone/confirm")),
     ...(await import("@/lib/settings")),
-    peek: (await import("@/lib/rate-limit")).peek,
+    peek: (await import("@/lib/limits/store")).peek,
     fixtures: await import("../support/fixtures"),
     db: (await import("@/db/client")).db,
     schema: await import("@/db/schema"),

@@ -4,8 +4,8 @@ import { eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { db } from "@/db/client";
 import { trustedDevices } from "@/db/schema";
-import { changePassword } from "@/lib/accounts";
-import { isTrustedDevice, listTrustedDevices, rememberDevice, revokeTrustedDevice, trustedCookieName } from "@/lib/trusted-devices";
+import { changePassword } from "@/lib/accounts/password";
+import { isTrustedDevice, listTrustedDevices, rememberDevice, revokeTrustedDevice, trustedCookieName } from "@/lib/factors/trusted-devices";
 import { createUser, PASSWORD } from "../support/fixtures";
 import { jar } from "../support/cookie-jar";
 

@@ -2,7 +2,7 @@
 import { afterAll, afterEach, beforeAll } from "vitest";
 import { closeDb } from "@/db/client";
 import { migrateDatabase } from "@/db/migrate";
-import { deliveriesSettled } from "@/lib/background";
+import { deliveriesSettled } from "@/lib/delivery/deferred";
 
 beforeAll(async () => {
   await migrateDatabase();

@@ -4,12 +4,12 @@ import { randomBytes } from "node:crypto";
 import { eq, like } from "drizzle-orm";
 import { db } from "@/db/client";
 import { codes, rateLimits, sessions, users } from "@/db/schema";
-import { createAccountByAdmin } from "@/lib/accounts";
+import { createAccountByAdmin } from "@/lib/accounts/admin";
 import { RESEND_COOLDOWN_SECONDS } from "@/lib/codes";
-import { clear } from "@/lib/rate-limit";
+import { clear } from "@/lib/limits/store";
 import { bindSession, createSession } from "@/lib/auth/sessions";
 import { hashSecret } from "@/lib/crypto";
-import { listOutbox } from "@/lib/outbox";
+import { listOutbox } from "@/lib/delivery/outbox";
 import { getSettings, updateSettings, type AccountSettings } from "@/lib/settings";
 
 export const PASSWORD = "correct horse battery staple";

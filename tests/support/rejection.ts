@@ -1,6 +1,6 @@
 // The UserError a lib call must end with (a plain Error or a success fails the test).
 import { expect } from "vitest";
-import { UserError } from "@/lib/errors";
+import { UserError } from "@/lib/shared/errors";
 
 export async function rejection(p: Promise<unknown>): Promise<UserError> {
   const err = await p.then(

@@ -23,7 +23,7 @@ export async function loadSmsLib(env: Record<string, string>) {
   for (const name of SMS_ENV) vi.stubEnv(name, undefined);
   for (const [k, v] of Object.entries(env)) vi.stubEnv(k, v);
   vi.resetModules();
-  const sms = await import("@/lib/sms");
+  const sms = await import("@/lib/delivery/sms");
   const settings = await import("@/lib/settings");
   const { encryptSecret } = await import("@/lib/crypto");
   /** Stored SMS settings: the current ones with no fallback provider, then `patch`. */

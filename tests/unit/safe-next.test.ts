@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { safeNext } from "@/lib/safe-next";
+import { safeNext } from "@/lib/shared/safe-next";
 
 describe("safeNext (B5: redirects after sign-in only to same-origin paths)", () => {
   it.each([

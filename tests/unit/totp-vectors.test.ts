@@ -3,7 +3,7 @@
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { checkTotpCode } from "@/lib/totp";
+import { checkTotpCode } from "@/lib/factors/totp";
 
 /** RFC 4648 base32, upper case, no padding — written here so the test does not trust otplib's encoder. */
 function base32(bytes: Uint8Array): string {

@@ -2,8 +2,8 @@
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { userAction } from "@/lib/action";
-import { confirmEmailWithCode, resendConfirmationForUser } from "@/lib/accounts";
-import { ErrorCodes, UserError } from "@/lib/errors";
+import { confirmEmailWithCode, resendConfirmationForUser } from "@/lib/accounts/confirm-email";
+import { ErrorCodes, UserError } from "@/lib/shared/errors";
 
 export const confirmMyEmail = userAction(
   z.object({ code: z.string().trim().min(1, "Enter the code from the email.").max(20, "Enter the 6-digit code.") }),

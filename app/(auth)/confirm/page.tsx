@@ -1,13 +1,13 @@
 import Link from "next/link";
 import { requireUser } from "@/lib/auth/guards";
-import { confirmationNeeds } from "@/lib/accounts";
+import { confirmationNeeds } from "@/lib/accounts/queries";
 import { getSettings } from "@/lib/settings";
 import { Notice } from "@/components/ui/form-message";
 import { DeliveryNotice } from "@/components/ui/delivery-notice";
 import { ConfirmEmailForm } from "./confirm-email-form";
 import { PhoneConfirmForm } from "@/components/forms/phone-confirm-form";
-import { readFlow } from "@/lib/flow-cookie";
-import { countryOptions, formatPhone } from "@/lib/phone";
+import { readFlow } from "@/lib/flows";
+import { countryOptions, formatPhone } from "@/lib/phone/parse";
 
 export const metadata = { title: "Confirm your account" };
 

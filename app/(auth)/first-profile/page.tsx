@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { requireUser } from "@/lib/auth/guards";
-import { confirmationNeeds } from "@/lib/accounts";
+import { confirmationNeeds } from "@/lib/accounts/queries";
 import { needsFirstProfile } from "@/lib/profiles";
 import { getSettings } from "@/lib/settings";
 import { ProfileForm } from "@/components/forms/profile-form";

@@ -2,15 +2,15 @@
 // Passwordless sign-in with a discoverable security key (T7, T10).
 import type { AuthenticationResponseJSON } from "@simplewebauthn/server";
 import { unstable_rethrow } from "next/navigation";
-import { getUser } from "@/lib/accounts";
+import { getUser } from "@/lib/accounts/queries";
 import { audit } from "@/lib/audit";
 import { blockedMessage, isBlocked } from "@/lib/blocking";
 import { afterFirstFactor } from "@/lib/auth/sign-in";
-import { UserError } from "@/lib/errors";
-import { hit } from "@/lib/rate-limit";
+import { UserError } from "@/lib/shared/errors";
+import { hit } from "@/lib/limits/store";
 import { clientIp } from "@/lib/request";
-import { safeNext } from "@/lib/safe-next";
-import { authenticationOptions, finishAuthentication } from "@/lib/webauthn";
+import { safeNext } from "@/lib/shared/safe-next";
+import { authenticationOptions, finishAuthentication } from "@/lib/factors/webauthn";
 
 export async function securityKeyOptionsAction() {
   const ip = await clientIp();

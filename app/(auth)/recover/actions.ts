@@ -2,12 +2,12 @@
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { action } from "@/lib/action";
-import { clearFlow, readFlow, setFlow } from "@/lib/flow-cookie";
-import { ErrorCodes, UserError } from "@/lib/errors";
+import { clearFlow, readFlow, setFlow } from "@/lib/flows";
+import { ErrorCodes, UserError } from "@/lib/shared/errors";
 import { PASSWORD_MAX } from "@/lib/passwords";
-import { recoveryTarget, resetPasswordWithCode, resetPasswordWithLink, startRecovery, type RecoveryTarget } from "@/lib/recovery";
+import { recoveryTarget, resetPasswordWithCode, resetPasswordWithLink, startRecovery, type RecoveryTarget } from "@/lib/accounts/recovery";
 import { clientIp } from "@/lib/request";
-import { smsClientOf } from "@/lib/sms-clients";
+import { smsClientOf } from "@/lib/limits/sms-clients";
 
 const FLOW = "recover";
 

@@ -1,7 +1,7 @@
 import Link from "next/link";
-import { readFlow } from "@/lib/flow-cookie";
-import { formatPhone } from "@/lib/phone";
-import { smsRecoveryEnabled, type RecoveryTarget } from "@/lib/recovery";
+import { readFlow } from "@/lib/flows";
+import { formatPhone } from "@/lib/phone/parse";
+import { smsRecoveryEnabled, type RecoveryTarget } from "@/lib/accounts/recovery";
 import { RecoverCodeForm, RecoverStartForm } from "./recover-forms";
 import { DeliveryNotice } from "@/components/ui/delivery-notice";
 

@@ -2,7 +2,7 @@
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { action } from "@/lib/action";
-import { signUpWithEmail } from "@/lib/accounts";
+import { signUpWithEmail } from "@/lib/accounts/sign-up";
 import { rememberSignUp } from "@/lib/auth/sign-up-browser";
 import { clientIp } from "@/lib/request";
 import { PASSWORD_MAX } from "@/lib/passwords";

@@ -2,14 +2,15 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { adminAction } from "@/lib/action";
-import { activateAccount, blockAccount, createAccountByAdmin, setRights, unblockAccount } from "@/lib/accounts";
+import { activateAccount } from "@/lib/accounts/activation";
+import { blockAccount, createAccountByAdmin, setRights, unblockAccount } from "@/lib/accounts/admin";
 import { formatDay, setBlockingDate } from "@/lib/blocking";
-import { ErrorCodes, UserError } from "@/lib/errors";
+import { ErrorCodes, UserError } from "@/lib/shared/errors";
 import { PASSWORD_MAX } from "@/lib/passwords";
-import { getUser } from "@/lib/accounts";
-import { parsePhone } from "@/lib/phone";
-import { loadPolicy } from "@/lib/two-factor";
-import { setTwoFactorFor } from "@/lib/two-factor-methods";
+import { getUser } from "@/lib/accounts/queries";
+import { parsePhone } from "@/lib/phone/parse";
+import { loadPolicy } from "@/lib/factors/policy";
+import { setTwoFactorFor } from "@/lib/factors/manage";
 
 const checkbox = z.preprocess((v) => v === "on" || v === "true", z.boolean());
 

@@ -1,12 +1,12 @@
 import { z } from "zod";
-import { searchText } from "@/lib/text-input";
+import { searchText } from "@/lib/shared/text-input";
 import { requireAdmin } from "@/lib/auth/guards";
-import { listAccounts } from "@/lib/accounts";
+import { listAccounts } from "@/lib/accounts/admin";
 import { getSettings } from "@/lib/settings";
 import { AccountRowActions } from "./account-row-actions";
 import { CreateAccountForm } from "./create-account-form";
-import { countryOptions } from "@/lib/phone";
-import { loadPolicy } from "@/lib/two-factor";
+import { countryOptions } from "@/lib/phone/parse";
+import { loadPolicy } from "@/lib/factors/policy";
 import { blockingDateReached, dayOf, formatDay } from "@/lib/blocking";
 
 export const metadata = { title: "Accounts" };

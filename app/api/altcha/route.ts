@@ -1,6 +1,6 @@
 import { NextResponse } from "next/server";
-import { powChallenge } from "@/lib/pow";
-import { ensureBrowserId } from "@/lib/sms-clients";
+import { powChallenge } from "@/lib/limits/proof-of-work";
+import { ensureBrowserId } from "@/lib/limits/sms-clients";
 
 export const dynamic = "force-dynamic";
 

@@ -1,6 +1,6 @@
 import { notFound } from "next/navigation";
-import { listOutbox, outboxEnabled } from "@/lib/outbox";
-import { searchText } from "@/lib/text-input";
+import { listOutbox, outboxEnabled } from "@/lib/delivery/outbox";
+import { searchText } from "@/lib/shared/text-input";
 
 export const metadata = { title: "Outbox" };
 export const dynamic = "force-dynamic";

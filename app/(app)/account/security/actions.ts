@@ -2,13 +2,13 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { userAction } from "@/lib/action";
-import { changePassword } from "@/lib/accounts";
+import { changePassword } from "@/lib/accounts/password";
 import { revokeOtherSessions, revokeSession } from "@/lib/auth/sessions";
 import { audit } from "@/lib/audit";
 import { PASSWORD_MAX } from "@/lib/passwords";
-import { finishEmailChange, startEmailChange } from "@/lib/email-change";
-import { clearFlow, readFlow, setFlow } from "@/lib/flow-cookie";
-import { ErrorCodes, UserError } from "@/lib/errors";
+import { finishEmailChange, startEmailChange } from "@/lib/accounts/email-change";
+import { clearFlow, readFlow, setFlow } from "@/lib/flows";
+import { ErrorCodes, UserError } from "@/lib/shared/errors";
 import { assertRecentSignIn, confirmPassword } from "@/lib/auth/step-up";
 
 const pw = (msg: string) => z.string().min(1, msg).max(PASSWORD_MAX * 4, `Use at most ${PASSWORD_MAX} characters.`);

@@ -3,11 +3,11 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { userAction } from "@/lib/action";
-import { clearFlow, readFlow, setFlow } from "@/lib/flow-cookie";
-import { ErrorCodes, UserError } from "@/lib/errors";
-import { parsePhone } from "@/lib/phone";
-import { codeInput, phoneInput } from "@/lib/phone-input";
-import { finishPhoneConfirmation, startPhoneConfirmation } from "@/lib/phone-auth";
+import { clearFlow, readFlow, setFlow } from "@/lib/flows";
+import { ErrorCodes, UserError } from "@/lib/shared/errors";
+import { parsePhone } from "@/lib/phone/parse";
+import { codeInput, phoneInput } from "@/lib/shared/form-schemas";
+import { finishPhoneConfirmation, startPhoneConfirmation } from "@/lib/phone/confirm";
 import { clientIp } from "@/lib/request";
 import { assertRecentSignIn } from "@/lib/auth/step-up";
 

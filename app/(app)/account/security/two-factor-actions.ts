@@ -5,23 +5,14 @@ import { z } from "zod";
 import type { RegistrationResponseJSON } from "@simplewebauthn/server";
 import { userAction, type FormState } from "@/lib/action";
 import { currentSession } from "@/lib/auth/current";
-import { ErrorCodes, UserError } from "@/lib/errors";
-import { beginTotpEnrolment } from "@/lib/totp";
-import { revokeTrustedDevice } from "@/lib/trusted-devices";
+import { ErrorCodes, UserError } from "@/lib/shared/errors";
+import { beginTotpEnrolment } from "@/lib/factors/totp";
+import { revokeTrustedDevice } from "@/lib/factors/trusted-devices";
 import { TWO_FACTOR_METHODS } from "@/lib/settings";
-import {
-  addSecurityKey,
-  confirmTotpMethod,
-  type EnrolmentResult,
-  choosePrimaryAndBackup,
-  confirmEmailMethod,
-  regenerateRecoveryCodes,
-  removeMethod,
-  setTwoFactorFor,
-  startEmailMethod,
-} from "@/lib/two-factor-methods";
-import { registrationOptions, renameCredential } from "@/lib/webauthn";
-import { loadPolicy } from "@/lib/two-factor";
+import { addSecurityKey, confirmTotpMethod, type EnrolmentResult, confirmEmailMethod, startEmailMethod } from "@/lib/factors/enrol";
+import { choosePrimaryAndBackup, regenerateRecoveryCodes, removeMethod, setTwoFactorFor } from "@/lib/factors/manage";
+import { registrationOptions, renameCredential } from "@/lib/factors/webauthn";
+import { loadPolicy } from "@/lib/factors/policy";
 import { assertRecentSignIn } from "@/lib/auth/step-up";
 
 const done = (message: string, codes?: string[] | null): FormState => {

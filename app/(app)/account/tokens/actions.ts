@@ -3,7 +3,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { userAction } from "@/lib/action";
 import { checkApiToken, createApiToken, revokeApiToken, tokenNameSchema } from "@/lib/api-tokens";
-import { formatDay } from "@/lib/format";
+import { formatDay } from "@/lib/shared/format";
 
 const tokenId = z.string().min(1).max(64);
 

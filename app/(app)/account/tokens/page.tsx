@@ -1,6 +1,6 @@
 import { requireUser } from "@/lib/auth/guards";
 import { listApiTokens } from "@/lib/api-tokens";
-import { formatDay } from "@/lib/format";
+import { formatDay } from "@/lib/shared/format";
 import { CreateTokenForm } from "./create-token-form";
 import { TokenRowActions } from "./token-row-actions";
 

@@ -3,13 +3,13 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { action, safeNext } from "@/lib/action";
 import { afterFirstFactor } from "@/lib/auth/sign-in";
-import { clearFlow, readFlow, setFlow } from "@/lib/flow-cookie";
-import { ErrorCodes, UserError } from "@/lib/errors";
-import { parsePhone } from "@/lib/phone";
-import { codeInput, phoneInput } from "@/lib/phone-input";
-import { finishPhoneLogin, startPhoneLogin } from "@/lib/phone-auth";
+import { clearFlow, readFlow, setFlow } from "@/lib/flows";
+import { ErrorCodes, UserError } from "@/lib/shared/errors";
+import { parsePhone } from "@/lib/phone/parse";
+import { codeInput, phoneInput } from "@/lib/shared/form-schemas";
+import { finishPhoneLogin, startPhoneLogin } from "@/lib/phone/login";
 import { clientIp } from "@/lib/request";
-import { smsClientOf } from "@/lib/sms-clients";
+import { smsClientOf } from "@/lib/limits/sms-clients";
 
 const FLOW = "phone_login";
 

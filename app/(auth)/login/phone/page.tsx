@@ -1,8 +1,8 @@
 import Link from "next/link";
 import { redirectIfSignedIn } from "@/lib/auth/guards";
 import { safeNext } from "@/lib/action";
-import { readFlow } from "@/lib/flow-cookie";
-import { countryOptions, formatPhone } from "@/lib/phone";
+import { readFlow } from "@/lib/flows";
+import { countryOptions, formatPhone } from "@/lib/phone/parse";
 import { getSettings } from "@/lib/settings";
 import { CodeStep, PhoneStep } from "./phone-login-forms";
 import { DeliveryNotice } from "@/components/ui/delivery-notice";

@@ -5,24 +5,15 @@ import { z } from "zod";
 import { action, type FormState } from "@/lib/action";
 import { currentSession } from "@/lib/auth/current";
 import { continueAfterEnrolment, finishEnrolment, finishWithCode, finishWithSecurityKey } from "@/lib/auth/sign-in";
-import { ErrorCodes, UserError } from "@/lib/errors";
-import { parsePhone } from "@/lib/phone";
+import { ErrorCodes, UserError } from "@/lib/shared/errors";
+import { parsePhone } from "@/lib/phone/parse";
 import { clientIp } from "@/lib/request";
-import {
-  abandonChallenge,
-  beginTotpAtSignIn,
-  confirmTotpAtSignIn,
-  finishKeyAtSignIn,
-  keyOptionsAtSignIn,
-  createChallenge,
-  currentChallenge,
-  loadPolicy,
-  managerStepUpNeeded,
-  recordFailure,
-  sendSecondFactorCode,
-} from "@/lib/two-factor";
-import { authenticationOptions } from "@/lib/webauthn";
-import { formatPhone } from "@/lib/phone";
+import { abandonChallenge, createChallenge, currentChallenge, recordFailure } from "@/lib/factors/challenge";
+import { beginTotpAtSignIn, confirmTotpAtSignIn, finishKeyAtSignIn, keyOptionsAtSignIn } from "@/lib/factors/sign-in-enrolment";
+import { loadPolicy, managerStepUpNeeded } from "@/lib/factors/policy";
+import { sendSecondFactorCode } from "@/lib/factors/verify";
+import { authenticationOptions } from "@/lib/factors/webauthn";
+import { formatPhone } from "@/lib/phone/parse";
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from "@simplewebauthn/server";
 
 async function challengeOrFail() {

@@ -1,9 +1,11 @@
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { currentSession } from "@/lib/auth/current";
-import { countryOptions, formatPhone } from "@/lib/phone";
+import { countryOptions, formatPhone } from "@/lib/phone/parse";
 import { getSettings } from "@/lib/settings";
-import { currentChallenge, FAILURES_BEFORE_CONTACT, loadPolicy, managerStepUpNeeded, methodsFor, type SecondFactor } from "@/lib/two-factor";
+import { currentChallenge, FAILURES_BEFORE_CONTACT } from "@/lib/factors/challenge";
+import { loadPolicy, managerStepUpNeeded } from "@/lib/factors/policy";
+import { methodsFor, type SecondFactor } from "@/lib/factors/methods";
 import { CodeMethodForm, KeyEnrolPanel, RecoveryCodesStep, SecurityKeyPanel, TotpEnrolForm, TypedCodeForm } from "./verify-forms";
 import { enrolledRecoveryCodes } from "@/lib/auth/sign-in";
 import { CancelForm, StepUpForm } from "./step-up-form";

@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { redirectIfSignedIn } from "@/lib/auth/guards";
-import { readFlow } from "@/lib/flow-cookie";
-import { countryOptions, formatPhone } from "@/lib/phone";
+import { readFlow } from "@/lib/flows";
+import { countryOptions, formatPhone } from "@/lib/phone/parse";
 import { getSettings } from "@/lib/settings";
 import { RegisterCodeStep, RegisterDetailsStep, RegisterPhoneStep } from "./register-phone-forms";
 

@@ -1,7 +1,7 @@
 "use server";
 import { z } from "zod";
 import { action } from "@/lib/action";
-import { confirmEmailWithCode, resendConfirmationTo } from "@/lib/accounts";
+import { confirmEmailWithCode, resendConfirmationTo } from "@/lib/accounts/confirm-email";
 import { signInAfterConfirmation } from "@/lib/auth/sign-in";
 
 const email = z.string().trim().toLowerCase().min(3).max(254).email("Enter a valid email address.");

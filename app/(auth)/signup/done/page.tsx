@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { connection } from "next/server";
-import { confirmsEmail } from "@/lib/accounts";
+import { confirmsEmail } from "@/lib/accounts/queries";
 import { getSettings } from "@/lib/settings";
 
 export const metadata = { title: "Sign in to continue" };

@@ -1,8 +1,8 @@
 import { currentSession } from "@/lib/auth/current";
 import { listAudit } from "@/lib/audit";
-import { actionLabel } from "@/lib/audit-actions";
-import { auditFilterSchema, describeAudit } from "@/lib/audit-view";
-import { loadPolicy, managerStepUpNeeded } from "@/lib/two-factor";
+import { actionLabel } from "@/lib/audit/actions";
+import { auditFilterSchema, describeAudit } from "@/lib/audit/view";
+import { loadPolicy, managerStepUpNeeded } from "@/lib/factors/policy";
 
 export const dynamic = "force-dynamic";
 

@@ -3,7 +3,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { adminAction } from "@/lib/action";
 import { accountSettingsSchema, getSettings, updateSettings } from "@/lib/settings";
-import { ErrorCodes, UserError } from "@/lib/errors";
+import { ErrorCodes, UserError } from "@/lib/shared/errors";
 
 // Checkboxes are absent from FormData when unticked: the schema's preprocess turns absence into false.
 const formSchema = accountSettingsSchema.omit({ profileTypes: true }).extend({

@@ -2,7 +2,7 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { adminAction } from "@/lib/action";
-import { isCountryCode } from "@/lib/phone";
+import { isCountryCode } from "@/lib/phone/parse";
 import { updateSettings } from "@/lib/settings";
 
 export const saveRegionalSettings = adminAction(

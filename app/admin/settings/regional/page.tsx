@@ -1,5 +1,5 @@
 import { requireAdmin } from "@/lib/auth/guards";
-import { countryOptions } from "@/lib/phone";
+import { countryOptions } from "@/lib/phone/parse";
 import { getSettings } from "@/lib/settings";
 import { RegionalForm } from "./regional-form";
 

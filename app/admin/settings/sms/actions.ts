@@ -3,11 +3,11 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { adminAction } from "@/lib/action";
 import { audit } from "@/lib/audit";
-import { ErrorCodes, UserError } from "@/lib/errors";
-import { isCountryCode, parsePhone } from "@/lib/phone";
-import { phoneInput } from "@/lib/phone-input";
+import { ErrorCodes, UserError } from "@/lib/shared/errors";
+import { isCountryCode, parsePhone } from "@/lib/phone/parse";
+import { phoneInput } from "@/lib/shared/form-schemas";
 import { blankAsMissing, SMS_PROVIDERS } from "@/lib/settings";
-import { resolveSmsConfig, sendTestSms, updateSmsSettings } from "@/lib/sms";
+import { resolveSmsConfig, sendTestSms, updateSmsSettings } from "@/lib/delivery/sms";
 
 const text = (max: number) => z.string().trim().max(max, `Use at most ${max} characters.`).default("");
 const checkbox = z.preprocess((v) => v === "on" || v === "true", z.boolean());

@@ -1,9 +1,9 @@
 import { requireAdmin } from "@/lib/auth/guards";
 import { env } from "@/lib/env";
 import { Notice } from "@/components/ui/form-message";
-import { countryOptions } from "@/lib/phone";
+import { countryOptions } from "@/lib/phone/parse";
 import { getSettings } from "@/lib/settings";
-import { resolveSmsConfig } from "@/lib/sms";
+import { resolveSmsConfig } from "@/lib/delivery/sms";
 import { SmsSettingsForm, TestSmsForm } from "./sms-settings-form";
 
 export const metadata = { title: "SMS settings" };

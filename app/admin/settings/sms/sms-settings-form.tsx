@@ -4,7 +4,7 @@ import { Checkbox, Field, Select } from "@/components/ui/field";
 import { FormMessage } from "@/components/ui/form-message";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { PhoneField, type CountryOption } from "@/components/forms/phone-field";
-import type { SmsConfigView } from "@/lib/sms";
+import type { SmsConfigView } from "@/lib/delivery/sms";
 import { saveSmsSettings, sendTestSmsAction } from "./actions";
 
 const clearName: Record<string, string> = {

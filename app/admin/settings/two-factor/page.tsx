@@ -1,8 +1,8 @@
 import Link from "next/link";
 import { requireAdmin } from "@/lib/auth/guards";
 import { getSettings } from "@/lib/settings";
-import { accountsWithoutPhone } from "@/lib/two-factor";
-import { enrolmentOf } from "@/lib/two-factor-methods";
+import { accountsWithoutPhone } from "@/lib/factors/report";
+import { enrolmentOf } from "@/lib/factors/enrol";
 import { Notice } from "@/components/ui/form-message";
 import { AuditTable } from "@/components/admin/audit-table";
 import { DefaultsForm, GeneralForm } from "./two-factor-forms";

@@ -1,6 +1,6 @@
 import { NextResponse } from "next/server";
-import { searchText } from "@/lib/text-input";
-import { listOutbox, outboxEnabled } from "@/lib/outbox";
+import { searchText } from "@/lib/shared/text-input";
+import { listOutbox, outboxEnabled } from "@/lib/delivery/outbox";
 
 export const dynamic = "force-dynamic";
 

@@ -1,0 +1,37 @@
+import "server-only";
+// Looking accounts up (by email, confirmed phone, id) and what the confirmation mode in force asks of one (A4).
+import { and, eq, sql } from "drizzle-orm";
+import { db } from "@/db/client";
+import { users, type User } from "@/db/schema";
+import { type ConfirmationMode } from "@/lib/settings";
+
+export const normalizeEmail = (email: string) => email.trim().toLowerCase();
+
+export async function findUserByEmail(email: string): Promise<User | null> {
+  const [u] = await db.select().from(users).where(eq(users.email, normalizeEmail(email))).limit(1);
+  return u ?? null;
+}
+
+export async function findUserByConfirmedPhone(phone: string): Promise<User | null> {
+  const [u] = await db
+    .select()
+    .from(users)
+    .where(and(eq(users.phone, phone), sql`${users.phoneVerifiedAt} is not null`))
+    .limit(1);
+  return u ?? null;
+}
+
+export async function getUser(id: string): Promise<User | null> {
+  const [u] = await db.select().from(users).where(eq(users.id, id)).limit(1);
+  return u ?? null;
+}
+
+/** What the confirmation mode in force still asks of this account. */
+export function confirmationNeeds(user: Pick<User, "emailVerifiedAt" | "phoneVerifiedAt">, mode: ConfirmationMode) {
+  return {
+    email: (mode === "email" || mode === "both") && !user.emailVerifiedAt,
+    phone: (mode === "phone" || mode === "both") && !user.phoneVerifiedAt,
+  };
+}
+/** Whether the confirmation mode asks new accounts to confirm their email address by code and link. */
+export const confirmsEmail = (mode: ConfirmationMode) => mode === "email" || mode === "both";

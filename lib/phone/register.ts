@@ -1,0 +1,87 @@
+import "server-only";
+// P1: registering with a phone number: the code, then the name (and optionally the email and a password).
+import { and } from "drizzle-orm";
+import { db } from "@/db/client";
+import { users, type User } from "@/db/schema";
+import { confirmsEmail, findUserByConfirmedPhone, findUserByEmail, normalizeEmail } from "@/lib/accounts/queries";
+import { sendActivationLetter } from "@/lib/accounts/activation";
+import { sendConfirmationEmail } from "@/lib/accounts/confirm-email";
+import { audit } from "@/lib/audit";
+import { consumeCode } from "@/lib/codes";
+import { newId } from "@/lib/crypto";
+import { ErrorCodes, UserError } from "@/lib/shared/errors";
+import { hashPassword, passwordProblem } from "@/lib/passwords";
+import { getSettings } from "@/lib/settings";
+import { newAccountTwoFactorDefaults } from "@/lib/factors/policy";
+import { createInitialProfile } from "@/lib/profiles";
+import { chargeNewNumber, chargeSmsClient, type SmsClient } from "@/lib/limits/sms-clients";
+import { preSendChecks, sendAfterChecks } from "@/lib/phone/checks";
+
+export async function startPhoneRegistration(phone: string, ip: string | null, client: SmsClient) {
+  await preSendChecks("phone_register", phone);
+  await chargeSmsClient(client);
+  await chargeNewNumber();
+  await sendAfterChecks("phone_register", { purpose: "phone_register", phone, ip });
+}
+
+/** Verifies the code; returns the existing account when this phone already has one (the owner is then signed in). */
+export async function verifyPhoneRegistration(phone: string, code: string): Promise<{ existing: User | null }> {
+  await consumeCode({ purpose: "phone_register", target: phone, code });
+  const existing = await findUserByConfirmedPhone(phone);
+  if (existing?.status === "blocked") {
+    throw new UserError(ErrorCodes.ACCOUNT_BLOCKED, "The account with this phone number is blocked. Contact your administrator.");
+  }
+  return { existing };
+}
+
+/** Creates the account for a verified phone. Email and password are optional unless the confirmation mode needs an email. */
+export async function completePhoneRegistration(input: { phone: string; name: string; email?: string; password?: string; ip: string | null }) {
+  const settings = await getSettings("account");
+  const email = input.email ? normalizeEmail(input.email) : null;
+  if (!email && (settings.confirmationMode === "email" || settings.confirmationMode === "both")) {
+    throw new UserError(ErrorCodes.INVALID_INPUT, "Enter your email address: this site confirms accounts by email.", "email");
+  }
+  if (input.password) {
+    const problem = passwordProblem(input.password, email);
+    if (problem) throw new UserError(ErrorCodes.WEAK_PASSWORD, problem, "password");
+  }
+  if (email && (await findUserByEmail(email))) {
+    throw new UserError(ErrorCodes.EMAIL_IN_USE, "An account already uses this email address. Sign in with it instead, or leave the email empty.", "email");
+  }
+  if (await findUserByConfirmedPhone(input.phone)) {
+    throw new UserError(ErrorCodes.PHONE_IN_USE, "This phone number already belongs to an account. Sign in with it instead.", "phone");
+  }
+  const passwordHash = input.password ? await hashPassword(input.password) : null;
+  const active = settings.automaticActivation;
+  const id = newId();
+  const now = new Date();
+  try {
+    await db.insert(users).values({
+      id,
+      name: input.name.trim(),
+      email,
+      phone: input.phone,
+      phoneVerifiedAt: now,
+      passwordHash,
+      status: active ? "active" : "pending",
+      activatedAt: active ? now : null,
+      ...(await newAccountTwoFactorDefaults()),
+    });
+  } catch (err) {
+    // Unique indexes close the race between two registrations of the same phone or email.
+    if (String((err as { code?: string }).code ?? (err as { cause?: { code?: string } }).cause?.code) === "23505") {
+      throw new UserError(ErrorCodes.PHONE_IN_USE, "This phone number or email already belongs to an account.", "phone");
+    }
+    throw err;
+  }
+  await createInitialProfile(id, input.name);
+  await audit({ action: "account.created", userId: id, actorId: id, ip: input.ip, detail: { method: "phone", status: active ? "active" : "pending" } });
+  if (email && confirmsEmail(settings.confirmationMode)) {
+    // The account stands even if this email fails: the banner offers to resend it.
+    await sendConfirmationEmail({ id, name: input.name.trim(), email }).catch((err) => console.error("confirmation email not sent", err?.message ?? err));
+  } else if (active) {
+    // Nothing to confirm by email: the activation letter (A3) goes out now.
+    await sendActivationLetter({ id, name: input.name.trim(), email });
+  }
+  return id;
+}
