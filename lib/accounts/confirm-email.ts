@@ -3,21 +3,20 @@ import "server-only";
 import { and, eq, or, sql } from "drizzle-orm";
 import { users, type User } from "@/db/schema";
 import { audit } from "@/lib/audit";
-import { consumeCode, consumeLink, RESEND_COOLDOWN_SECONDS, type ConsumedCode, type Tx } from "@/lib/codes";
-import { sendEmailCode } from "@/lib/codes/send";
+import { consumeCode, consumeLink, type ConsumedCode, type Tx } from "@/lib/codes";
+import { deliverCode, reserveCode, type Reservation } from "@/lib/codes/send";
 import { confirmEmailTemplate } from "@/lib/delivery/email/templates";
 import { ErrorCodes, UserError } from "@/lib/shared/errors";
-import { clear, hit, retryAfterText } from "@/lib/limits/store";
 import { deliverLater } from "@/lib/delivery/deferred";
 import { uniformTime } from "@/lib/uniform-time";
 import { findUserByEmail, getUser, normalizeEmail } from "@/lib/accounts/queries";
 import { sendActivationLetter } from "@/lib/accounts/activation";
 
-export async function sendConfirmationEmail(user: Pick<User, "id" | "name" | "email">) {
+/** Sends the confirmation code and link to the account's address (reserved already, or now). */
+export async function sendConfirmationEmail(user: Pick<User, "id" | "name" | "email">, reserved?: Reservation) {
   if (!user.email) throw new UserError(ErrorCodes.NOT_ALLOWED, "This account has no email address.");
-  await sendEmailCode({
-    purpose: "email_confirm",
-    email: user.email,
+  const reservation = reserved ?? (await reserveCode({ purpose: "email_confirm", channel: "email", target: user.email }));
+  await deliverCode(reservation, {
     userId: user.id,
     withLink: true,
     template: (code, linkToken) => confirmEmailTemplate({ name: user.name, code, linkToken: linkToken! }),
@@ -30,24 +29,13 @@ export async function sendConfirmationEmail(user: Pick<User, "id" | "name" | "em
  */
 export async function resendConfirmationTo(emailInput: string) {
   const email = normalizeEmail(emailInput);
-  // The cooldown is keyed on the address before any lookup, so known and unknown addresses answer alike.
-  const r = await hit(`resend-confirm:${email}`, { max: 1, windowSeconds: RESEND_COOLDOWN_SECONDS });
-  if (!r.success) {
-    throw new UserError(ErrorCodes.RESEND_COOLDOWN, `Please wait ${retryAfterText(r.resetAt)} before asking for a new code.`);
-  }
+  // Reserved on the address before any lookup, so known and unknown addresses answer alike.
+  const reservation = await reserveCode({ purpose: "email_confirm", channel: "email", target: email });
   // The email goes out after the answer, which takes the same time whether or not it is sent.
   await uniformTime("resend confirmation", async () => {
     const user = await findUserByEmail(email);
     if (!user || user.emailVerifiedAt) return false;
-    deliverLater("confirmation email", "email", async () => {
-      try {
-        await sendConfirmationEmail(user);
-      } catch (err) {
-        // A failed delivery gives the cooldown back, so asking again works at once (O5).
-        if (err instanceof UserError && err.code === ErrorCodes.DELIVERY_FAILED) await clear(`resend-confirm:${email}`);
-        throw err;
-      }
-    });
+    deliverLater("confirmation email", "email", () => sendConfirmationEmail(user, reservation));
     return true;
   });
 }

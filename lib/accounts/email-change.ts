@@ -11,10 +11,8 @@ import { sendSecurityNotice } from "@/lib/delivery/notices";
 import { emailChangeCodeTemplate, emailChangedTemplate, emailInUseTemplate } from "@/lib/delivery/email/templates";
 import { ErrorCodes, UserError } from "@/lib/shared/errors";
 import { hit, retryAfterText } from "@/lib/limits/store";
-import { sendEmailCode } from "@/lib/codes/send";
-
-// New addresses asked for per account: each one sends an email.
-const CHANGE_REQUESTS = { max: 5, windowSeconds: 60 * 60 };
+import { LIMITS } from "@/lib/limits/catalogue";
+import { deliverCode, reserveCode } from "@/lib/codes/send";
 
 /**
  * Sends a code to the new address. An address that belongs to another account gets a notice
@@ -24,14 +22,16 @@ const CHANGE_REQUESTS = { max: 5, windowSeconds: 60 * 60 };
 export async function startEmailChange(user: User, newEmail: string): Promise<string> {
   const email = normalizeEmail(newEmail);
   if (email === user.email) throw new UserError(ErrorCodes.INVALID_INPUT, "This is already your email address.", "email");
-  const limit = await hit(`email-change:${user.id}`, CHANGE_REQUESTS);
+  const limit = await hit(LIMITS.emailChangesPerAccount(user.id));
   if (!limit.success) throw new UserError(ErrorCodes.TOO_MANY_ATTEMPTS, `Too many new addresses. Try again in ${retryAfterText(limit.resetAt)}.`, "email");
+  // Reserved before the lookup: a taken address meets the same cooldown as a free one.
+  const reservation = await reserveCode({ purpose: "email_change", channel: "email", target: email, field: "email" });
   const owner = await findUserByEmail(email);
   if (owner) {
     await sendEmail({ to: email, ...emailInUseTemplate() });
     return email;
   }
-  await sendEmailCode({ purpose: "email_change", email, userId: user.id, template: (code) => emailChangeCodeTemplate({ code }) });
+  await deliverCode(reservation, { userId: user.id, template: (code) => emailChangeCodeTemplate({ code }) });
   return email;
 }
 

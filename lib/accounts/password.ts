@@ -7,7 +7,8 @@ import { audit } from "@/lib/audit";
 import { passwordChangedTemplate } from "@/lib/delivery/email/templates";
 import { ErrorCodes, UserError } from "@/lib/shared/errors";
 import { hashPassword, passwordProblem, verifyPassword } from "@/lib/passwords";
-import { clear, hit, LIMITS, retryAfterText } from "@/lib/limits/store";
+import { clear, hit, retryAfterText } from "@/lib/limits/store";
+import { LIMITS } from "@/lib/limits/catalogue";
 import { revokeOtherSessions } from "@/lib/auth/sessions";
 import { forgetAllTrustedDevices } from "@/lib/factors/trusted-devices";
 import { assertNotBlocked } from "@/lib/blocking";
@@ -16,8 +17,8 @@ import { getUser } from "@/lib/accounts/queries";
 
 /** First factor by password (A1). Same message for an unknown identifier and a wrong password. */
 export async function checkPassword(input: { user: User | null; identifierKey: string; password: string; ip?: string | null }) {
-  const idLimit = await hit(`login-id:${input.identifierKey}`, LIMITS.loginPerIdentifier);
-  const ipLimit = input.ip ? await hit(`login-ip:${input.ip}`, LIMITS.loginPerIp) : null;
+  const idLimit = await hit(LIMITS.signInPerIdentifier(input.identifierKey));
+  const ipLimit = input.ip ? await hit(LIMITS.signInPerIp(input.ip)) : null;
   if (!idLimit.success || (ipLimit && !ipLimit.success)) {
     const resetAt = !idLimit.success ? idLimit.resetAt : ipLimit!.resetAt;
     throw new UserError(ErrorCodes.RATE_LIMITED, `Too many sign-in attempts. Try again in ${retryAfterText(resetAt)}.`);
@@ -31,7 +32,7 @@ export async function checkPassword(input: { user: User | null; identifierKey: s
   await assertNotBlocked(input.user, { ip: input.ip });
   // Every attempt is counted before the hash is checked (parallel guesses cannot slip past the limit);
   // the right password clears the account's count, so its owner is never locked out by their own sign-ins.
-  await clear(`login-id:${input.identifierKey}`);
+  await clear(LIMITS.signInPerIdentifier(input.identifierKey));
   return input.user;
 }
 

@@ -5,15 +5,14 @@ import { type Db as Tx } from "@/db/client";
 import { users, type User } from "@/db/schema";
 import { findUserByConfirmedPhone, findUserByEmail, getUser, normalizeEmail } from "@/lib/accounts/queries";
 import { audit } from "@/lib/audit";
-import { consumeCode, consumeLink, linkOwner, RESEND_COOLDOWN_SECONDS, type ConsumedCode } from "@/lib/codes";
+import { consumeCode, consumeLink, linkOwner, type ConsumedCode } from "@/lib/codes";
 import { sendSecurityNotice } from "@/lib/delivery/notices";
 import { passwordResetNoticeTemplate, recoveryTemplate } from "@/lib/delivery/email/templates";
 import { ErrorCodes, UserError } from "@/lib/shared/errors";
 import { hashPassword, passwordProblem } from "@/lib/passwords";
 import { parsePhone } from "@/lib/phone/parse";
-import { clear, hit, retryAfterText } from "@/lib/limits/store";
 import { getSettings } from "@/lib/settings";
-import { sendEmailCode, sendPhoneCode, smsAllowedFor } from "@/lib/codes/send";
+import { deliverCode, reserveCode } from "@/lib/codes/send";
 import { revokeAllSessions } from "@/lib/auth/sessions";
 import { forgetAllTrustedDevices } from "@/lib/factors/trusted-devices";
 import { deliverLater } from "@/lib/delivery/deferred";
@@ -41,49 +40,25 @@ export async function recoveryTarget(identifier: string): Promise<RecoveryTarget
 
 /** Sends a recovery code (and, by email, a link) when an account matches; answers the same either way. */
 export async function startRecovery(t: RecoveryTarget, ip: string | null, client: SmsClient) {
-  const cool = await hit(`recover-cooldown:${t.target}`, { max: 1, windowSeconds: RESEND_COOLDOWN_SECONDS });
-  if (!cool.success) throw new UserError(ErrorCodes.RESEND_COOLDOWN, `Please wait ${retryAfterText(cool.resetAt)} before asking for a new code.`, "identifier");
-  const sends = await hit(`recover-start:${t.target}`, { max: 5, windowSeconds: 600 });
-  if (!sends.success) throw new UserError(ErrorCodes.RATE_LIMITED, `Too many codes were requested. Try again in ${retryAfterText(sends.resetAt)}.`, "identifier");
+  const channel = t.kind === "email" ? "email" : "sms";
+  const reservation = await reserveCode({ purpose: "recovery", channel, target: t.target, field: "identifier" });
   // A code by SMS is charged to the client whether or not the number has an account.
-  if (t.kind === "phone") await chargeSmsClient(client, "identifier");
+  if (channel === "sms") await chargeSmsClient(client, "identifier");
   // Whether a message goes out, and whether it is delivered, never shapes the answer: delivery
-  // happens after it (lib/background.ts) and the answer takes the same time either way.
+  // happens after it (lib/delivery/deferred.ts) and the answer takes the same time either way.
   await uniformTime("recovery", async () => {
-    if (t.kind === "email") {
-      const user = await findUserByEmail(t.target);
-      if (!user) return false;
-      deliverLater("recovery email", "email", () =>
-        giveCooldownBackOnFailure(t, () =>
-          sendEmailCode({
-            purpose: "recovery",
-            email: t.target,
-            userId: user.id,
-            withLink: true,
-            template: (code, linkToken) => recoveryTemplate({ code, linkToken: linkToken! }),
-          }),
-        ),
-      );
-      return true;
-    }
-    if (!(await smsAllowedFor(t.target))) throw new UserError(ErrorCodes.NOT_ALLOWED, "We can't send text messages to this country.", "identifier");
-    const user = await findUserByConfirmedPhone(t.target);
-    if (!user || !user.canReceiveSms) return false;
-    deliverLater("recovery SMS", "sms", () =>
-      giveCooldownBackOnFailure(t, () => sendPhoneCode({ purpose: "recovery", phone: t.target, userId: user.id, ip, field: "identifier" })),
+    const user = channel === "email" ? await findUserByEmail(t.target) : await findUserByConfirmedPhone(t.target);
+    if (!user || (channel === "sms" && !user.canReceiveSms)) return false;
+    deliverLater(`recovery ${channel}`, channel, () =>
+      deliverCode(reservation, {
+        userId: user.id,
+        ip,
+        withLink: true,
+        template: (code, linkToken) => recoveryTemplate({ code, linkToken: linkToken! }),
+      }),
     );
     return true;
   });
-}
-
-/** A failed delivery gives the cooldown back, so asking again works at once (O5). */
-async function giveCooldownBackOnFailure(t: RecoveryTarget, send: () => Promise<void>) {
-  try {
-    await send();
-  } catch (err) {
-    if (err instanceof UserError && err.code === ErrorCodes.DELIVERY_FAILED) await clear(`recover-cooldown:${t.target}`);
-    throw err;
-  }
 }
 
 /** The new password, written in the transaction that consumes the code or link: every session ends, trusted devices are forgotten. */

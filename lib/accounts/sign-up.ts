@@ -9,7 +9,8 @@ import { sendEmail } from "@/lib/delivery/email";
 import { signupAttemptTemplate } from "@/lib/delivery/email/templates";
 import { ErrorCodes, UserError } from "@/lib/shared/errors";
 import { hashPassword, passwordProblem } from "@/lib/passwords";
-import { hit, LIMITS, retryAfterText } from "@/lib/limits/store";
+import { hit, retryAfterText } from "@/lib/limits/store";
+import { LIMITS } from "@/lib/limits/catalogue";
 import { getSettings } from "@/lib/settings";
 import { newAccountTwoFactorDefaults } from "@/lib/factors/policy";
 import { createInitialProfile } from "@/lib/profiles";
@@ -34,7 +35,7 @@ export async function signUpWithEmail(input: { name: string; email: string; pass
   const problem = passwordProblem(input.password, email);
   if (problem) throw new UserError(ErrorCodes.WEAK_PASSWORD, problem, "password");
   if (input.ip) {
-    const r = await hit(`signup-ip:${input.ip}`, LIMITS.signupPerIp);
+    const r = await hit(LIMITS.signUpPerIp(input.ip));
     if (!r.success) throw new UserError(ErrorCodes.RATE_LIMITED, `Too many sign-ups from your network. Try again in ${retryAfterText(r.resetAt)}.`);
   }
   const settings = await getSettings("account");
@@ -86,7 +87,7 @@ export async function signUpWithEmail(input: { name: string; email: string; pass
 
 export async function notifySignupAttempt(email: string) {
   // A victim's inbox must not be floodable through the sign-up form: at most a few notices an hour.
-  const r = await hit(`signup-notice:${email}`, { max: 3, windowSeconds: 3600 });
+  const r = await hit(LIMITS.signUpNoticesPerAddress(email));
   if (!r.success) return;
   await sendEmail({ to: email, ...signupAttemptTemplate() });
 }

@@ -6,12 +6,11 @@ import { ErrorCodes, UserError } from "@/lib/shared/errors";
 import { readFlow, setFlow } from "@/lib/flows";
 import { verifyPassword } from "../passwords";
 import { hit, peek, retryAfterText } from "@/lib/limits/store";
+import { LIMITS } from "@/lib/limits/catalogue";
 import type { Current } from "./current";
 
 export const STEP_UP_SECONDS = 15 * 60;
 const FLOW = "reauth";
-// Wrong passwords while confirming, per account: the same budget as failed sign-ins.
-const CONFIRM_FAILURES = { max: 10, windowSeconds: 15 * 60 };
 
 /** The last time this session proved the account holder: its sign-in, a second factor, or a password re-entered here. */
 export async function lastAuthenticatedAt(c: Current): Promise<number> {
@@ -40,12 +39,12 @@ export async function assertRecentSignIn(c: Current): Promise<void> {
 /** The password, typed again, renews the 15 minutes for this session. */
 export async function confirmPassword(c: Current, password: string): Promise<void> {
   if (!c.user.passwordHash) throw new UserError(ErrorCodes.NOT_ALLOWED, "This account has no password: sign in again instead.");
-  const key = `reauth-fail:${c.user.id}`;
-  const open = await peek(key, CONFIRM_FAILURES);
+  const limit = LIMITS.stepUpFailures(c.user.id);
+  const open = await peek(limit);
   if (!open.success) throw new UserError(ErrorCodes.TOO_MANY_ATTEMPTS, `Too many wrong passwords. Try again in ${retryAfterText(open.resetAt)}.`, "password");
   const ok = await verifyPassword(c.user.passwordHash, password, c.user.id);
   if (!ok) {
-    const r = await hit(key, CONFIRM_FAILURES);
+    const r = await hit(limit);
     await audit({ action: "reauth.failed", userId: c.user.id, actorId: c.user.id });
     if (!r.success) throw new UserError(ErrorCodes.TOO_MANY_ATTEMPTS, `Too many wrong passwords. Try again in ${retryAfterText(r.resetAt)}.`, "password");
     throw new UserError(ErrorCodes.WRONG_PASSWORD, "That password is not right.", "password");

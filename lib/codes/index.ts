@@ -5,7 +5,8 @@ import { db, type Db } from "@/db/client";
 import { codes } from "@/db/schema";
 import { hashSecret, newId, randomDigits, randomToken } from "@/lib/crypto";
 import { ErrorCodes, UserError } from "@/lib/shared/errors";
-import { clear, hit, LIMITS, peek, retryAfterText, rowsOf } from "@/lib/limits/store";
+import { hit, peek, retryAfterText, rowsOf } from "@/lib/limits/store";
+import { LIMITS } from "@/lib/limits/catalogue";
 
 export type CodePurpose =
   | "email_confirm"
@@ -21,7 +22,6 @@ export const CODE_LENGTH = 6;
 export const CODE_TTL_SECONDS = 10 * 60;
 export const CODE_MAX_ATTEMPTS = 5;
 export const RESEND_COOLDOWN_SECONDS = 30;
-const cooldownKey = (purpose: string, target: string) => `code-cooldown:${purpose}:${target}`;
 
 // The code proves control of the target for one purpose: hashes bind all three together.
 const codeHash = (purpose: string, target: string, code: string) => hashSecret(`code:${purpose}:${target}:${code}`);
@@ -29,9 +29,9 @@ const codeHash = (purpose: string, target: string, code: string) => hashSecret(`
 export type IssuedCode = { id: string; code: string; linkToken?: string };
 
 /**
- * Creates a new code for (purpose, target). Refuses within the resend cooldown and past the
- * per-target send limit. The newest code replaces older ones; `discardCode` undoes an issue whose
- * delivery failed, so the previous code stays usable.
+ * Creates a new code for (purpose, target): the newest code replaces older ones. The cooldown and
+ * the budgets are the sending pipeline's (lib/codes/send.ts), claimed before this is called;
+ * `discardCode` undoes an issue whose delivery failed, so the previous code stays usable.
  */
 export async function issueCode(input: {
   purpose: CodePurpose;
@@ -40,29 +40,6 @@ export async function issueCode(input: {
   withLink?: boolean;
 }): Promise<IssuedCode> {
   const { purpose, target } = input;
-  const [latest] = await db
-    .select({ createdAt: codes.createdAt })
-    .from(codes)
-    .where(and(eq(codes.purpose, purpose), eq(codes.target, target)))
-    .orderBy(desc(codes.createdAt))
-    .limit(1);
-  if (latest && Date.now() - latest.createdAt.getTime() < RESEND_COOLDOWN_SECONDS * 1000) {
-    const wait = Math.ceil(RESEND_COOLDOWN_SECONDS - (Date.now() - latest.createdAt.getTime()) / 1000);
-    throw new UserError(ErrorCodes.RESEND_COOLDOWN, `Please wait ${wait} seconds before asking for a new code.`);
-  }
-  // The check above reads; this claims the cooldown atomically, so parallel requests issue one code.
-  const cooldown = await hit(cooldownKey(purpose, target), { max: 1, windowSeconds: RESEND_COOLDOWN_SECONDS });
-  if (!cooldown.success) {
-    const wait = Math.max(1, Math.ceil((cooldown.resetAt.getTime() - Date.now()) / 1000));
-    throw new UserError(ErrorCodes.RESEND_COOLDOWN, `Please wait ${wait} seconds before asking for a new code.`);
-  }
-  const sends = await hit(`code-send:${purpose}:${target}`, LIMITS.codeSendsPerTarget);
-  if (!sends.success) {
-    throw new UserError(
-      ErrorCodes.RATE_LIMITED,
-      `Too many codes were sent. Try again in ${retryAfterText(sends.resetAt)}.`,
-    );
-  }
   const code = randomDigits(CODE_LENGTH);
   const linkToken = input.withLink ? randomToken() : undefined;
   const id = newId();
@@ -81,12 +58,7 @@ export async function issueCode(input: {
 
 /** Removes a code that could not be delivered, so nothing is lost and the user can simply retry. */
 export async function discardCode(id: string): Promise<void> {
-  const rows = await db
-    .delete(codes)
-    .where(and(eq(codes.id, id), sql`${codes.consumedAt} is null`))
-    .returning({ purpose: codes.purpose, target: codes.target });
-  // The send failed: the cooldown is given back, so the retry is immediate.
-  for (const r of rows) await clear(cooldownKey(r.purpose, r.target));
+  await db.delete(codes).where(and(eq(codes.id, id), sql`${codes.consumedAt} is null`));
 }
 
 export type ConsumedCode = { id: string; target: string; userId: string | null };
@@ -107,8 +79,7 @@ export async function consumeCode(
   if (!/^\d{6}$/.test(code)) {
     throw new UserError(ErrorCodes.INVALID_INPUT, "Enter the 6-digit code, digits only.", "code");
   }
-  const failKey = `code-fail:${target}`;
-  const failures = await peek(failKey, LIMITS.codeFailuresPerTarget);
+  const failures = await peek(LIMITS.codeFailuresPerTarget(target));
   if (!failures.success) {
     throw new UserError(
       ErrorCodes.TOO_MANY_ATTEMPTS,
@@ -137,7 +108,7 @@ export async function consumeCode(
   const row = within ? await db.transaction((tx) => attempt(tx as unknown as Tx)) : await attempt(db);
   if (row?.ok) return { id: row.id, target: row.target, userId: row.user_id };
   if (row) {
-    await hit(failKey, LIMITS.codeFailuresPerTarget);
+    await hit(LIMITS.codeFailuresPerTarget(target));
     throw new UserError(ErrorCodes.INVALID_CODE, "That code is not right. Check it and try again.", "code");
   }
   // No row was updated: say why, from the newest code's state.
@@ -149,7 +120,7 @@ export async function consumeCode(
     .limit(1);
   if (!latest) {
     // No code was ever sent to this target: answer exactly like a wrong code, and count it the same.
-    await hit(failKey, LIMITS.codeFailuresPerTarget);
+    await hit(LIMITS.codeFailuresPerTarget(target));
     throw new UserError(ErrorCodes.INVALID_CODE, "That code is not right. Check it and try again.", "code");
   }
   if (latest.consumedAt) throw new UserError(ErrorCodes.CODE_USED, "That code was already used. Ask for a new code.", "code");

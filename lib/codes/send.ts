@@ -1,19 +1,32 @@
 import "server-only";
-// Delivering one-time codes by SMS or email: allowlist, send budgets (S8), issue, deliver, undo on failure.
-import { issueCode, discardCode, type CodePurpose } from "@/lib/codes";
+// The one road every one-time code takes to a person (S8): reserve (allowlist, cooldown, sends per
+// target — before any account lookup), then deliver (SMS budgets, issue, send), undone on failure.
+import { discardCode, issueCode, type CodePurpose } from "@/lib/codes";
+import type { Channel } from "@/lib/delivery/deferred";
 import { sendEmail } from "@/lib/delivery/email";
-import { ErrorCodes, UserError } from "@/lib/shared/errors";
-import { hit, retryAfterText, type Limit } from "@/lib/limits/store";
-import { getSettings } from "@/lib/settings";
 import { sendSms, smsAllowedFor } from "@/lib/delivery/sms";
+import { ErrorCodes, UserError } from "@/lib/shared/errors";
+import { LIMITS, type KeyedLimit } from "@/lib/limits/catalogue";
+import { clear, hit, retryAfterText } from "@/lib/limits/store";
+import { getSettings } from "@/lib/settings";
 
-const DAY = 86_400;
-export const SMS_LIMITS = {
-  perIp: { max: 20, windowSeconds: 60 * 60 },
-  perAccount: { max: 10, windowSeconds: 60 * 60 },
-  // Numbers under one prefix (SMS pumping walks sequential numbers): per country code + first digits.
-  perPrefix: { max: 50, windowSeconds: 60 * 60 },
-} satisfies Record<string, Limit>;
+export { smsAllowedFor } from "@/lib/delivery/sms";
+
+type EmailTemplate = (code: string, linkToken?: string) => { subject: string; text: string; html: string };
+
+/** What a code goes to: the field of the form that named the target carries any refusal. */
+export type CodeTarget = { purpose: CodePurpose; channel: Channel; target: string; field?: string };
+
+/** A claimed right to send one code: the cooldown and the per-target budget are already counted. */
+export type Reservation = CodeTarget & { readonly reserved: true };
+
+export type Delivery = {
+  userId?: string | null;
+  ip?: string | null;
+  /** For email: the message, given the code (and the link's token with `withLink`). */
+  template?: EmailTemplate;
+  withLink?: boolean;
+};
 
 const SMS_TEXT: Record<CodePurpose, string> = {
   phone_confirm: "Your Latchkey confirmation code is",
@@ -26,52 +39,76 @@ const SMS_TEXT: Record<CodePurpose, string> = {
   email_change: "Your Latchkey confirmation code is",
 };
 
-export { smsAllowedFor } from "@/lib/delivery/sms";
-
-async function enforce(key: string, limit: Limit, message: (wait: string) => string, field?: string) {
-  const r = await hit(key, limit);
+async function enforce(limit: KeyedLimit, message: (wait: string) => string, field?: string) {
+  const r = await hit(limit);
   if (!r.success) throw new UserError(ErrorCodes.RATE_LIMITED, message(retryAfterText(r.resetAt)), field);
 }
 
+const tooMany = (w: string) => `Too many codes were requested. Try again in ${w}.`;
+
 /**
- * Sends a code by SMS. Every budget is checked before the provider is called, so a refused
- * request costs nothing; a failed delivery removes the new code, so nothing is consumed.
+ * Claims the right to send a code to a target. Every check here looks only at the target, so it
+ * runs before any account lookup and answers alike whether or not an account exists: the SMS
+ * allowlist, one code per 30 seconds, and 5 codes per 10 minutes.
  */
-export async function sendPhoneCode(input: { purpose: CodePurpose; phone: string; userId?: string | null; ip?: string | null; field?: string }) {
-  const field = input.field ?? "phone";
-  if (!(await smsAllowedFor(input.phone))) {
+export async function reserveCode(t: CodeTarget): Promise<Reservation> {
+  const field = t.field ?? (t.channel === "sms" ? "phone" : undefined);
+  if (t.channel === "sms" && !(await smsAllowedFor(t.target))) {
     throw new UserError(ErrorCodes.NOT_ALLOWED, "We can't send text messages to this country.", field);
   }
+  const cool = await hit(LIMITS.codeCooldown(t.purpose, t.target));
+  if (!cool.success) {
+    throw new UserError(ErrorCodes.RESEND_COOLDOWN, `Please wait ${retryAfterText(cool.resetAt)} before asking for a new code.`, field);
+  }
+  await enforce(LIMITS.codeSendsPerTarget(t.purpose, t.target), tooMany, field);
+  return { ...t, field, reserved: true };
+}
+
+/** Gives a reservation's cooldown back: a failed delivery can be retried at once (O5). */
+export async function releaseCode(r: Reservation) {
+  await clear(LIMITS.codeCooldown(r.purpose, r.target));
+}
+
+/** The SMS budgets (S8), all checked before the provider is called, so a refused request costs nothing. */
+async function chargeSms(r: Reservation, d: Delivery) {
+  const field = r.field;
   const sms = await getSettings("sms");
-  const tooMany = (w: string) => `Too many codes were requested. Try again in ${w}.`;
-  if (input.ip) await enforce(`sms-ip:${input.ip}`, SMS_LIMITS.perIp, tooMany, field);
-  if (input.userId) await enforce(`sms-account:${input.userId}`, SMS_LIMITS.perAccount, tooMany, field);
-  await enforce(`sms-prefix:${input.phone.slice(0, 8)}`, SMS_LIMITS.perPrefix, tooMany, field);
-  await enforce(`sms-number-day:${input.phone}`, { max: sms.perNumberDaily, windowSeconds: DAY }, () => "This number has received too many codes today. Try again tomorrow.", field);
-  await enforce(`sms-global-day`, { max: sms.globalDaily, windowSeconds: DAY }, () => "Text messages are unavailable right now. Try again later or use email.", field);
-  const issued = await issueCode({ purpose: input.purpose, target: input.phone, userId: input.userId });
+  if (d.ip) await enforce(LIMITS.smsPerIp(d.ip), tooMany, field);
+  if (d.userId) await enforce(LIMITS.smsPerAccount(d.userId), tooMany, field);
+  await enforce(LIMITS.smsPerPrefix(r.target), tooMany, field);
+  await enforce(LIMITS.smsPerNumberDay(sms.perNumberDaily, r.target), () => "This number has received too many codes today. Try again tomorrow.", field);
+  await enforce(LIMITS.smsPerDay(sms.globalDaily), () => "Text messages are unavailable right now. Try again later or use email.", field);
+}
+
+/**
+ * Issues the reserved code and sends it. A failure leaves nothing behind: the new code is removed
+ * (the previous one stays usable) and the cooldown is given back.
+ */
+export async function deliverCode(r: Reservation, d: Delivery = {}) {
   try {
-    await sendSms({ to: input.phone, body: `${SMS_TEXT[input.purpose]} ${issued.code}. It expires in 10 minutes.`, code: issued.code });
+    if (r.channel === "sms") await chargeSms(r, d);
+    const issued = await issueCode({ purpose: r.purpose, target: r.target, userId: d.userId, withLink: d.withLink });
+    try {
+      if (r.channel === "sms") {
+        await sendSms({ to: r.target, body: `${SMS_TEXT[r.purpose]} ${issued.code}. It expires in 10 minutes.`, code: issued.code });
+      } else {
+        if (!d.template) throw new Error(`no email template for ${r.purpose}`);
+        await sendEmail({ to: r.target, ...d.template(issued.code, issued.linkToken) });
+      }
+    } catch (err) {
+      await discardCode(issued.id);
+      throw err;
+    }
   } catch (err) {
-    await discardCode(issued.id);
-    if (err instanceof UserError) throw new UserError(err.code, err.message, field);
+    if (err instanceof UserError && err.code === ErrorCodes.DELIVERY_FAILED) {
+      await releaseCode(r);
+      throw new UserError(err.code, err.message, r.field);
+    }
     throw err;
   }
 }
 
-/** Sends a code (and optionally a link) by email with the given template. */
-export async function sendEmailCode(input: {
-  purpose: CodePurpose;
-  email: string;
-  userId?: string | null;
-  withLink?: boolean;
-  template: (code: string, linkToken?: string) => { subject: string; text: string; html: string };
-}) {
-  const issued = await issueCode({ purpose: input.purpose, target: input.email, userId: input.userId, withLink: input.withLink });
-  try {
-    await sendEmail({ to: input.email, ...input.template(issued.code, issued.linkToken) });
-  } catch (err) {
-    await discardCode(issued.id);
-    throw err;
-  }
+/** Reserve and deliver at once: for targets that belong to the signed-in account, where nothing is to hide. */
+export async function sendCode(t: CodeTarget, d: Delivery = {}) {
+  await deliverCode(await reserveCode(t), d);
 }

@@ -9,6 +9,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { after } from "next/server";
 import { ErrorCodes, UserError } from "@/lib/shared/errors";
 import { clear, hit, peek } from "@/lib/limits/store";
+import { LIMITS } from "@/lib/limits/catalogue";
 
 export type Channel = "email" | "sms";
 
@@ -16,19 +17,17 @@ export type Channel = "email" | "sms";
 const shared = globalThis as { __latchkeyDeliveries?: { pending: Set<Promise<void>>; scope: AsyncLocalStorage<Array<() => unknown>> } };
 shared.__latchkeyDeliveries ??= { pending: new Set(), scope: new AsyncLocalStorage() };
 const { pending, scope: afterScope } = shared.__latchkeyDeliveries;
-const TROUBLE = { max: 1_000_000, windowSeconds: 10 * 60 };
-const troubleKey = (channel: Channel) => `delivery-trouble:${channel}`;
 
 /** Records the outcome of a delivery attempt: a failure marks the channel for 10 minutes, a success clears it. */
 export async function noteDelivery(channel: Channel, ok: boolean) {
-  if (ok) await clear(troubleKey(channel));
-  else await hit(troubleKey(channel), TROUBLE);
+  if (ok) await clear(LIMITS.deliveryTrouble(channel));
+  else await hit(LIMITS.deliveryTrouble(channel));
 }
 
 /** Whether the last delivery on this channel within 10 minutes failed. The same answer for every visitor. */
 export async function deliveryTrouble(channel: Channel): Promise<boolean> {
   try {
-    return (await peek(troubleKey(channel), TROUBLE)).count > 0;
+    return (await peek(LIMITS.deliveryTrouble(channel))).count > 0;
   } catch {
     return false;
   }

@@ -10,7 +10,7 @@ import { ErrorCodes, UserError } from "@/lib/shared/errors";
 import { generateRecoveryCodes, remainingRecoveryCodes } from "@/lib/factors/recovery-codes";
 import { type TwoFactorMethod } from "@/lib/settings";
 import { confirmTotpEnrolment } from "@/lib/factors/totp";
-import { sendEmailCode } from "@/lib/codes/send";
+import { sendCode } from "@/lib/codes/send";
 import { countCredentials, finishRegistration } from "@/lib/factors/webauthn";
 import type { RegistrationResponseJSON } from "@simplewebauthn/server";
 import { assertAllowed } from "@/lib/permissions";
@@ -59,7 +59,7 @@ export async function afterEnrolment(userId: string, method: TwoFactorMethod, q:
 export async function startEmailMethod(user: User) {
   await assertAllowed(user, "enable_2fa");
   if (!user.email) throw new UserError(ErrorCodes.NOT_ALLOWED, "Add an email address to your account first.");
-  await sendEmailCode({ purpose: "method_confirm", email: user.email, userId: user.id, template: (code) => twoFactorEmailConfirmTemplate({ code }) });
+  await sendCode({ purpose: "method_confirm", channel: "email", target: user.email }, { userId: user.id, template: (code) => twoFactorEmailConfirmTemplate({ code }) });
 }
 
 /** Email codes set up with the emailed code: the method, and its recovery codes, in the code's transaction. */

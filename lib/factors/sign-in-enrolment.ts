@@ -4,6 +4,7 @@ import { and } from "drizzle-orm";
 import { type User } from "@/db/schema";
 import { ErrorCodes, UserError } from "@/lib/shared/errors";
 import { hit, retryAfterText } from "@/lib/limits/store";
+import { LIMITS } from "@/lib/limits/catalogue";
 import { type TwoFactorMethod } from "@/lib/settings";
 import { beginTotpEnrolment, confirmTotpEnrolment } from "@/lib/factors/totp";
 import { finishRegistration, registrationOptions } from "@/lib/factors/webauthn";
@@ -26,7 +27,7 @@ export async function beginTotpAtSignIn(user: User) {
 /** The app set up during sign-in: the secret, the method and its recovery codes in one transaction. */
 export async function confirmTotpAtSignIn(user: User, code: string): Promise<FactorOutcome> {
   await assertEnrolling(user, "totp");
-  const budget = await hit(`2fa-try:${user.id}`, { max: 30, windowSeconds: 15 * 60 });
+  const budget = await hit(LIMITS.secondFactorTries(user.id));
   if (!budget.success) throw new UserError(ErrorCodes.TOO_MANY_ATTEMPTS, `Too many attempts. Try again in ${retryAfterText(budget.resetAt)}.`, "code");
   const outcome: FactorOutcome = { enrolled: "totp", codes: null };
   await confirmTotpEnrolment(user.id, code, async (q) => {

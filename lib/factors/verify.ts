@@ -8,10 +8,11 @@ import { consumeCode } from "@/lib/codes";
 import { twoFactorCodeTemplate } from "@/lib/delivery/email/templates";
 import { ErrorCodes, UserError } from "@/lib/shared/errors";
 import { hit, peek, retryAfterText } from "@/lib/limits/store";
+import { LIMITS } from "@/lib/limits/catalogue";
 import { useRecoveryCode } from "@/lib/factors/recovery-codes";
 import { type TwoFactorMethod } from "@/lib/settings";
 import { verifyTotp } from "@/lib/factors/totp";
-import { sendEmailCode, sendPhoneCode } from "@/lib/codes/send";
+import { sendCode } from "@/lib/codes/send";
 import { claimPhone } from "@/lib/phone/confirm";
 import { finishAuthentication } from "@/lib/factors/webauthn";
 import { afterEnrolment } from "@/lib/factors/enrol";
@@ -20,20 +21,17 @@ import { loadPolicy } from "@/lib/factors/policy";
 import { SecondFactor, mayUse, methodsFor, notOffered } from "@/lib/factors/methods";
 import { Challenge, recordFailure } from "@/lib/factors/challenge";
 
-// Beyond each code's own 5 tries: failed second factors per account (growing waits come from the window).
-const SECOND_FACTOR_FAILURES = { max: 10, windowSeconds: 15 * 60 };
-
 /** Sends a code for the second factor by SMS (to the account's phone, or to `newPhone` being added) or by email. */
 export async function sendSecondFactorCode(user: User, channel: "sms" | "email", ip: string | null, newPhone?: string) {
   if (!mayUse(await methodsFor(user, await loadPolicy()), channel)) throw notOffered();
   if (channel === "email") {
     if (!user.email) throw new UserError(ErrorCodes.NOT_ALLOWED, "This account has no email address.");
-    await sendEmailCode({ purpose: "two_factor", email: user.email, userId: user.id, template: (code) => twoFactorCodeTemplate({ code }) });
+    await sendCode({ purpose: "two_factor", channel: "email", target: user.email }, { userId: user.id, template: (code) => twoFactorCodeTemplate({ code }) });
     return;
   }
   if (!user.canReceiveSms) throw new UserError(ErrorCodes.NOT_ALLOWED, "Text messages are turned off for this account. Use another method.");
   if (user.phone && user.phoneVerifiedAt) {
-    await sendPhoneCode({ purpose: "two_factor", phone: user.phone, userId: user.id, ip });
+    await sendCode({ purpose: "two_factor", channel: "sms", target: user.phone }, { userId: user.id, ip });
     return;
   }
   // Setting up SMS with a new number: answered alike whether or not it belongs to another account.
@@ -61,15 +59,15 @@ export class SignInAlreadyFinished extends Error {
 /** Counts a failed second factor against the sign-in (T5) and the account's limit. */
 async function countFailure(ctx: { challenge: Challenge; user: User; ip: string | null }, method: SecondFactor) {
   await recordFailure(ctx.challenge, ctx.user, method, ctx.ip);
-  const r = await hit(`2fa-fail:${ctx.user.id}`, SECOND_FACTOR_FAILURES);
+  const r = await hit(LIMITS.secondFactorFailures(ctx.user.id));
   if (!r.success) throw new UserError(ErrorCodes.TOO_MANY_ATTEMPTS, `Too many failed attempts. Try again in ${retryAfterText(r.resetAt)}.`, "code");
 }
 
 /** The account's limits on second factors, before anything is checked. */
 async function assertSecondFactorBudget(user: User) {
-  const blocked = await peek(`2fa-fail:${user.id}`, SECOND_FACTOR_FAILURES);
+  const blocked = await peek(LIMITS.secondFactorFailures(user.id));
   if (!blocked.success) throw new UserError(ErrorCodes.TOO_MANY_ATTEMPTS, `Too many failed attempts. Try again in ${retryAfterText(blocked.resetAt)}.`, "code");
-  const budget = await hit(`2fa-try:${user.id}`, { max: 30, windowSeconds: 15 * 60 });
+  const budget = await hit(LIMITS.secondFactorTries(user.id));
   if (!budget.success) throw new UserError(ErrorCodes.TOO_MANY_ATTEMPTS, `Too many attempts. Try again in ${retryAfterText(budget.resetAt)}.`, "code");
 }
 

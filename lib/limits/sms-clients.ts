@@ -10,21 +10,13 @@ import { env } from "@/lib/env";
 import { ErrorCodes, UserError } from "@/lib/shared/errors";
 import { randomToken, safeEqual } from "@/lib/crypto";
 import { verifyPow, type PowOutcome } from "@/lib/limits/proof-of-work";
-import { hit, peek, retryAfterText, type Limit } from "@/lib/limits/store";
+import { hit, peek, retryAfterText } from "@/lib/limits/store";
+import { LIMITS, type KeyedLimit } from "@/lib/limits/catalogue";
 import { getSettings } from "@/lib/settings";
 
 const BROWSER_COOKIE = "lk_browser";
 const BROWSER_COOKIE_DAYS = 365;
 
-export const SMS_CLIENT_LIMITS = {
-  // One browser (cookie) that solved the proof of work.
-  perBrowserHour: { max: 5, windowSeconds: 60 * 60 },
-  perBrowserDay: { max: 15, windowSeconds: 24 * 60 * 60 },
-  // Every request without a known browser or without a proof of work, together.
-  anonymousHour: { max: 10, windowSeconds: 60 * 60 },
-  // How many times the new-number limit was reached in the last day (each one halves it).
-  newNumberRefusals: { max: 1_000_000, windowSeconds: 24 * 60 * 60 },
-} satisfies Record<string, Limit>;
 
 /** The lowest the new-number limit goes, per hour. */
 const NEW_NUMBERS_FLOOR = 2;
@@ -66,16 +58,13 @@ const tooMany = (resetAt: Date, field: string) =>
  */
 export async function chargeSmsClient(client: SmsClient, field = "phone") {
   if (client.pow === "verified" && client.browserId) {
-    for (const [key, limit] of [
-      [`sms-browser:${client.browserId}`, SMS_CLIENT_LIMITS.perBrowserHour],
-      [`sms-browser-day:${client.browserId}`, SMS_CLIENT_LIMITS.perBrowserDay],
-    ] as const) {
-      const r = await hit(key, limit);
+    for (const limit of [LIMITS.smsPerBrowserHour(client.browserId), LIMITS.smsPerBrowserDay(client.browserId)]) {
+      const r = await hit(limit);
       if (!r.success) throw tooMany(r.resetAt, field);
     }
     return;
   }
-  const r = await hit("sms-anonymous", SMS_CLIENT_LIMITS.anonymousHour);
+  const r = await hit(LIMITS.smsAnonymous());
   if (!r.success) {
     throw new UserError(
       ErrorCodes.RATE_LIMITED,
@@ -86,19 +75,19 @@ export async function chargeSmsClient(client: SmsClient, field = "phone") {
 }
 
 /** The new-number limit in force now: the admin's hourly figure, halved for each time it was reached today. */
-export async function newNumberLimit(): Promise<Limit> {
+export async function newNumberLimit(): Promise<KeyedLimit> {
   const { newNumbersHourly } = await getSettings("sms");
-  const refusals = (await peek("sms-new-number-refusals", SMS_CLIENT_LIMITS.newNumberRefusals)).count;
+  const refusals = (await peek(LIMITS.smsNewNumberRefusals())).count;
   // 1 refusal halves it, 10 quarter it, 100 divide it by 8, …
   const level = refusals > 0 ? 1 + Math.floor(Math.log10(refusals)) : 0;
-  return { max: Math.max(NEW_NUMBERS_FLOOR, Math.floor(newNumbersHourly / 2 ** level)), windowSeconds: 60 * 60 };
+  return LIMITS.smsNewNumbers(Math.max(NEW_NUMBERS_FLOOR, Math.floor(newNumbersHourly / 2 ** level)));
 }
 
 /** Charges one SMS to a number being added (registration, confirmation, SMS set-up) against the site-wide limit. */
 export async function chargeNewNumber(field = "phone") {
-  const r = await hit("sms-new-numbers", await newNumberLimit());
+  const r = await hit(await newNumberLimit());
   if (r.success) return;
-  await hit("sms-new-number-refusals", SMS_CLIENT_LIMITS.newNumberRefusals);
+  await hit(LIMITS.smsNewNumberRefusals());
   throw new UserError(ErrorCodes.RATE_LIMITED, `Text messages to new numbers are paused for a while. Try again in ${retryAfterText(r.resetAt)}.`, field);
 }
 

@@ -8,24 +8,14 @@ import { eq, sql } from "drizzle-orm";
 import { db } from "@/db/client";
 import { rateLimits } from "@/db/schema";
 import { env } from "@/lib/env";
+import type { KeyedLimit } from "@/lib/limits/catalogue";
 
 export type Limit = { max: number; windowSeconds: number };
 export type LimitResult = { success: boolean; count: number; remaining: number; resetAt: Date };
 
-export const LIMITS = {
-  // Failed password sign-ins per identifier and per client IP.
-  loginPerIdentifier: { max: 10, windowSeconds: 15 * 60 },
-  loginPerIp: { max: 300, windowSeconds: 15 * 60 },
-  signupPerIp: { max: 20, windowSeconds: 60 * 60 },
-  // Code sends per target (email address or phone) — S8: at most 5 per 10 minutes.
-  codeSendsPerTarget: { max: 5, windowSeconds: 10 * 60 },
-  codeSendsPerIp: { max: 30, windowSeconds: 60 * 60 },
-  // Wrong codes per target across re-sent codes: a new code does not reset it.
-  codeFailuresPerTarget: { max: 20, windowSeconds: 60 * 60 },
-} satisfies Record<string, Limit>;
-
-/** Counts one hit against `key` and says whether it is within the limit. Atomic across instances. */
-export async function hit(key: string, limit: Limit): Promise<LimitResult> {
+/** Counts one hit against a limit of the catalogue and says whether it is within it. Atomic across instances. */
+export async function hit(limit: KeyedLimit): Promise<LimitResult> {
+  const { key } = limit;
   const store = upstash();
   if (store) {
     try {
@@ -44,7 +34,8 @@ export async function hit(key: string, limit: Limit): Promise<LimitResult> {
 }
 
 /** Reads the current count without adding to it. */
-export async function peek(key: string, limit: Limit): Promise<LimitResult> {
+export async function peek(limit: KeyedLimit): Promise<LimitResult> {
+  const { key } = limit;
   const store = upstash();
   if (store) {
     try {
@@ -60,7 +51,9 @@ export async function peek(key: string, limit: Limit): Promise<LimitResult> {
   return peekPostgres(key, limit);
 }
 
-export async function clear(key: string): Promise<void> {
+/** Forgets a limit's count (the right password clears the failed ones; a failed send gives its cooldown back). */
+export async function clear(limit: Pick<KeyedLimit, "key">): Promise<void> {
+  const { key } = limit;
   const store = upstash();
   if (store) {
     try {

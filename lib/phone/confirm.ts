@@ -8,6 +8,7 @@ import { audit } from "@/lib/audit";
 import { consumeCode } from "@/lib/codes";
 import { ErrorCodes, UserError } from "@/lib/shared/errors";
 import { hit, retryAfterText } from "@/lib/limits/store";
+import { LIMITS } from "@/lib/limits/catalogue";
 import { loadPolicy } from "@/lib/factors/policy";
 import { afterEnrolment, type EnrolmentResult } from "@/lib/factors/enrol";
 import { assertAllowed } from "@/lib/permissions";
@@ -17,10 +18,7 @@ import { sendSecurityNotice } from "@/lib/delivery/notices";
 import { phoneInUseTemplate } from "@/lib/delivery/email/templates";
 import { formatPhone } from "@/lib/phone/parse";
 import { chargeNewNumber } from "@/lib/limits/sms-clients";
-import { preSendChecks, sendAfterChecks } from "@/lib/phone/checks";
-
-// New phone numbers an account may try per hour (security tab, /confirm, SMS set-up at sign-in).
-const PHONE_CLAIMS_PER_ACCOUNT = { max: 10, windowSeconds: 60 * 60 };
+import { deliverCode, reserveCode } from "@/lib/codes/send";
 
 /**
  * A signed-in account asks for a code to a phone it wants to add or change (/account/security,
@@ -31,9 +29,9 @@ const PHONE_CLAIMS_PER_ACCOUNT = { max: 10, windowSeconds: 60 * 60 };
  */
 export async function claimPhone(user: User, phone: string, purpose: "phone_confirm" | "two_factor", ip: string | null) {
   if (!user.canReceiveSms) throw new UserError(ErrorCodes.NOT_ALLOWED, "Your administrator has turned off text messages for this account.", "phone");
-  const claims = await hit(`phone-claims:${user.id}`, PHONE_CLAIMS_PER_ACCOUNT);
+  const claims = await hit(LIMITS.phoneClaimsPerAccount(user.id));
   if (!claims.success) throw new UserError(ErrorCodes.RATE_LIMITED, `Too many phone numbers were tried. Try again in ${retryAfterText(claims.resetAt)}.`, "phone");
-  await preSendChecks(purpose, phone);
+  const reservation = await reserveCode({ purpose, channel: "sms", target: phone });
   await chargeNewNumber();
   await uniformTime("phone claim", async () => {
     const [owner] = await db
@@ -48,7 +46,7 @@ export async function claimPhone(user: User, phone: string, purpose: "phone_conf
       }
       return false;
     }
-    deliverLater("phone confirmation SMS", "sms", () => sendAfterChecks(purpose, { purpose, phone, userId: user.id, ip }));
+    deliverLater("phone confirmation SMS", "sms", () => deliverCode(reservation, { userId: user.id, ip }));
     return true;
   });
 }

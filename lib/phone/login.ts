@@ -9,18 +9,18 @@ import { assertNotBlocked } from "@/lib/blocking";
 import { deliverLater } from "@/lib/delivery/deferred";
 import { uniformTime } from "@/lib/uniform-time";
 import { chargeSmsClient, type SmsClient } from "@/lib/limits/sms-clients";
-import { preSendChecks, sendAfterChecks } from "@/lib/phone/checks";
+import { deliverCode, reserveCode } from "@/lib/codes/send";
 
 /** Sends a sign-in code only when an account has this confirmed phone and may receive SMS; says nothing either way. */
 export async function startPhoneLogin(phone: string, ip: string | null, client: SmsClient) {
-  await preSendChecks("phone_login", phone);
+  const reservation = await reserveCode({ purpose: "phone_login", channel: "sms", target: phone });
   await chargeSmsClient(client);
   // The SMS goes out after the answer (its time or failure would reveal the account); the answer
   // takes the same time either way.
   await uniformTime("phone login", async () => {
     const user = await findUserByConfirmedPhone(phone);
     if (!user || !user.canReceiveSms || user.status === "blocked") return false;
-    deliverLater("phone sign-in SMS", "sms", () => sendAfterChecks("phone_login", { purpose: "phone_login", phone, userId: user.id, ip }));
+    deliverLater("phone sign-in SMS", "sms", () => deliverCode(reservation, { userId: user.id, ip }));
     return true;
   });
 }

@@ -15,13 +15,13 @@ import { getSettings } from "@/lib/settings";
 import { newAccountTwoFactorDefaults } from "@/lib/factors/policy";
 import { createInitialProfile } from "@/lib/profiles";
 import { chargeNewNumber, chargeSmsClient, type SmsClient } from "@/lib/limits/sms-clients";
-import { preSendChecks, sendAfterChecks } from "@/lib/phone/checks";
+import { deliverCode, reserveCode } from "@/lib/codes/send";
 
 export async function startPhoneRegistration(phone: string, ip: string | null, client: SmsClient) {
-  await preSendChecks("phone_register", phone);
+  const reservation = await reserveCode({ purpose: "phone_register", channel: "sms", target: phone });
   await chargeSmsClient(client);
   await chargeNewNumber();
-  await sendAfterChecks("phone_register", { purpose: "phone_register", phone, ip });
+  await deliverCode(reservation, { ip });
 }
 
 /** Verifies the code; returns the existing account when this phone already has one (the owner is then signed in). */

@@ -11,6 +11,9 @@ import {
   linkIsUsable,
   type CodePurpose,
 } from "@/lib/codes";
+import { deliverCode, reserveCode } from "@/lib/codes/send";
+import { LIMITS } from "@/lib/limits/catalogue";
+import { clear } from "@/lib/limits/store";
 import { ErrorCodes, UserError } from "@/lib/shared/errors";
 import { ageCode, minutesAgo, uniqueEmail } from "../support/fixtures";
 import { rejection } from "../support/rejection";
@@ -98,20 +101,30 @@ describe("one-time codes (S8)", () => {
 
   it("asking again within 30 seconds gives RESEND_COOLDOWN", async () => {
     const target = uniqueEmail();
-    await issueCode({ purpose, target });
-    const err = await rejection(issueCode({ purpose, target }));
+    await reserveCode({ purpose, channel: "email", target });
+    const err = await rejection(reserveCode({ purpose, channel: "email", target }));
     expect(err.code).toBe(ErrorCodes.RESEND_COOLDOWN);
     expect(err.message).toMatch(/wait \d+ seconds/);
     // The cooldown is per (purpose, target): another purpose may send at once.
-    await expect(issueCode({ purpose: "recovery", target })).resolves.toBeTruthy();
+    await expect(reserveCode({ purpose: "recovery", channel: "email", target })).resolves.toBeTruthy();
   });
 
-  it("parallel requests for a code issue exactly one; the others wait for the cooldown", async () => {
+  it("parallel requests for a code reserve exactly one; the others wait for the cooldown", async () => {
     const target = uniqueEmail();
-    const results = await Promise.allSettled(Array.from({ length: 10 }, () => issueCode({ purpose, target })));
+    const results = await Promise.allSettled(Array.from({ length: 10 }, () => reserveCode({ purpose, channel: "email", target })));
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     for (const r of results) if (r.status === "rejected") expect((r.reason as { code?: string }).code).toBe(ErrorCodes.RESEND_COOLDOWN);
-    expect(await db.select().from(codes).where(eq(codes.target, target))).toHaveLength(1);
+  });
+
+  it("a failed delivery gives the cooldown back and leaves no code", async () => {
+    const target = uniqueEmail();
+    const reservation = await reserveCode({ purpose, channel: "email", target });
+    const failing = () => {
+      throw new UserError(ErrorCodes.DELIVERY_FAILED, "The email could not be sent.");
+    };
+    expect((await rejection(deliverCode(reservation, { template: failing }))).code).toBe(ErrorCodes.DELIVERY_FAILED);
+    expect(await db.select().from(codes).where(eq(codes.target, target))).toEqual([]);
+    await expect(reserveCode({ purpose, channel: "email", target })).resolves.toBeTruthy();
   });
 
   it("what a code unlocks is written with its consumption: a failure there leaves the code usable", async () => {
@@ -139,10 +152,10 @@ describe("one-time codes (S8)", () => {
   it("at most 5 sends per target per 10 minutes, cooldown or not", async () => {
     const target = uniqueEmail();
     for (let i = 0; i < 5; i++) {
-      const issued = await issueCode({ purpose, target });
-      await ageCode(issued.id, { createdAt: new Date(Date.now() - 31_000) });
+      await reserveCode({ purpose, channel: "email", target });
+      await clear(LIMITS.codeCooldown(purpose, target));
     }
-    expect((await rejection(issueCode({ purpose, target }))).code).toBe(ErrorCodes.RATE_LIMITED);
+    expect((await rejection(reserveCode({ purpose, channel: "email", target }))).code).toBe(ErrorCodes.RATE_LIMITED);
   });
 
   it("a discarded code (failed delivery) leaves the previous code usable", async () => {

@@ -12,6 +12,8 @@ let outage: RateLimit;
 const OUTAGE_TIMEOUT_MS = 2000;
 let postgresCount: (key: string) => Promise<number | null>;
 const run = randomBytes(5).toString("hex");
+/** A limit counted under `k`, as the catalogue binds one. */
+const keyed = (k: string, limit: { max: number; windowSeconds: number }) => ({ ...limit, key: k, name: "test" });
 const key = (name: string) => `test:${run}:${name}`;
 const HOUR = { windowSeconds: 3600 }; // windows align to the epoch: long ones keep a test inside one
 
@@ -30,8 +32,8 @@ beforeAll(async () => {
   vi.resetModules();
   outage = await import("@/lib/limits/store");
   // The first request of a process loads fetch and has the fake learn the scripts: not under test.
-  await rl.hit(key("warm-up"), { max: 1, ...HOUR });
-  await outage.hit(key("warm-up"), { max: 1, ...HOUR });
+  await rl.hit(keyed(key("warm-up"), { max: 1, ...HOUR }));
+  await outage.hit(keyed(key("warm-up"), { max: 1, ...HOUR }));
   const { db } = await import("@/db/client");
   const { rateLimits } = await import("@/db/schema");
   const { eq } = await import("drizzle-orm");
@@ -60,7 +62,7 @@ describe("rate limits in Upstash", () => {
     const k = key("count");
     const limit = { max: 5, ...HOUR };
     const results = [];
-    for (let i = 0; i < 3; i++) results.push(await rl.hit(k, limit));
+    for (let i = 0; i < 3; i++) results.push(await rl.hit(keyed(k, limit)));
     expect(results.map((r) => [r.success, r.count, r.remaining])).toEqual([
       [true, 1, 4],
       [true, 2, 3],
@@ -82,7 +84,7 @@ describe("rate limits in Upstash", () => {
 
   it("lets exactly max of 30 parallel hits through", async () => {
     const k = key("parallel");
-    const results = await Promise.all(Array.from({ length: 30 }, () => rl.hit(k, { max: 10, ...HOUR })));
+    const results = await Promise.all(Array.from({ length: 30 }, () => rl.hit(keyed(k, { max: 10, ...HOUR }))));
     expect(results.filter((r) => r.success)).toHaveLength(10);
     expect(results.filter((r) => !r.success).every((r) => r.remaining === 0 && r.count > 10)).toBe(true);
     const [redisKey] = await redisKeys(k);
@@ -92,12 +94,12 @@ describe("rate limits in Upstash", () => {
   it("peeks without counting and says when the limit is reached", async () => {
     const k = key("peek");
     const limit = { max: 3, ...HOUR };
-    expect(await rl.peek(k, limit)).toMatchObject({ success: true, count: 0, remaining: 3 });
-    await rl.hit(k, limit);
-    await rl.hit(k, limit);
-    expect(await rl.peek(k, limit)).toMatchObject({ success: true, count: 2, remaining: 1 });
-    await rl.hit(k, limit);
-    expect(await rl.peek(k, limit)).toMatchObject({ success: false, count: 3, remaining: 0 });
+    expect(await rl.peek(keyed(k, limit))).toMatchObject({ success: true, count: 0, remaining: 3 });
+    await rl.hit(keyed(k, limit));
+    await rl.hit(keyed(k, limit));
+    expect(await rl.peek(keyed(k, limit))).toMatchObject({ success: true, count: 2, remaining: 1 });
+    await rl.hit(keyed(k, limit));
+    expect(await rl.peek(keyed(k, limit))).toMatchObject({ success: false, count: 3, remaining: 0 });
     const [redisKey] = await redisKeys(k);
     expect(await fake.redis.command(["GET", redisKey!])).toBe("3");
   });
@@ -106,14 +108,14 @@ describe("rate limits in Upstash", () => {
     const k = key("clear[1]*"); // glob characters in a key must not widen the delete
     const other = key("clear[1]x");
     const limit = { max: 2, ...HOUR };
-    await rl.hit(k, limit);
-    await rl.hit(k, limit);
-    await rl.hit(other, limit);
-    expect((await rl.hit(k, limit)).success).toBe(false);
-    await rl.clear(k);
+    await rl.hit(keyed(k, limit));
+    await rl.hit(keyed(k, limit));
+    await rl.hit(keyed(other, limit));
+    expect((await rl.hit(keyed(k, limit))).success).toBe(false);
+    await rl.clear({ key: k });
     expect(await redisKeys(key("clear\\[1\\]\\*"))).toHaveLength(0);
     expect(await redisKeys(key("clear\\[1\\]x"))).toHaveLength(1);
-    expect(await rl.hit(k, limit)).toMatchObject({ success: true, count: 1 });
+    expect(await rl.hit(keyed(k, limit))).toMatchObject({ success: true, count: 1 });
   });
 
   it.each([
@@ -127,13 +129,13 @@ describe("rate limits in Upstash", () => {
     fake.mode(mode);
     const started = Date.now();
     const results = [];
-    for (let i = 0; i < 5; i++) results.push(await outage.hit(k, limit));
+    for (let i = 0; i < 5; i++) results.push(await outage.hit(keyed(k, limit)));
     // Bounded by UPSTASH_TIMEOUT_MS per call, not the library's 5 s default.
     expect(Date.now() - started).toBeLessThan(5 * (OUTAGE_TIMEOUT_MS + 1000));
     expect(results.map((r) => r.success)).toEqual([true, true, true, false, false]);
     expect(await postgresCount(k)).toBe(5);
     expect(await redisKeys(k)).toHaveLength(0);
-    expect((await outage.peek(k, limit)).success).toBe(false);
+    expect((await outage.peek(keyed(k, limit))).success).toBe(false);
     // Logged once for the outage, not once per call.
     const outageLines = errors.mock.calls.filter((c) => String(c[0]).includes("Upstash Redis unreachable"));
     expect(outageLines).toHaveLength(1);
@@ -142,10 +144,10 @@ describe("rate limits in Upstash", () => {
     // Back up: counting returns to Redis, and clear() also forgets the Postgres count.
     fake.mode("ok");
     const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
-    expect((await outage.hit(k, limit)).success).toBe(true);
+    expect((await outage.hit(keyed(k, limit))).success).toBe(true);
     expect(await redisKeys(k)).toHaveLength(1);
     expect(warn.mock.calls.some((c) => String(c[0]).includes("reachable again"))).toBe(true);
-    await outage.clear(k);
+    await outage.clear({ key: k });
     expect(await postgresCount(k)).toBeNull();
     expect(await redisKeys(k)).toHaveLength(0);
   }, 60_000);
@@ -157,7 +159,7 @@ describe("rate limits in Upstash", () => {
     const wrong: RateLimit = await import("@/lib/limits/store");
     const k = key("wrong-token");
     const results = [];
-    for (let i = 0; i < 3; i++) results.push(await wrong.hit(k, { max: 2, ...HOUR }));
+    for (let i = 0; i < 3; i++) results.push(await wrong.hit(keyed(k, { max: 2, ...HOUR })));
     expect(results.map((r) => r.success)).toEqual([true, true, false]);
     expect(await postgresCount(k)).toBe(3);
     vi.stubEnv("UPSTASH_REDIS_REST_TOKEN", fake.token);

@@ -289,13 +289,13 @@ async function attemptsUntilLimited(ports, identifier, max) {
 }
 
 async function checkPasswordLimit(ports, limits) {
-  const limit = limits.loginPerIdentifier.max;
+  const limit = limits.signInPerIdentifier.max;
   const oneInstance = await attemptsUntilLimited([ports[0]], CHECK_LIMIT_ONE, limit + 5);
   const alternating = await attemptsUntilLimited(ports, CHECK_LIMIT_BOTH, limit + 5);
   return {
     name: "failed password sign-ins for one identifier hit the per-identifier limit at the same count on alternating instances as on one",
     pass: oneInstance === limit + 1 && alternating === oneInstance,
-    limit: limits.loginPerIdentifier,
+    limit: limits.signInPerIdentifier,
     firstRefusedAttemptOneInstance: oneInstance,
     firstRefusedAttemptAlternating: alternating,
   };
@@ -345,7 +345,7 @@ async function main() {
     { env: appEnv({ DATABASE_URL: pg.url }) },
   );
   const limits = JSON.parse(/^limits (.*)$/m.exec(seedOut)[1]);
-  log(`settings applied; per-identifier sign-in limit ${limits.loginPerIdentifier.max} per ${limits.loginPerIdentifier.windowSeconds / 60} min`);
+  log(`settings applied; per-identifier sign-in limit ${limits.signInPerIdentifier.max} per ${limits.signInPerIdentifier.windowSeconds / 60} min`);
 
   const servers = await startInstances(pg.url, INSTANCES);
   const ports = servers.map((s) => s.port);

@@ -8,7 +8,7 @@ import { parseArgs } from "node:util";
 import { closeDb } from "@/db/client";
 import { migrateDatabase } from "@/db/migrate";
 import { createAccountByAdmin } from "@/lib/accounts/admin";
-import { LIMITS } from "@/lib/limits/store";
+import { LIMITS } from "@/lib/limits/catalogue";
 import { getSettings, updateSettings } from "@/lib/settings";
 
 async function main() {
@@ -30,7 +30,7 @@ async function main() {
     if (!values.password) throw new Error("--account needs --password");
     await createAccountByAdmin({ name: "Load Check", email, password: values.password, emailConfirmed: true, actorId: null });
   }
-  console.log(`limits ${JSON.stringify(LIMITS)}`);
+  console.log(`limits ${JSON.stringify({ signInPerIdentifier: LIMITS.signInPerIdentifier("") })}`);
   await closeDb();
 }
 

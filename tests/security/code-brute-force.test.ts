@@ -7,7 +7,8 @@ import { codes } from "@/db/schema";
 import { checkPassword } from "@/lib/accounts/password";
 import { CODE_MAX_ATTEMPTS, consumeCode, issueCode, type CodePurpose } from "@/lib/codes";
 import { ErrorCodes } from "@/lib/shared/errors";
-import { LIMITS, peek } from "@/lib/limits/store";
+import { peek } from "@/lib/limits/store";
+import { LIMITS } from "@/lib/limits/catalogue";
 import { ageCode, createUser, minutesAgo, PASSWORD, uniqueEmail } from "../support/fixtures";
 import { rejection as refusal } from "../support/rejection";
 import { settle, wrongCode } from "./support";
@@ -21,7 +22,7 @@ async function reissue(target: string) {
   return issueCode({ purpose, target });
 }
 
-const failuresOf = async (target: string) => (await peek(`code-fail:${target}`, LIMITS.codeFailuresPerTarget)).count;
+const failuresOf = async (target: string) => (await peek(LIMITS.codeFailuresPerTarget(target))).count;
 
 describe("code brute force", () => {
   it("per code: after 5 wrong tries the right code is refused too", async () => {
@@ -35,12 +36,12 @@ describe("code brute force", () => {
 
   it("per target across re-sent codes: a new code does not reset the failure count", async () => {
     const target = uniqueEmail("resent");
-    const rounds = LIMITS.codeFailuresPerTarget.max / CODE_MAX_ATTEMPTS;
+    const rounds = LIMITS.codeFailuresPerTarget("").max / CODE_MAX_ATTEMPTS;
     for (let round = 0; round < rounds; round++) {
       const { code } = await reissue(target);
       for (let i = 0; i < CODE_MAX_ATTEMPTS; i++) await refusal(consumeCode({ purpose, target, code: wrongCode(code) }));
     }
-    expect(await failuresOf(target)).toBe(LIMITS.codeFailuresPerTarget.max);
+    expect(await failuresOf(target)).toBe(LIMITS.codeFailuresPerTarget("").max);
     // A fresh code, never tried: even its right value is refused until the window ends.
     const { code } = await reissue(target);
     const err = await refusal(consumeCode({ purpose, target, code }));
@@ -60,7 +61,7 @@ describe("code brute force", () => {
   it("spread over many client IPs: password guesses stay limited per identifier", async () => {
     const user = await createUser();
     const identifierKey = `email:${user.email}`;
-    for (let i = 0; i < LIMITS.loginPerIdentifier.max; i++) {
+    for (let i = 0; i < LIMITS.signInPerIdentifier("").max; i++) {
       const err = await refusal(checkPassword({ user, identifierKey, password: `wrong ${i}`, ip: `198.51.100.${i + 1}` }));
       expect(err.code).toBe(ErrorCodes.INVALID_CREDENTIALS);
     }

@@ -7,6 +7,7 @@ import { solveChallenge } from "altcha-lib";
 import { deriveKey } from "altcha-lib/algorithms/pbkdf2";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { startTwilioFake, TWILIO_SID, TWILIO_TOKEN, type TwilioFake } from "../fakes/twilio";
+import { LIMITS } from "@/lib/limits/catalogue";
 import { ErrorCodes } from "@/lib/shared/errors";
 
 vi.mock("next/headers", async () => (await import("../support/cookie-jar")).nextHeadersMock);
@@ -85,7 +86,7 @@ describe("100 attempts from one client to 100 numbers in one hour", () => {
   it("a script without JavaScript (no proof of work): the shared anonymous budget, 10", async () => {
     const r = await attempts(async () => ({ browserId: null, pow: "missing" }));
     console.log("SMS for 100 attempts, no proof of work:", JSON.stringify(r));
-    expect(r.sent).toBe(lib.SMS_CLIENT_LIMITS.anonymousHour.max);
+    expect(r.sent).toBe(LIMITS.smsAnonymous().max);
     expect(r.provider).toBe(r.sent);
   });
 
@@ -93,7 +94,7 @@ describe("100 attempts from one client to 100 numbers in one hour", () => {
     const id = "one-browser";
     const r = await attempts(async () => ({ browserId: id, pow: "verified" }));
     console.log("SMS for 100 attempts, one browser:", JSON.stringify(r));
-    expect(r.sent).toBe(lib.SMS_CLIENT_LIMITS.perBrowserHour.max);
+    expect(r.sent).toBe(LIMITS.smsPerBrowserHour("").max);
   });
 
   it("a script that solves every challenge with a new cookie each time: the site-wide new-number limit", async () => {

@@ -30,12 +30,17 @@ async function load() {
     ...(await import("@/lib/phone/confirm")),
     ...(await import("@/lib/settings")),
     peek: (await import("@/lib/limits/store")).peek,
+    LIMITS: (await import("@/lib/limits/catalogue")).LIMITS,
     fixtures: await import("../support/fixtures"),
     db: (await import("@/db/client")).db,
     schema: await import("@/db/schema"),
   };
 }
 let lib: Awaited<ReturnType<typeof load>>;
+
+/** One SMS code through the sending pipeline, as every form sends it. */
+const sendPhoneCode = (x: { purpose: Parameters<typeof lib.sendCode>[0]["purpose"]; phone: string; userId?: string; ip?: string }) =>
+  lib.sendCode({ purpose: x.purpose, channel: "sms", target: x.phone }, { userId: x.userId, ip: x.ip });
 
 beforeAll(async () => {
   twilio = await startTwilioFake();
@@ -72,7 +77,7 @@ describe("SMS pumping", () => {
       // Step past the 30-second cooldown of the previous code, as a patient attacker would.
       await lib.fixtures.passResendCooldowns();
       try {
-        await lib.sendPhoneCode({ purpose: "phone_register", phone });
+        await sendPhoneCode({ purpose: "phone_register", phone });
         sent++;
       } catch (err) {
         expect((err as { code?: string }).code).toBe(ErrorCodes.RATE_LIMITED);
@@ -83,8 +88,8 @@ describe("SMS pumping", () => {
   });
 
   it("sequential numbers under one prefix: stops at the per-prefix budget", async () => {
-    const { SMS_LIMITS } = lib;
-    const tries = SMS_LIMITS.perPrefix.max + 10;
+    const { LIMITS } = lib;
+    const tries = LIMITS.smsPerPrefix("").max + 10;
     let refused = 0;
     for (let i = 0; i < tries; i++) {
       try {
@@ -95,20 +100,20 @@ describe("SMS pumping", () => {
       }
     }
     expect(refused).toBe(10);
-    expect(twilio.calls()).toBe(SMS_LIMITS.perPrefix.max);
+    expect(twilio.calls()).toBe(LIMITS.smsPerPrefix("").max);
     // Another prefix is not affected.
     await lib.startPhoneRegistration(number("415726", 0), null, lib.fixtures.smsClient());
-    expect(twilio.calls()).toBe(SMS_LIMITS.perPrefix.max + 1);
+    expect(twilio.calls()).toBe(LIMITS.smsPerPrefix("").max + 1);
   });
 
   it("one client IP walking many numbers: stops at the per-IP budget (when the IP is known)", async () => {
-    const { SMS_LIMITS } = lib;
-    for (let i = 0; i < SMS_LIMITS.perIp.max + 5; i++) {
+    const { LIMITS } = lib;
+    for (let i = 0; i < LIMITS.smsPerIp("").max + 5; i++) {
       // Each number under its own prefix, so only the per-IP budget applies.
       const outcome = await refusedWith(lib.startPhoneRegistration(`+1201${700 + i}1234`, "198.51.100.7", lib.fixtures.smsClient()));
-      expect(outcome).toBe(i < SMS_LIMITS.perIp.max ? "sent" : ErrorCodes.RATE_LIMITED);
+      expect(outcome).toBe(i < LIMITS.smsPerIp("").max ? "sent" : ErrorCodes.RATE_LIMITED);
     }
-    expect(twilio.calls()).toBe(SMS_LIMITS.perIp.max);
+    expect(twilio.calls()).toBe(LIMITS.smsPerIp("").max);
   });
 
   it("countries outside the allowlist get no SMS: registration, sign-in, 2FA and confirmation sends", async () => {
@@ -116,8 +121,8 @@ describe("SMS pumping", () => {
     for (const send of [
       () => lib.startPhoneRegistration(uk, null, lib.fixtures.smsClient()),
       () => lib.startPhoneLogin(uk, null, lib.fixtures.smsClient()),
-      () => lib.sendPhoneCode({ purpose: "two_factor", phone: uk }),
-      () => lib.sendPhoneCode({ purpose: "phone_confirm", phone: uk }),
+      () => sendPhoneCode({ purpose: "two_factor", phone: uk }),
+      () => sendPhoneCode({ purpose: "phone_confirm", phone: uk }),
     ]) {
       expect(await refusedWith(send())).toBe(ErrorCodes.NOT_ALLOWED);
     }
@@ -141,7 +146,7 @@ describe("SMS pumping", () => {
       await lib.fixtures.passResendCooldowns();
       // A new purpose each time keeps the 5-per-10-minutes budget per target out of the way.
       const purpose = (["phone_register", "phone_confirm", "two_factor"] as const)[i % 3]!;
-      const outcome = await refusedWith(lib.sendPhoneCode({ purpose, phone }));
+      const outcome = await refusedWith(sendPhoneCode({ purpose, phone }));
       if (outcome === "sent") sent++;
       else expect(outcome).toBe(ErrorCodes.RATE_LIMITED);
     }
@@ -149,12 +154,11 @@ describe("SMS pumping", () => {
     expect(twilio.calls()).toBe(sms.perNumberDaily);
 
     // The global budget: room for 3 more today, then every number is refused.
-    const day = { max: sms.globalDaily, windowSeconds: 86_400 };
-    const used = (await lib.peek("sms-global-day", day)).count;
+    const used = (await lib.peek(lib.LIMITS.smsPerDay(sms.globalDaily))).count;
     await lib.updateSettings("sms", { ...sms, globalDaily: used + 3 }, null);
     try {
       const outcomes = [];
-      for (let i = 0; i < 6; i++) outcomes.push(await refusedWith(lib.sendPhoneCode({ purpose: "phone_register", phone: number("415728", i) })));
+      for (let i = 0; i < 6; i++) outcomes.push(await refusedWith(sendPhoneCode({ purpose: "phone_register", phone: number("415728", i) })));
       expect(outcomes).toEqual(["sent", "sent", "sent", ErrorCodes.RATE_LIMITED, ErrorCodes.RATE_LIMITED, ErrorCodes.RATE_LIMITED]);
       expect(twilio.calls()).toBe(sms.perNumberDaily + 3);
     } finally {

@@ -6,6 +6,7 @@ import { db } from "@/db/client";
 import { codes, rateLimits, sessions, users } from "@/db/schema";
 import { createAccountByAdmin } from "@/lib/accounts/admin";
 import { RESEND_COOLDOWN_SECONDS } from "@/lib/codes";
+import { LIMITS } from "@/lib/limits/catalogue";
 import { clear } from "@/lib/limits/store";
 import { bindSession, createSession } from "@/lib/auth/sessions";
 import { hashSecret } from "@/lib/crypto";
@@ -79,7 +80,7 @@ export async function ageCode(id: string, fields: { expiresAt?: Date; createdAt?
   const [row] = await db.update(codes).set(fields).where(eq(codes.id, id)).returning({ purpose: codes.purpose, target: codes.target });
   // Moved past the resend cooldown: its atomic claim (a 30-second limit) has lapsed too.
   if (row && fields.createdAt && Date.now() - fields.createdAt.getTime() >= RESEND_COOLDOWN_SECONDS * 1000) {
-    await clear(`code-cooldown:${row.purpose}:${row.target}`);
+    await clear(LIMITS.codeCooldown(row.purpose, row.target));
   }
 }
 

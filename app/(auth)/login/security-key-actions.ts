@@ -8,6 +8,7 @@ import { blockedMessage, isBlocked } from "@/lib/blocking";
 import { afterFirstFactor } from "@/lib/auth/sign-in";
 import { UserError } from "@/lib/shared/errors";
 import { hit } from "@/lib/limits/store";
+import { LIMITS } from "@/lib/limits/catalogue";
 import { clientIp } from "@/lib/request";
 import { safeNext } from "@/lib/shared/safe-next";
 import { authenticationOptions, finishAuthentication } from "@/lib/factors/webauthn";
@@ -16,8 +17,8 @@ export async function securityKeyOptionsAction() {
   const ip = await clientIp();
   // Each call stores a challenge: bound per client (when known) and overall.
   const limits = await Promise.all([
-    ip ? hit(`webauthn-options-ip:${ip}`, { max: 30, windowSeconds: 60 }) : null,
-    hit("webauthn-options-all", { max: 600, windowSeconds: 60 }),
+    ip ? hit(LIMITS.securityKeyOptionsPerIp(ip)) : null,
+    hit(LIMITS.securityKeyOptions()),
   ]);
   if (limits.some((l) => l && !l.success)) return { ok: false as const, message: "Too many attempts. Wait a minute and try again." };
   return { ok: true as const, options: await authenticationOptions(null) };
