@@ -1,10 +1,9 @@
 import "server-only";
-// The one database handle: embedded PGlite when DATABASE_URL is unset, postgres.js when it is set.
+// Opening a database from the configuration it is given: embedded PGlite, or postgres.js for a server URL.
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { lockDataFolder } from "./data-folder-lock";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
-import { env } from "@/lib/env";
 import * as schema from "./schema";
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -16,12 +15,13 @@ export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
  */
 export type Within = (q: Db) => Promise<void>;
 
-type Handle = { db: Db; driver: "pglite" | "postgres"; close: () => Promise<void> };
+export type DbHandle = { db: Db; driver: "pglite" | "postgres"; close: () => Promise<void> };
 
-const g = globalThis as unknown as { __latchkeyDb?: Handle };
+/** Where the data lives: a Postgres server's URL, or else the embedded database's folder (or `memory://`). */
+export type DbConfig = { databaseUrl?: string; dataDir: string };
 
-function open(): Handle {
-  const { DATABASE_URL, LATCHKEY_DATA_DIR } = env();
+/** Opens a database; the caller keeps the handle (lib/db.ts keeps the process's one). */
+export function openDatabase({ databaseUrl: DATABASE_URL, dataDir: LATCHKEY_DATA_DIR }: DbConfig): DbHandle {
   if (DATABASE_URL) {
     // Loaded lazily so a PGlite-only install never opens a socket.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -65,23 +65,3 @@ function open(): Handle {
     },
   };
 }
-
-export function dbHandle(): Handle {
-  if (!g.__latchkeyDb) g.__latchkeyDb = open();
-  return g.__latchkeyDb;
-}
-
-export async function closeDb() {
-  const h = g.__latchkeyDb;
-  g.__latchkeyDb = undefined;
-  if (h) await h.close();
-}
-
-// `db` resolves the handle on first use, so importing a module never opens a connection.
-export const db: Db = new Proxy({} as Db, {
-  get(_target, prop) {
-    const real = dbHandle().db as unknown as Record<PropertyKey, unknown>;
-    const value = real[prop];
-    return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(real) : value;
-  },
-});

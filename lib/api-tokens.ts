@@ -3,7 +3,7 @@ import "server-only";
 // HMAC; listed with their status, checked, revoked; and resolved to their account for /api/me.
 import { and, desc, eq, gt, isNull } from "drizzle-orm";
 import { z } from "zod";
-import { db } from "@/db/client";
+import { db } from "@/lib/db";
 import { apiTokens, users, type ApiToken, type User } from "@/db/schema";
 import { audit } from "@/lib/audit";
 import { isBlocked } from "./blocking";

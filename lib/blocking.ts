@@ -2,7 +2,7 @@ import "server-only";
 // A9: scheduled blocking — the admin-set date from which an account is blocked, the refusal at
 // sign-in, the user's email-notice option and the daily job that sends the notices.
 import { and, eq, gt, isNotNull, lte, ne } from "drizzle-orm";
-import { db } from "@/db/client";
+import { db } from "@/lib/db";
 import { blockingNotices, users, type User } from "@/db/schema";
 import { audit } from "@/lib/audit";
 import { SYSTEM_ACTOR } from "@/lib/audit/actions";
@@ -49,6 +49,7 @@ export async function assertNotBlocked(
 
 /** Admin: sets (YYYY-MM-DD) or clears (null) the blocking date. A day before today (UTC) is refused. */
 export async function setBlockingDate(userId: string, day: string | null, actorId: string | null, now = new Date()) {
+  if (day !== null && actorId === userId) throw new UserError(ErrorCodes.NOT_ALLOWED, "You cannot schedule blocking for your own account.", "blockOn");
   if (day !== null) {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(Date.parse(`${day}T00:00:00Z`)) || dayOf(new Date(`${day}T00:00:00Z`)) !== day) {
       throw new UserError(ErrorCodes.INVALID_INPUT, "Enter a valid date.", "blockOn");

@@ -1,6 +1,6 @@
 import "server-only";
 // Start-up work of a server process: migrations (unless the deploy pipeline runs them) and the first admin.
-import { migrateDatabase } from "@/db/migrate";
+import { migrateDatabase } from "@/lib/db";
 import { ensureAdmin } from "@/lib/accounts/admin";
 import { env } from "./env";
 

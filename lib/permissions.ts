@@ -2,7 +2,7 @@ import "server-only";
 // A2: the Pending permission set — which guarded actions an account in `pending` status may perform.
 // Enforced here, inside the lib functions that perform them; the UI only mirrors it.
 import { eq } from "drizzle-orm";
-import { db } from "@/db/client";
+import { db } from "@/lib/db";
 import { users, type User } from "@/db/schema";
 import { ErrorCodes, UserError } from "@/lib/shared/errors";
 import { getSettings, type PendingPermissions } from "./settings";

@@ -2,7 +2,7 @@ import "server-only";
 // A5: profiles — an account's display names with a type; created at sign-up or by the user, within the admin's limit.
 import { and, asc, count, eq } from "drizzle-orm";
 import { z } from "zod";
-import { db } from "@/db/client";
+import { db } from "@/lib/db";
 import { profiles, users, type Profile, type User } from "@/db/schema";
 import { audit } from "@/lib/audit";
 import { newId } from "./crypto";

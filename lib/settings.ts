@@ -2,7 +2,7 @@ import "server-only";
 // Every admin setting: zod schema with defaults, read at call time from the database, updated with an audit entry.
 import { eq } from "drizzle-orm";
 import { z } from "zod";
-import { db } from "@/db/client";
+import { db } from "@/lib/db";
 import { settings } from "@/db/schema";
 import { audit } from "@/lib/audit";
 

@@ -3,9 +3,9 @@
 // refuses to run while a server holds the data folder (db/data-folder-lock.ts).
 import { parseArgs } from "node:util";
 import { eq } from "drizzle-orm";
-import { closeDb, db } from "@/db/client";
+import { closeDb, db } from "@/lib/db";
 import { DataFolderInUseError } from "@/db/data-folder-lock";
-import { migrateDatabase } from "@/db/migrate";
+import { migrateDatabase } from "@/lib/db";
 import { users } from "@/db/schema";
 import { createAccountByAdmin } from "@/lib/accounts/admin";
 import { findUserByEmail } from "@/lib/accounts/queries";

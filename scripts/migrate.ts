@@ -1,8 +1,8 @@
 // `npm run db:migrate`: applies pending migrations and exits (for deploy pipelines). With the embedded
 // database it refuses to run while a server holds the data folder (the server migrates at start-up).
-import { closeDb } from "@/db/client";
+import { closeDb } from "@/lib/db";
 import { DataFolderInUseError } from "@/db/data-folder-lock";
-import { migrateDatabase } from "@/db/migrate";
+import { migrateDatabase } from "@/lib/db";
 import { env } from "@/lib/env";
 
 async function main() {

@@ -1,7 +1,7 @@
 import "server-only";
 // A2, A3: activating a pending account, and the activation letter, sent once per account.
 import { and, eq, isNull } from "drizzle-orm";
-import { db } from "@/db/client";
+import { db } from "@/lib/db";
 import { users, type User } from "@/db/schema";
 import { audit } from "@/lib/audit";
 import { sendEmail } from "@/lib/delivery/email";

@@ -1,7 +1,7 @@
 import "server-only";
 // The Manager app's work on accounts (A2, A9, A12): blocking, rights, accounts it creates, the first admin, the list.
 import { and, asc, desc, eq, ilike, or, sql, type SQL } from "drizzle-orm";
-import { db } from "@/db/client";
+import { db } from "@/lib/db";
 import { users } from "@/db/schema";
 import { audit } from "@/lib/audit";
 import { SYSTEM_ACTOR } from "@/lib/audit/actions";
@@ -9,11 +9,14 @@ import { newId } from "@/lib/crypto";
 import { ErrorCodes, UserError } from "@/lib/shared/errors";
 import { hashPassword, passwordProblem } from "@/lib/passwords";
 import { revokeAllSessions } from "@/lib/auth/sessions";
-import { newAccountTwoFactorDefaults } from "@/lib/factors/policy";
+import { loadPolicy, newAccountTwoFactorDefaults } from "@/lib/factors/policy";
+import { setTwoFactorFor } from "@/lib/factors/manage";
+import { parsePhone } from "@/lib/phone/parse";
 import { createInitialProfile } from "@/lib/profiles";
 import { findUserByConfirmedPhone, findUserByEmail, getUser, normalizeEmail } from "@/lib/accounts/queries";
 
 export async function blockAccount(userId: string, actorId: string | null) {
+  if (actorId === userId) throw new UserError(ErrorCodes.NOT_ALLOWED, "You cannot block your own account.");
   const [u] = await db
     .update(users)
     .set({ status: "blocked", blockedAt: new Date() })
@@ -87,6 +90,39 @@ export async function createAccountByAdmin(input: {
   await createInitialProfile(id, input.name);
   await audit({ action: "account.created", userId: id, actorId: input.actorId, detail: { method: "admin", isAdmin: input.isAdmin ?? false } });
   return rows[0]!;
+}
+
+/**
+ * An account made in the Manager app (A12): the phone, typed with its country, is required while SMS
+ * is an allowed two-step method (T8), so that every account can receive its codes.
+ */
+export async function createAccountInManager(input: {
+  name: string;
+  email: string;
+  password: string;
+  emailConfirmed: boolean;
+  phone: string;
+  phoneCountry: string;
+  actorId: string;
+}) {
+  const policy = await loadPolicy();
+  if (!input.phone && policy.enabled && policy.allowedMethods.includes("sms")) {
+    throw new UserError(ErrorCodes.INVALID_INPUT, "Enter a phone number: SMS is an allowed two-step method.", "phone");
+  }
+  const phone = input.phone ? parsePhone(input.phone, input.phoneCountry).e164 : null;
+  return createAccountByAdmin({ ...input, phone });
+}
+
+/** An admin's rights form (A2, T6): what the account may do, and its two-step switches per app. */
+export async function saveAccountRights(
+  userId: string,
+  rights: { canChangePassword: boolean; canReceiveSms: boolean; twoFactorWeb: boolean; twoFactorManager: boolean },
+  actorId: string,
+) {
+  await setRights(userId, { canChangePassword: rights.canChangePassword, canReceiveSms: rights.canReceiveSms }, actorId);
+  const target = await getUser(userId);
+  if (target && target.twoFactorWeb !== rights.twoFactorWeb) await setTwoFactorFor(target, "web", rights.twoFactorWeb, actorId);
+  if (target?.isAdmin && target.twoFactorManager !== rights.twoFactorManager) await setTwoFactorFor(target, "manager", rights.twoFactorManager, actorId);
 }
 
 /** Creates the first admin from the environment when there is none yet; idempotent. */

@@ -1,7 +1,9 @@
 import "server-only";
+import { defineFlow } from "@/lib/flows";
+import { z } from "zod";
 // A10: setting or changing the account's email on the security tab, confirmed by a code sent to the new address.
 import { eq } from "drizzle-orm";
-import { db } from "@/db/client";
+import { db } from "@/lib/db";
 import { users, type User } from "@/db/schema";
 import { findUserByEmail, normalizeEmail } from "@/lib/accounts/queries";
 import { audit } from "@/lib/audit";
@@ -13,6 +15,9 @@ import { ErrorCodes, UserError } from "@/lib/shared/errors";
 import { hit, retryAfterText } from "@/lib/limits/store";
 import { LIMITS } from "@/lib/limits/catalogue";
 import { deliverCode, reserveCode } from "@/lib/codes/send";
+
+/** The address an account is moving to, between the code sent and the code typed. */
+export const emailChangeFlow = defineFlow({ name: "email_change", ttlSeconds: 15 * 60, schema: z.object({ email: z.string(), userId: z.string() }) });
 
 /**
  * Sends a code to the new address. An address that belongs to another account gets a notice

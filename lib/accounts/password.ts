@@ -1,7 +1,7 @@
 import "server-only";
 // The password as first factor (A1) and changing it (A7).
 import { and, eq, or } from "drizzle-orm";
-import { db } from "@/db/client";
+import { db } from "@/lib/db";
 import { users, type User } from "@/db/schema";
 import { audit } from "@/lib/audit";
 import { passwordChangedTemplate } from "@/lib/delivery/email/templates";

@@ -1,7 +1,7 @@
 import "server-only";
 // Looking accounts up (by email, confirmed phone, id) and what the confirmation mode in force asks of one (A4).
 import { and, eq, sql } from "drizzle-orm";
-import { db } from "@/db/client";
+import { db } from "@/lib/db";
 import { users, type User } from "@/db/schema";
 import { type ConfirmationMode } from "@/lib/settings";
 

@@ -1,7 +1,9 @@
 import "server-only";
+import { defineFlow } from "@/lib/flows";
+import { z } from "zod";
 // Password recovery (A8): by email (link + code) always, by SMS when phone confirmation is on. Never reveals an account.
 import { eq } from "drizzle-orm";
-import { type Db as Tx } from "@/db/client";
+import { type Db as Tx } from "@/lib/db";
 import { users, type User } from "@/db/schema";
 import { findUserByConfirmedPhone, findUserByEmail, getUser, normalizeEmail } from "@/lib/accounts/queries";
 import { audit } from "@/lib/audit";
@@ -18,6 +20,13 @@ import { forgetAllTrustedDevices } from "@/lib/factors/trusted-devices";
 import { deliverLater } from "@/lib/delivery/deferred";
 import { uniformTime } from "@/lib/uniform-time";
 import { chargeSmsClient, type SmsClient } from "@/lib/limits/sms-clients";
+
+/** The target a recovery code may have been sent to, between the request and the new password. */
+export const recoveryFlow = defineFlow({
+  name: "recover",
+  ttlSeconds: 15 * 60,
+  schema: z.object({ kind: z.enum(["email", "phone"]), target: z.string() }),
+});
 
 export type RecoveryTarget = { kind: "email" | "phone"; target: string };
 

@@ -2,7 +2,7 @@ import "server-only";
 // The audit log: one writer for every authentication event and admin change. Never given secrets.
 import { and, desc, eq, gte, ilike, lte, or, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
-import { db, type Db as Tx } from "@/db/client";
+import { db, type Db as Tx } from "@/lib/db";
 import { auditLog, users } from "@/db/schema";
 import { SYSTEM_ACTOR, type AuditAction } from "@/lib/audit/actions";
 

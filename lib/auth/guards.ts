@@ -29,10 +29,21 @@ export async function requireUser(opts: { allowWithoutProfile?: boolean } = {}):
  */
 export async function requireAdmin(): Promise<Current> {
   const c = await currentSession();
-  if (!c || !c.user.isAdmin) notFound();
-  if (managerStepUpNeeded(c.user, await loadPolicy(), c.session.managerVerifiedAt)) redirect("/login/verify");
-  if (await mustCreateFirstProfile(c.user.id, c.user.status)) redirect(FIRST_PROFILE_PATH);
-  return c;
+  const standing = await adminStanding(c);
+  if (standing === "not admin") notFound();
+  if (standing === "second step") redirect("/login/verify");
+  if (await mustCreateFirstProfile(c!.user.id, c!.user.status)) redirect(FIRST_PROFILE_PATH);
+  return c!;
+}
+
+/**
+ * Whether a session may use the Manager app now: the rule of `requireAdmin` and of admin actions.
+ * "second step" when the Manager app asks for a second factor this session has not passed (T6).
+ */
+export async function adminStanding(c: Current | null): Promise<"admin" | "not admin" | "second step"> {
+  if (!c || !c.user.isAdmin) return "not admin";
+  if (managerStepUpNeeded(c.user, await loadPolicy(), c.session.secondFactorAt)) return "second step";
+  return "admin";
 }
 
 /** Signed-out visitors only (sign-in and sign-up pages send signed-in users on). */

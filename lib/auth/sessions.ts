@@ -1,7 +1,7 @@
 import "server-only";
 // Server-side sessions: the cookie carries a random token, the database keeps its hash, expiry and activity.
 import { and, desc, eq, gt, isNull, ne, sql } from "drizzle-orm";
-import { db, type Db as Tx } from "@/db/client";
+import { db, type Db as Tx } from "@/lib/db";
 import { sessions, users, type Session, type User } from "@/db/schema";
 import { hashSecret, randomToken } from "../crypto";
 import { getSettings } from "../settings";
@@ -36,9 +36,8 @@ export async function newSession(
       userAgent: meta.userAgent ?? null,
       ip: meta.ip ?? null,
       method: meta.method ?? null,
-      // A second factor verified at sign-in covers the Manager app too.
+      // A second factor verified at sign-in covers the Manager app too (T6).
       secondFactorAt: meta.secondFactor ? now : null,
-      managerVerifiedAt: meta.secondFactor ? now : null,
       expiresAt: new Date(now.getTime() + absoluteSessionDays * 86_400_000),
     },
   };

@@ -8,8 +8,9 @@ import { clientIp, userAgent } from "../request";
 import { newSession, revokeSessionByToken, writeSession, type NewSession } from "./sessions";
 import { signIn, signOut } from "./next-auth";
 import { currentSession } from "./current";
-import { getSettings } from "../settings";
+import { getSettings, TWO_FACTOR_METHODS } from "../settings";
 import { redirect } from "next/navigation";
+import { z } from "zod";
 import type { User } from "@/db/schema";
 import { checkSecondFactor, checkSecurityKey, SignInAlreadyFinished, type FactorOutcome } from "@/lib/factors/verify";
 import { clearChallengeCookie, completeChallenge, createChallenge, type Challenge } from "@/lib/factors/challenge";
@@ -18,10 +19,10 @@ import { loadPolicy, needsSecondFactor, surfaceOf } from "@/lib/factors/policy";
 import { isTrustedDevice, rememberDeviceRow, setDeviceCookie, type RememberedDevice } from "@/lib/factors/trusted-devices";
 import { assertNotBlocked } from "../blocking";
 import { takeSignUpMark } from "./sign-up-browser";
-import { clearFlow, readFlow, setFlow } from "@/lib/flows";
+import { defineFlow } from "@/lib/flows";
 import { decryptSecret, encryptSecret } from "../crypto";
 import type { TrustedDeviceDuration, TwoFactorMethod } from "../settings";
-import { db, type Db as Tx } from "@/db/client";
+import { db, type Db as Tx } from "@/lib/db";
 import type { AuthenticationResponseJSON } from "@simplewebauthn/server";
 
 /** Finds the account for "Email or phone": an address, or a number in any common format. */
@@ -197,8 +198,12 @@ export async function finishWithSecurityKey(ctx: { challenge: Challenge; user: U
   return completeOpening(o, written!);
 }
 
-const ENROLLED = "two_factor_enrolled";
-type Enrolled = { c: string; m: TwoFactorMethod; r: boolean; codes: string };
+/** The recovery codes of a method set up during sign-in, sealed, until "Continue" (T11). */
+const enrolledFlow = defineFlow({
+  name: "two_factor_enrolled",
+  ttlSeconds: 10 * 60,
+  schema: z.object({ c: z.string(), m: z.enum(TWO_FACTOR_METHODS), r: z.boolean(), codes: z.string() }),
+});
 
 /**
  * A first method was set up during sign-in (T11): the method and its recovery codes were saved in
@@ -211,13 +216,13 @@ export async function finishEnrolment(challenge: Challenge, outcome: FactorOutco
 }
 
 async function showRecoveryCodes(challenge: Challenge, method: TwoFactorMethod, remember: boolean, codes: string[]): Promise<never> {
-  await setFlow(ENROLLED, { c: challenge.id, m: method, r: remember, codes: encryptSecret(codes.join(" ")) } satisfies Enrolled, 10 * 60);
+  await enrolledFlow.set({ c: challenge.id, m: method, r: remember, codes: encryptSecret(codes.join(" ")) });
   redirect("/login/verify");
 }
 
 /** The recovery codes waiting to be shown for this challenge, or null. */
 export async function enrolledRecoveryCodes(challenge: Challenge): Promise<string[] | null> {
-  const flow = await readFlow<Enrolled>(ENROLLED);
+  const flow = await enrolledFlow.read();
   if (!flow || flow.c !== challenge.id) return null;
   try {
     return decryptSecret(flow.codes).split(" ");
@@ -228,7 +233,7 @@ export async function enrolledRecoveryCodes(challenge: Challenge): Promise<strin
 
 /** "Continue" after the recovery codes: the sign-in finishes. */
 export async function continueAfterEnrolment(challenge: Challenge): Promise<never> {
-  const flow = await readFlow<Enrolled>(ENROLLED);
+  const flow = await enrolledFlow.read();
   if (!flow || flow.c !== challenge.id) redirect("/login/verify");
   // The codes stay in their cookie until the session row is written: a failure before that shows an
   // error with "Continue" still there.
@@ -240,6 +245,6 @@ export async function continueAfterEnrolment(challenge: Challenge): Promise<neve
     if (err instanceof SignInAlreadyFinished) redirect("/login?expired=1");
     throw err;
   }
-  await clearFlow(ENROLLED);
+  await enrolledFlow.clear();
   return completeOpening(o, written);
 }

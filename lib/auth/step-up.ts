@@ -3,21 +3,23 @@ import "server-only";
 // last 15 minutes; otherwise the user confirms the password again first.
 import { audit } from "@/lib/audit";
 import { ErrorCodes, UserError } from "@/lib/shared/errors";
-import { readFlow, setFlow } from "@/lib/flows";
+import { z } from "zod";
+import { defineFlow } from "@/lib/flows";
 import { verifyPassword } from "../passwords";
 import { hit, peek, retryAfterText } from "@/lib/limits/store";
 import { LIMITS } from "@/lib/limits/catalogue";
 import type { Current } from "./current";
 
 export const STEP_UP_SECONDS = 15 * 60;
-const FLOW = "reauth";
+/** This session's password, typed again, and when. */
+const reauthFlow = defineFlow({ name: "reauth", ttlSeconds: STEP_UP_SECONDS, schema: z.object({ s: z.string(), at: z.number() }) });
 
 /** The last time this session proved the account holder: its sign-in, a second factor, or a password re-entered here. */
 export async function lastAuthenticatedAt(c: Current): Promise<number> {
   const s = c.session;
-  const times = [s.createdAt, s.secondFactorAt, s.managerVerifiedAt].filter((d): d is Date => d instanceof Date).map((d) => d.getTime());
-  const flow = await readFlow<{ s: string; at: number }>(FLOW);
-  if (flow && flow.s === c.sessionId && typeof flow.at === "number") times.push(flow.at);
+  const times = [s.createdAt, s.secondFactorAt].filter((d): d is Date => d instanceof Date).map((d) => d.getTime());
+  const flow = await reauthFlow.read();
+  if (flow && flow.s === c.sessionId) times.push(flow.at);
   return Math.max(...times);
 }
 
@@ -49,6 +51,6 @@ export async function confirmPassword(c: Current, password: string): Promise<voi
     if (!r.success) throw new UserError(ErrorCodes.TOO_MANY_ATTEMPTS, `Too many wrong passwords. Try again in ${retryAfterText(r.resetAt)}.`, "password");
     throw new UserError(ErrorCodes.WRONG_PASSWORD, "That password is not right.", "password");
   }
-  await setFlow(FLOW, { s: c.sessionId, at: Date.now() }, STEP_UP_SECONDS);
+  await reauthFlow.set({ s: c.sessionId, at: Date.now() });
   await audit({ action: "reauth.succeeded", userId: c.user.id, actorId: c.user.id });
 }

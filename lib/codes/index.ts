@@ -1,7 +1,7 @@
 import "server-only";
 // One-time codes for every purpose: issue, check, consume. 6 digits, 10 minutes, 5 tries, single use, stored hashed.
 import { and, desc, eq, gt, sql } from "drizzle-orm";
-import { db, type Db } from "@/db/client";
+import { db, type Db } from "@/lib/db";
 import { codes } from "@/db/schema";
 import { hashSecret, newId, randomDigits, randomToken } from "@/lib/crypto";
 import { ErrorCodes, UserError } from "@/lib/shared/errors";

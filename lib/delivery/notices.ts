@@ -3,7 +3,7 @@ import "server-only";
 // number tried by another account — are never silently lost: a failed delivery is logged with its
 // reason and kept, and the daily job tries it again (up to 5 times within 7 days).
 import { and, asc, eq, gt, isNull, lt } from "drizzle-orm";
-import { db } from "@/db/client";
+import { db } from "@/lib/db";
 import { securityNotices } from "@/db/schema";
 import { sendEmail, type EmailMessage } from "@/lib/delivery/email";
 

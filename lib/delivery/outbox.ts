@@ -1,7 +1,7 @@
 import "server-only";
 // The development outbox (S7): messages that no provider delivered, readable at /dev/outbox.
 import { desc, eq } from "drizzle-orm";
-import { db } from "@/db/client";
+import { db } from "@/lib/db";
 import { outbox } from "@/db/schema";
 import { env } from "@/lib/env";
 

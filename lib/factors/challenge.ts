@@ -1,22 +1,25 @@
 import "server-only";
 // The interim state between the factors (T3, T5, B4): a signed cookie pointing at a challenge row, used once; its failures.
 import { and, eq, isNull, gt, sql } from "drizzle-orm";
-import { db, type Db as Tx } from "@/db/client";
+import { db, type Db as Tx } from "@/lib/db";
 import { signInChallenges, users, type User } from "@/db/schema";
 import { audit } from "@/lib/audit";
 import { hashSecret, randomToken } from "@/lib/crypto";
 import { sendSecurityNotice } from "@/lib/delivery/notices";
 import { twoFactorFailuresTemplate } from "@/lib/delivery/email/templates";
-import { clearFlow, readFlow, setFlow } from "@/lib/flows";
-import { Surface, loadPolicy } from "@/lib/factors/policy";
+import { z } from "zod";
+import { defineFlow } from "@/lib/flows";
+import { loadPolicy, managerStepUpNeeded, type Surface } from "@/lib/factors/policy";
+import type { Current } from "@/lib/auth/current";
 
 const CHALLENGE_TTL_SECONDS = 10 * 60;
-const FLOW = "two_factor";
+/** The browser's pending sign-in: the challenge's token (its row holds only the hash). */
+const challengeFlow = defineFlow({ name: "two_factor", ttlSeconds: CHALLENGE_TTL_SECONDS, schema: z.object({ t: z.string().min(1) }) });
 export const FAILURES_BEFORE_CONTACT = 3;
 
 export type Challenge = typeof signInChallenges.$inferSelect;
 
-export async function createChallenge(input: { userId: string; firstFactor: string; surface: Surface; next: string; sessionId?: string | null }) {
+export async function createChallenge(input: { userId: string; firstFactor: string; surface: Surface; next: string }) {
   const token = randomToken(32);
   await db.insert(signInChallenges).values({
     id: hashSecret(`challenge:${token}`),
@@ -24,16 +27,25 @@ export async function createChallenge(input: { userId: string; firstFactor: stri
     firstFactor: input.firstFactor,
     surface: input.surface,
     next: input.next,
-    sessionId: input.sessionId ?? null,
     expiresAt: new Date(Date.now() + CHALLENGE_TTL_SECONDS * 1000),
   });
-  await setFlow(FLOW, { t: token }, CHALLENGE_TTL_SECONDS);
+  await challengeFlow.set({ t: token });
+}
+
+/**
+ * An admin's session whose Manager app asks for a second factor starts a challenge for it (T6).
+ * Returns false when none is needed (the session already passed one, or the policy does not ask).
+ */
+export async function startManagerStepUp(c: Current): Promise<boolean> {
+  if (!managerStepUpNeeded(c.user, await loadPolicy(), c.session.secondFactorAt)) return false;
+  await createChallenge({ userId: c.user.id, firstFactor: "session", surface: "manager", next: "/admin" });
+  return true;
 }
 
 /** The pending challenge of this browser with its account, or null (expired, completed, unknown). */
 export async function currentChallenge(): Promise<{ challenge: Challenge; user: User } | null> {
-  const flow = await readFlow<{ t: string }>(FLOW);
-  if (!flow?.t) return null;
+  const flow = await challengeFlow.read();
+  if (!flow) return null;
   const [row] = await db
     .select({ challenge: signInChallenges, user: users })
     .from(signInChallenges)
@@ -54,13 +66,9 @@ export async function completeChallenge(challengeId: string, q: Tx = db): Promis
   return rows.length > 0;
 }
 
-/** Forgets this browser's pending sign-in (its cookie). */
+/** Forgets this browser's pending sign-in (its cookie): after it finished, or when the visitor gives up. */
 export async function clearChallengeCookie() {
-  await clearFlow(FLOW);
-}
-
-export async function abandonChallenge() {
-  await clearFlow(FLOW);
+  await challengeFlow.clear();
 }
 
 /** Counts a failed second factor; at the third, audits it and emails the contact person and admins (T5). */

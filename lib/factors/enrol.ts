@@ -1,7 +1,8 @@
 import "server-only";
 // Setting up one's own second factors (T7): what is set up, and what every first or later method brings (primary, backup, the second step turned on, recovery codes).
+import { assertMethodAllowed } from "@/lib/factors/policy";
 import { eq } from "drizzle-orm";
-import { db, type Db as Tx } from "@/db/client";
+import { db, type Db as Tx } from "@/lib/db";
 import { users, type User } from "@/db/schema";
 import { audit } from "@/lib/audit";
 import { consumeCode } from "@/lib/codes";
@@ -58,6 +59,7 @@ export async function afterEnrolment(userId: string, method: TwoFactorMethod, q:
 
 export async function startEmailMethod(user: User) {
   await assertAllowed(user, "enable_2fa");
+  await assertMethodAllowed("email");
   if (!user.email) throw new UserError(ErrorCodes.NOT_ALLOWED, "Add an email address to your account first.");
   await sendCode({ purpose: "method_confirm", channel: "email", target: user.email }, { userId: user.id, template: (code) => twoFactorEmailConfirmTemplate({ code }) });
 }

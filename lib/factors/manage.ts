@@ -1,7 +1,7 @@
 import "server-only";
 // Managing one's own second factors (T7): removing a method, choosing the main and backup ones, the per-app switches, new recovery codes.
 import { eq } from "drizzle-orm";
-import { db } from "@/db/client";
+import { db } from "@/lib/db";
 import { users, type User } from "@/db/schema";
 import { getUser } from "@/lib/accounts/queries";
 import { audit } from "@/lib/audit";

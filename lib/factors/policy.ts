@@ -1,7 +1,8 @@
 import "server-only";
 // Who must pass a second step (T1, T6): the two-factor policy in force, the surfaces it covers and new accounts' switches.
 import { type User } from "@/db/schema";
-import { getSettings, type TwoFactorSettings } from "@/lib/settings";
+import { ErrorCodes, UserError } from "@/lib/shared/errors";
+import { getSettings, type TwoFactorMethod, type TwoFactorSettings } from "@/lib/settings";
 
 export type Surface = "web" | "manager";
 export type Policy = TwoFactorSettings & { enabled: boolean };
@@ -11,6 +12,14 @@ export const surfaceOf = (next: string): Surface => (next === "/admin" || next.s
 export async function loadPolicy(): Promise<Policy> {
   const twoFactor = await getSettings("twoFactor");
   return { ...twoFactor, enabled: twoFactor.enable2fa };
+}
+
+const METHOD_NAMES: Record<TwoFactorMethod, string> = { sms: "text messages", email: "email codes", totp: "authenticator apps", webauthn: "security keys" };
+
+/** Refuses to set up a method the admin does not allow (T7). */
+export async function assertMethodAllowed(method: TwoFactorMethod) {
+  const policy = await loadPolicy();
+  if (!policy.allowedMethods.includes(method)) throw new UserError(ErrorCodes.NOT_ALLOWED, `Your administrator does not allow ${METHOD_NAMES[method]}.`);
 }
 
 /** T6: the per-app 2FA switches a new account starts with. */
@@ -40,6 +49,6 @@ export function needsSecondFactor(user: PolicySubject, policy: Policy, surface: 
 }
 
 /** Whether the Manager app asks this admin for a second factor that the session has not given yet. */
-export function managerStepUpNeeded(user: PolicySubject, policy: Policy, managerVerifiedAt: Date | null) {
-  return managerSecondStepRequired(user, policy) && !managerVerifiedAt;
+export function managerStepUpNeeded(user: PolicySubject, policy: Policy, secondFactorAt: Date | null) {
+  return managerSecondStepRequired(user, policy) && !secondFactorAt;
 }

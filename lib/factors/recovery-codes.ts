@@ -2,7 +2,7 @@ import "server-only";
 // Two-factor recovery codes (T7): 10 single-use codes, shown once, stored as keyed hashes.
 import { randomInt } from "node:crypto";
 import { and, count, eq, isNull } from "drizzle-orm";
-import { db, type Db as Tx, type Within } from "@/db/client";
+import { db, type Db as Tx, type Within } from "@/lib/db";
 import { recoveryCodes } from "@/db/schema";
 import { hashSecret, newId } from "@/lib/crypto";
 import { ErrorCodes, UserError } from "@/lib/shared/errors";

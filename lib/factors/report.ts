@@ -1,7 +1,7 @@
 import "server-only";
 // What the Manager app is told about two-step verification (T8): accounts without a phone.
 import { and, sql } from "drizzle-orm";
-import { db } from "@/db/client";
+import { db } from "@/lib/db";
 import { users } from "@/db/schema";
 
 /** T8: accounts without a confirmed phone (shown while SMS is an allowed method). */

@@ -1,9 +1,10 @@
 import "server-only";
 // Authenticator-app codes (TOTP, RFC 6238): enrolment with a QR code, verification with ±1 step and no replay.
+import { assertMethodAllowed } from "@/lib/factors/policy";
 import { and, eq, isNull, lt, or } from "drizzle-orm";
 import { generateSecret, generateURI, verify } from "otplib";
 import QRCode from "qrcode";
-import { db, type Db as Tx, type Within } from "@/db/client";
+import { db, type Db as Tx, type Within } from "@/lib/db";
 import { users, type User } from "@/db/schema";
 import { decryptSecret, encryptSecret } from "@/lib/crypto";
 import { ErrorCodes, UserError } from "@/lib/shared/errors";
@@ -70,6 +71,7 @@ export async function beginTotpEnrolment(
   accountLabel: string,
 ): Promise<{ secret: string; uri: string; qrDataUrl: string }> {
   await assertAllowed(userId, "enable_2fa");
+  await assertMethodAllowed("totp");
   const secret = generateSecret({ length: 20 });
   const uri = generateURI({ issuer: TOTP_ISSUER, label: accountLabel, secret });
   const qrDataUrl = await QRCode.toDataURL(uri, { errorCorrectionLevel: "M", margin: 2, width: 240 });

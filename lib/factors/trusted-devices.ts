@@ -2,7 +2,7 @@ import "server-only";
 // Trusted devices (T4): "Remember this device" skips the second factor on this browser for the configured time.
 import { and, desc, eq, gt, isNull, or, sql } from "drizzle-orm";
 import { cookies } from "next/headers";
-import { db, type Db as Tx } from "@/db/client";
+import { db, type Db as Tx } from "@/lib/db";
 import { trustedDevices } from "@/db/schema";
 import { audit } from "@/lib/audit";
 import { hashSecret, newId, randomToken } from "@/lib/crypto";

@@ -1,7 +1,7 @@
 import "server-only";
 // Sending and checking the second factor of a sign-in (T2, T3, T11): consumed in one transaction with what it unlocks.
 import { and, eq } from "drizzle-orm";
-import { type Db as Tx } from "@/db/client";
+import { type Db as Tx } from "@/lib/db";
 import { users, type User } from "@/db/schema";
 import { audit } from "@/lib/audit";
 import { consumeCode } from "@/lib/codes";

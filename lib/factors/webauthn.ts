@@ -1,5 +1,6 @@
 import "server-only";
 // Security keys and passkeys (WebAuthn): registration, 2FA and passwordless sign-in, key management.
+import { assertMethodAllowed } from "@/lib/factors/policy";
 import {
   generateAuthenticationOptions,
   generateRegistrationOptions,
@@ -12,7 +13,7 @@ import {
 } from "@simplewebauthn/server";
 import { decodeClientDataJSON, isoBase64URL } from "@simplewebauthn/server/helpers";
 import { and, asc, count, eq, gt, isNull, lt, sql } from "drizzle-orm";
-import { db, type Db as Tx, type Within } from "@/db/client";
+import { db, type Db as Tx, type Within } from "@/lib/db";
 import { webauthnChallenges, webauthnCredentials } from "@/db/schema";
 import { newId } from "@/lib/crypto";
 import { env } from "@/lib/env";
@@ -130,6 +131,7 @@ export async function registrationOptions(user: {
   phone?: string | null;
 }): Promise<PublicKeyCredentialCreationOptionsJSON> {
   await assertAllowed(user, "enable_2fa");
+  await assertMethodAllowed("webauthn");
   const { rpID } = relyingParty();
   const options = await generateRegistrationOptions({
     rpName: RP_NAME,

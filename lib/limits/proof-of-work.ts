@@ -6,7 +6,7 @@ import { createHmac } from "node:crypto";
 import { createChallenge, verifySolution, type Challenge } from "altcha-lib";
 import { deriveKey } from "altcha-lib/algorithms/pbkdf2";
 import { lt } from "drizzle-orm";
-import { db } from "@/db/client";
+import { db } from "@/lib/db";
 import { powSpent } from "@/db/schema";
 import { env } from "@/lib/env";
 import { ErrorCodes, UserError } from "@/lib/shared/errors";

@@ -5,7 +5,7 @@ import "server-only";
 import { Ratelimit } from "@upstash/ratelimit";
 import { Redis } from "@upstash/redis";
 import { eq, sql } from "drizzle-orm";
-import { db } from "@/db/client";
+import { db } from "@/lib/db";
 import { rateLimits } from "@/db/schema";
 import { env } from "@/lib/env";
 import type { KeyedLimit } from "@/lib/limits/catalogue";

@@ -1,7 +1,9 @@
 import "server-only";
+import { defineFlow } from "@/lib/flows";
+import { z } from "zod";
 // A4, P3: confirming or changing the account's phone; a number another account owns answers like a free one.
 import { and, eq, ne, sql } from "drizzle-orm";
-import { db } from "@/db/client";
+import { db } from "@/lib/db";
 import { users, type User } from "@/db/schema";
 import { getUser } from "@/lib/accounts/queries";
 import { audit } from "@/lib/audit";
@@ -19,6 +21,9 @@ import { phoneInUseTemplate } from "@/lib/delivery/email/templates";
 import { formatPhone } from "@/lib/phone/parse";
 import { chargeNewNumber } from "@/lib/limits/sms-clients";
 import { deliverCode, reserveCode } from "@/lib/codes/send";
+
+/** The phone an account is confirming, between "Send code" and the code. */
+export const phoneConfirmFlow = defineFlow({ name: "phone_confirm", ttlSeconds: 15 * 60, schema: z.object({ phone: z.string(), userId: z.string() }) });
 
 /**
  * A signed-in account asks for a code to a phone it wants to add or change (/account/security,

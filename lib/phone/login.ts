@@ -1,4 +1,6 @@
 import "server-only";
+import { defineFlow } from "@/lib/flows";
+import { z } from "zod";
 // P2: signing in with a code by SMS; the answer is the same whether or not the number has an account.
 import { and } from "drizzle-orm";
 import { type User } from "@/db/schema";
@@ -10,6 +12,9 @@ import { deliverLater } from "@/lib/delivery/deferred";
 import { uniformTime } from "@/lib/uniform-time";
 import { chargeSmsClient, type SmsClient } from "@/lib/limits/sms-clients";
 import { deliverCode, reserveCode } from "@/lib/codes/send";
+
+/** A sign-in by phone: the number a code may have been sent to, and where to go after. */
+export const phoneLoginFlow = defineFlow({ name: "phone_login", ttlSeconds: 15 * 60, schema: z.object({ phone: z.string(), next: z.string() }) });
 
 /** Sends a sign-in code only when an account has this confirmed phone and may receive SMS; says nothing either way. */
 export async function startPhoneLogin(phone: string, ip: string | null, client: SmsClient) {

@@ -1,7 +1,9 @@
 import "server-only";
+import { defineFlow } from "@/lib/flows";
+import { z } from "zod";
 // P1: registering with a phone number: the code, then the name (and optionally the email and a password).
 import { and } from "drizzle-orm";
-import { db } from "@/db/client";
+import { db } from "@/lib/db";
 import { users, type User } from "@/db/schema";
 import { confirmsEmail, findUserByConfirmedPhone, findUserByEmail, normalizeEmail } from "@/lib/accounts/queries";
 import { sendActivationLetter } from "@/lib/accounts/activation";
@@ -16,6 +18,12 @@ import { newAccountTwoFactorDefaults } from "@/lib/factors/policy";
 import { createInitialProfile } from "@/lib/profiles";
 import { chargeNewNumber, chargeSmsClient, type SmsClient } from "@/lib/limits/sms-clients";
 import { deliverCode, reserveCode } from "@/lib/codes/send";
+
+/** A registration by phone: the number a code was sent to, then the number proven by it. */
+export const registrationFlows = {
+  sent: defineFlow({ name: "reg_phone", ttlSeconds: 15 * 60, schema: z.object({ phone: z.string() }) }),
+  verified: defineFlow({ name: "reg_verified", ttlSeconds: 30 * 60, schema: z.object({ phone: z.string() }) }),
+};
 
 export async function startPhoneRegistration(phone: string, ip: string | null, client: SmsClient) {
   const reservation = await reserveCode({ purpose: "phone_register", channel: "sms", target: phone });

@@ -3,8 +3,8 @@
 // Uses the same database as the server will (DATABASE_URL, or LATCHKEY_DATA_DIR for PGlite) and
 // closes it before exiting, so the embedded database's single-process lock is free for `next start`.
 import { parseArgs } from "node:util";
-import { closeDb } from "@/db/client";
-import { migrateDatabase } from "@/db/migrate";
+import { closeDb } from "@/lib/db";
+import { migrateDatabase } from "@/lib/db";
 import { createAccountByAdmin } from "@/lib/accounts/admin";
 
 async function main() {

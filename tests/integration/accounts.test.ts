@@ -1,6 +1,6 @@
 import { and, count, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { db } from "@/db/client";
+import { db } from "@/lib/db";
 import { auditLog, codes, users } from "@/db/schema";
 import { activateAccount } from "@/lib/accounts/activation";
 import { blockAccount, createAccountByAdmin, ensureAdmin, setRights, unblockAccount } from "@/lib/accounts/admin";

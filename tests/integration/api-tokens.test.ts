@@ -1,7 +1,7 @@
 // A11: personal API tokens and GET /api/me.
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { db } from "@/db/client";
+import { db } from "@/lib/db";
 import { apiTokens } from "@/db/schema";
 import { GET } from "@/app/api/me/route";
 import { blockAccount, unblockAccount } from "@/lib/accounts/admin";

@@ -8,7 +8,7 @@ const CRON_SECRET = vi.hoisted(() => {
   return secret;
 });
 
-import { db } from "@/db/client";
+import { db } from "@/lib/db";
 import { blockingNotices, users } from "@/db/schema";
 import { GET as cronDaily } from "@/app/api/cron/daily/route";
 import { checkPassword } from "@/lib/accounts/password";

@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { db } from "@/db/client";
+import { db } from "@/lib/db";
 import { codes } from "@/db/schema";
 import {
   CODE_MAX_ATTEMPTS,

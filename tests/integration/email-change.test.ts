@@ -1,7 +1,7 @@
 // A10: changing the account's email on the security tab, confirmed by a code sent to the new address.
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { db } from "@/db/client";
+import { db } from "@/lib/db";
 import { users } from "@/db/schema";
 import { getUser } from "@/lib/accounts/queries";
 import { finishEmailChange, startEmailChange } from "@/lib/accounts/email-change";

@@ -11,7 +11,7 @@ let lib: {
   email: typeof import("@/lib/delivery/email");
   accounts: AccountsLib;
   outbox: typeof import("@/lib/delivery/outbox");
-  db: typeof import("@/db/client");
+  db: typeof import("@/lib/db");
   schema: typeof import("@/db/schema");
 };
 
@@ -31,7 +31,7 @@ beforeAll(async () => {
     email: await import("@/lib/delivery/email"),
     accounts: await loadAccountsLib(),
     outbox: await import("@/lib/delivery/outbox"),
-    db: await import("@/db/client"),
+    db: await import("@/lib/db"),
     schema: await import("@/db/schema"),
   };
 });

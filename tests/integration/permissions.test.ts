@@ -1,7 +1,7 @@
 // A2: the Pending permission set is enforced inside each lib function, not only hidden in the UI.
 import { and, eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
-import { db } from "@/db/client";
+import { db } from "@/lib/db";
 import { auditLog } from "@/db/schema";
 import { activateAccount } from "@/lib/accounts/activation";
 import { signUpWithEmail } from "@/lib/accounts/sign-up";

@@ -34,7 +34,7 @@ beforeAll(async () => {
   // The first request of a process loads fetch and has the fake learn the scripts: not under test.
   await rl.hit(keyed(key("warm-up"), { max: 1, ...HOUR }));
   await outage.hit(keyed(key("warm-up"), { max: 1, ...HOUR }));
-  const { db } = await import("@/db/client");
+  const { db } = await import("@/lib/db");
   const { rateLimits } = await import("@/db/schema");
   const { eq } = await import("drizzle-orm");
   postgresCount = async (k) => {

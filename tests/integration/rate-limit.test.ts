@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { db } from "@/db/client";
+import { db } from "@/lib/db";
 import { rateLimits } from "@/db/schema";
 import { clear, hit, peek, retryAfterText, type Limit } from "@/lib/limits/store";
 

@@ -1,7 +1,7 @@
 // Recovery codes (T7): 10 single-use codes, shown once, stored hashed, consumed atomically.
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { db } from "@/db/client";
+import { db } from "@/lib/db";
 import { recoveryCodes } from "@/db/schema";
 import { hashSecret } from "@/lib/crypto";
 import { ErrorCodes, UserError } from "@/lib/shared/errors";

@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { db } from "@/db/client";
+import { db } from "@/lib/db";
 import { sessions } from "@/db/schema";
 import { blockAccount } from "@/lib/accounts/admin";
 import {

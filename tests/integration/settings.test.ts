@@ -1,7 +1,7 @@
 import { desc, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { db } from "@/db/client";
+import { db } from "@/lib/db";
 import { auditLog, settings } from "@/db/schema";
 import { defaultSettings, getSettings, updateSettings } from "@/lib/settings";
 

@@ -11,7 +11,7 @@ const CLICKATELL_SECRET = "clickatell-stored-key-7a7a7a";
 /** lib/sms with the fakes' base URLs (see tests/support/sms-lib.ts). */
 async function load(env: Record<string, string> = {}) {
   const lib = await loadSmsLib({ TWILIO_BASE_URL: fake.url, ...env });
-  const { db } = await import("@/db/client");
+  const { db } = await import("@/lib/db");
   const { settings, auditLog } = await import("@/db/schema");
   const { eq } = await import("drizzle-orm");
   const storedRow = async () => JSON.stringify((await db.select().from(settings).where(eq(settings.key, "sms")))[0]?.value ?? null);

@@ -3,7 +3,7 @@
 import { execFileSync } from "node:child_process";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { db } from "@/db/client";
+import { db } from "@/lib/db";
 import { users } from "@/db/schema";
 import { decryptSecret } from "@/lib/crypto";
 import { ErrorCodes, UserError } from "@/lib/shared/errors";

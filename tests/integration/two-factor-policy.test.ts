@@ -1,7 +1,7 @@
 // The 2FA policy (T1, T6, T8, T10) and managing one's own methods (T7): who is asked, with what, and what is refused.
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { db } from "@/db/client";
+import { db } from "@/lib/db";
 import { users } from "@/db/schema";
 import { getUser } from "@/lib/accounts/queries";
 import { auditLog } from "@/db/schema";

@@ -2,7 +2,7 @@
 // verified by @simplewebauthn/server — one-shot challenges, origin/RP ID/UV checks, cloned-key detection.
 import { eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it, vi, type MockInstance } from "vitest";
-import { db } from "@/db/client";
+import { db } from "@/lib/db";
 import { webauthnChallenges, webauthnCredentials } from "@/db/schema";
 import { ErrorCodes } from "@/lib/shared/errors";
 import {

@@ -5,8 +5,8 @@
 // the given accounts (email confirmed, created after the settings so they get 2FA by default) and
 // prints the app's limits as one JSON line (`limits {…}`) so the checks compare against the source.
 import { parseArgs } from "node:util";
-import { closeDb } from "@/db/client";
-import { migrateDatabase } from "@/db/migrate";
+import { closeDb } from "@/lib/db";
+import { migrateDatabase } from "@/lib/db";
 import { createAccountByAdmin } from "@/lib/accounts/admin";
 import { LIMITS } from "@/lib/limits/catalogue";
 import { getSettings, updateSettings } from "@/lib/settings";

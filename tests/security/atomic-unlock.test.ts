@@ -6,7 +6,7 @@
 import { eq, sql } from "drizzle-orm";
 import { generate } from "otplib";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { db } from "@/db/client";
+import { db } from "@/lib/db";
 import { codes, sessions, users } from "@/db/schema";
 import { getUser } from "@/lib/accounts/queries";
 import { deliveriesSettled } from "@/lib/delivery/deferred";

@@ -2,7 +2,7 @@
 // under concurrency. The failure count of a target is not reset by a new code.
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { db } from "@/db/client";
+import { db } from "@/lib/db";
 import { codes } from "@/db/schema";
 import { checkPassword } from "@/lib/accounts/password";
 import { CODE_MAX_ATTEMPTS, consumeCode, issueCode, type CodePurpose } from "@/lib/codes";

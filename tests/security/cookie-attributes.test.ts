@@ -2,6 +2,7 @@
 // the `__Host-` prefix, and every cookie Latchkey sets is Secure, HttpOnly, SameSite=Lax and Path=/.
 // (The e2e server runs on plain http, where browsers refuse both; tests/security/sessions.spec.ts
 // checks the attributes there.) lib/env caches the environment, so the modules are loaded afresh.
+import { z } from "zod";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { jarOptions } from "../support/cookie-jar";
 
@@ -32,7 +33,8 @@ describe("cookie attributes", () => {
     await lib.devices.rememberDevice(user.id, "Mozilla/5.0 (X11; Linux x86_64) Chrome/140.0");
     expect(lib.devices.trustedCookieName()).toBe("__Host-latchkey.device");
     expect(jarOptions.get("__Host-latchkey.device")).toMatchObject({ ...STRICT, secure: true });
-    await lib.flow.setFlow("phone_login", { phone: "+14155550100" }, 600);
+    const flow = lib.flow.defineFlow({ name: "phone_login", ttlSeconds: 600, schema: z.object({ phone: z.string() }) });
+    await flow.set({ phone: "+14155550100" });
     expect(jarOptions.get("lk_phone_login")).toMatchObject({ ...STRICT, secure: true, maxAge: 600 });
   });
 

@@ -9,7 +9,7 @@ let fake: FakeResend;
 let lib: {
   accounts: AccountsLib;
   notices: typeof import("@/lib/delivery/notices");
-  db: typeof import("@/db/client");
+  db: typeof import("@/lib/db");
   schema: typeof import("@/db/schema");
   fixtures: typeof import("../support/fixtures");
 };
@@ -23,7 +23,7 @@ beforeAll(async () => {
   lib = {
     accounts: await loadAccountsLib(),
     notices: await import("@/lib/delivery/notices"),
-    db: await import("@/db/client"),
+    db: await import("@/lib/db"),
     schema: await import("@/db/schema"),
     fixtures: await import("../support/fixtures"),
   };

@@ -3,7 +3,7 @@
 // for a free one; the owner gets an email instead of an SMS; the attempts are limited per account.
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { db } from "@/db/client";
+import { db } from "@/lib/db";
 import { users } from "@/db/schema";
 import { getUser } from "@/lib/accounts/queries";
 import { answerFirst, deliveriesSettled } from "@/lib/delivery/deferred";

@@ -31,7 +31,7 @@ async function load() {
     ...(await import("@/lib/request")),
     clear: (await import("@/lib/limits/store")).clear,
     jar: await import("../support/cookie-jar"),
-    db: (await import("@/db/client")).db,
+    db: (await import("@/lib/db")).db,
     schema: await import("@/db/schema"),
   };
 }

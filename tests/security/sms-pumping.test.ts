@@ -32,7 +32,7 @@ async function load() {
     peek: (await import("@/lib/limits/store")).peek,
     LIMITS: (await import("@/lib/limits/catalogue")).LIMITS,
     fixtures: await import("../support/fixtures"),
-    db: (await import("@/db/client")).db,
+    db: (await import("@/lib/db")).db,
     schema: await import("@/db/schema"),
   };
 }

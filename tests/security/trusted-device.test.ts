@@ -2,7 +2,7 @@
 // while it is live — moved to another account, tampered with, or reused after revocation it is refused.
 import { eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { db } from "@/db/client";
+import { db } from "@/lib/db";
 import { trustedDevices } from "@/db/schema";
 import { changePassword } from "@/lib/accounts/password";
 import { isTrustedDevice, listTrustedDevices, rememberDevice, revokeTrustedDevice, trustedCookieName } from "@/lib/factors/trusted-devices";

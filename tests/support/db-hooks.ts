@@ -1,7 +1,7 @@
 // Integration setup shared by both database projects: migrate before the file, close after it.
 import { afterAll, afterEach, beforeAll } from "vitest";
-import { closeDb } from "@/db/client";
-import { migrateDatabase } from "@/db/migrate";
+import { closeDb } from "@/lib/db";
+import { migrateDatabase } from "@/lib/db";
 import { deliveriesSettled } from "@/lib/delivery/deferred";
 
 beforeAll(async () => {

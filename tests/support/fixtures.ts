@@ -2,7 +2,7 @@
 // table writes move time (expiry, activity), which a test cannot wait for.
 import { randomBytes } from "node:crypto";
 import { eq, like } from "drizzle-orm";
-import { db } from "@/db/client";
+import { db } from "@/lib/db";
 import { codes, rateLimits, sessions, users } from "@/db/schema";
 import { createAccountByAdmin } from "@/lib/accounts/admin";
 import { RESEND_COOLDOWN_SECONDS } from "@/lib/codes";

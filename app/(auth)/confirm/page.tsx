@@ -5,8 +5,8 @@ import { getSettings } from "@/lib/settings";
 import { Notice } from "@/components/ui/form-message";
 import { DeliveryNotice } from "@/components/ui/delivery-notice";
 import { ConfirmEmailForm } from "./confirm-email-form";
-import { PhoneConfirmForm } from "@/components/forms/phone-confirm-form";
-import { readFlow } from "@/lib/flows";
+import { PhoneConfirmForm } from "@/app/(app)/account/security/phone-form";
+import { phoneConfirmFlow } from "@/lib/phone/confirm";
 import { countryOptions, formatPhone } from "@/lib/phone/parse";
 
 export const metadata = { title: "Confirm your account" };
@@ -14,7 +14,7 @@ export const metadata = { title: "Confirm your account" };
 export default async function ConfirmPage({ searchParams }: { searchParams: Promise<{ done?: string }> }) {
   const { user } = await requireUser({ allowWithoutProfile: true });
   const [{ confirmationMode }, { defaultCountry }] = await Promise.all([getSettings("account"), getSettings("regional")]);
-  const pending = await readFlow<{ phone: string; userId: string }>("phone_confirm");
+  const pending = await phoneConfirmFlow.read();
   const needs = confirmationNeeds(user, confirmationMode);
   const done = (await searchParams).done;
   return (

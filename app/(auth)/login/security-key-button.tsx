@@ -1,29 +1,15 @@
 "use client";
-import { useState } from "react";
-import { startAuthentication } from "@simplewebauthn/browser";
+// "Sign in with a security key" on /login: a passwordless ceremony (needs JavaScript).
+import { useSecurityKey } from "@/components/forms/use-security-key";
 import { securityKeyOptionsAction, securityKeySignInAction } from "./security-key-actions";
 
 export function SecurityKeyButton({ next }: { next?: string }) {
-  const [message, setMessage] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  async function run() {
-    setBusy(true);
-    setMessage(null);
-    try {
-      const opts = await securityKeyOptionsAction();
-      if (!opts.ok) return setMessage(opts.message);
-      let response;
-      try {
-        response = await startAuthentication({ optionsJSON: opts.options });
-      } catch {
-        return setMessage("The security key did not respond or the request was cancelled. Try again or sign in with your password.");
-      }
-      const result = await securityKeySignInAction(response, next);
-      if (result && !result.ok) setMessage(result.message);
-    } finally {
-      setBusy(false);
-    }
-  }
+  const { state, busy, run } = useSecurityKey({
+    kind: "authenticate",
+    options: () => securityKeyOptionsAction(),
+    finish: (response) => securityKeySignInAction({ response, next }),
+    cancelled: "The security key did not respond or the request was cancelled. Try again or sign in with your password.",
+  });
   return (
     <div className="space-y-2">
       <button
@@ -34,9 +20,9 @@ export function SecurityKeyButton({ next }: { next?: string }) {
       >
         {busy ? "Waiting for your key…" : "Sign in with a security key"}
       </button>
-      {message ? (
+      {state && !state.ok ? (
         <p role="alert" className="text-sm text-red-700">
-          {message}
+          {state.message}
         </p>
       ) : null}
     </div>

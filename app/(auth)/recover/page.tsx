@@ -1,7 +1,6 @@
 import Link from "next/link";
-import { readFlow } from "@/lib/flows";
 import { formatPhone } from "@/lib/phone/parse";
-import { smsRecoveryEnabled, type RecoveryTarget } from "@/lib/accounts/recovery";
+import { recoveryFlow, smsRecoveryEnabled } from "@/lib/accounts/recovery";
 import { RecoverCodeForm, RecoverStartForm } from "./recover-forms";
 import { DeliveryNotice } from "@/components/ui/delivery-notice";
 
@@ -9,7 +8,7 @@ export const metadata = { title: "Reset your password", referrer: "no-referrer" 
 
 export default async function RecoverPage({ searchParams }: { searchParams: Promise<{ step?: string }> }) {
   const step = (await searchParams).step;
-  const flow = step === "code" ? await readFlow<RecoveryTarget>("recover") : null;
+  const flow = step === "code" ? await recoveryFlow.read() : null;
   return (
     <>
       <h1 className="mb-1 text-2xl font-semibold">Reset your password</h1>

@@ -2,8 +2,9 @@ import { requireUser } from "@/lib/auth/guards";
 import { listSessions } from "@/lib/auth/sessions";
 import { deviceLabel } from "@/lib/request";
 import { PasswordForm } from "./password-form";
-import { PhoneConfirmForm } from "@/components/forms/phone-confirm-form";
-import { readFlow } from "@/lib/flows";
+import { phoneConfirmFlow } from "@/lib/phone/confirm";
+import { emailChangeFlow } from "@/lib/accounts/email-change";
+import { PhoneConfirmForm } from "@/app/(app)/account/security/phone-form";
 import { countryOptions, formatPhone } from "@/lib/phone/parse";
 import { getSettings } from "@/lib/settings";
 import { loadPolicy, requiredForEveryone } from "@/lib/factors/policy";
@@ -35,14 +36,14 @@ export default async function SecurityPage() {
   const [sessions, { defaultCountry }, pending, policy, devices, keys, enrolled, recoveryLeft] = await Promise.all([
     listSessions(user.id),
     getSettings("regional"),
-    readFlow<{ phone: string; userId: string }>("phone_confirm"),
+    phoneConfirmFlow.read(),
     loadPolicy(),
     listTrustedDevices(user.id),
     listCredentials(user.id),
     enrolmentOf(user),
     remainingRecoveryCodes(user.id),
   ]);
-  const emailChange = await readFlow<{ email: string; userId: string }>("email_change");
+  const emailChange = await emailChangeFlow.read();
   const stepUp = await stepUpNeeded(current);
   const enrolledMethods = (Object.keys(enrolled) as Array<keyof typeof enrolled>).filter((m) => enrolled[m] && policy.allowedMethods.includes(m));
   return (

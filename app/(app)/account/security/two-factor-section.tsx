@@ -1,12 +1,13 @@
 "use client";
 import { useActionState, useState } from "react";
-import { startRegistration } from "@simplewebauthn/browser";
 import { CodeField } from "@/components/forms/code-field";
 import { RecoveryCodesList, TotpSecret } from "@/components/forms/two-factor-setup";
 import { Checkbox, Field, Select } from "@/components/ui/field";
 import { FormMessage } from "@/components/ui/form-message";
 import { SubmitButton } from "@/components/ui/submit-button";
 import type { FormState } from "@/lib/action";
+import type { NewRecoveryCodes } from "@/lib/shared/form-schemas";
+import { useSecurityKey } from "@/components/forms/use-security-key";
 import {
   beginTotpAction,
   chooseMethodsAction,
@@ -26,8 +27,8 @@ const LABEL: Record<Method, string> = { sms: "Text message (SMS)", email: "Email
 export type KeyRow = { id: string; name: string; created: string; lastUsed: string };
 
 /** Recovery codes appear once, right after they are made. */
-function RecoveryCodes({ state }: { state: FormState }) {
-  const codes = state?.ok ? state.values?.recoveryCodes?.split(" ") : undefined;
+function RecoveryCodes({ state }: { state: FormState<NewRecoveryCodes> }) {
+  const codes = state?.ok ? state.data?.recoveryCodes : undefined;
   if (!codes?.length) return null;
   return <RecoveryCodesList codes={codes} />;
 }
@@ -131,7 +132,7 @@ export function TotpMethod({ enrolled }: { enrolled: boolean }) {
   const [state, action] = useActionState(confirmTotpAction, null);
   if (enrolled && !state?.ok) return <RemoveButton method="totp" label="Remove authenticator app" />;
   const e = (!state?.ok && state?.fieldErrors) || {};
-  const secret = begin?.ok ? begin.values?.secret : undefined;
+  const secret = begin?.ok ? begin.data : undefined;
   return (
     <div className="space-y-3">
       {!secret ? (
@@ -141,7 +142,7 @@ export function TotpMethod({ enrolled }: { enrolled: boolean }) {
         </form>
       ) : state?.ok ? null : (
         <div className="space-y-3">
-          <TotpSecret qrDataUrl={begin!.values!.qrDataUrl!} secret={secret} />
+          <TotpSecret qrDataUrl={secret.qrDataUrl} secret={secret.secret} />
           <form action={action} className="space-y-3" noValidate>
             <FormMessage state={state} />
             <CodeField id="totp-setup-code" label="Code from your authenticator app" error={e.code} />
@@ -178,28 +179,21 @@ function KeyRowView({ k }: { k: KeyRow }) {
 }
 
 export function SecurityKeys({ keys }: { keys: KeyRow[] }) {
-  const [state, setState] = useState<FormState>(null);
   const [name, setName] = useState("");
-  const [busy, setBusy] = useState(false);
-  async function add(e: React.FormEvent) {
+  const { state, setState, busy, run } = useSecurityKey({
+    kind: "register",
+    options: () => keyRegistrationOptionsAction(),
+    finish: async (response) => {
+      const result = await finishKeyRegistrationAction({ response, name });
+      if (result.ok) setName("");
+      return result;
+    },
+    cancelled: "The security key did not respond or the request was cancelled. Try again.",
+  });
+  function add(e: React.FormEvent) {
     e.preventDefault();
     if (!name.trim()) return setState({ ok: false, fieldErrors: { name: "Name the key." }, message: "Name the key." });
-    setBusy(true);
-    try {
-      const opts = await keyRegistrationOptionsAction();
-      if (!opts.ok) return setState({ ok: false, message: opts.message });
-      let response;
-      try {
-        response = await startRegistration({ optionsJSON: opts.options });
-      } catch {
-        return setState({ ok: false, message: "The security key did not respond or the request was cancelled. Try again." });
-      }
-      const result = await finishKeyRegistrationAction(response, name);
-      setState(result);
-      if (result?.ok) setName("");
-    } finally {
-      setBusy(false);
-    }
+    void run();
   }
   const e = (!state?.ok && state?.fieldErrors) || {};
   return (

@@ -9,7 +9,7 @@ export function CreateTokenForm() {
   const [state, formAction] = useActionState(createTokenAction, null);
   const e = (!state?.ok && state?.fieldErrors) || {};
   const v = (!state?.ok && state?.values) || {};
-  const secret = state?.ok ? state.values?.newSecret : undefined;
+  const secret = state?.ok ? state.data?.token : undefined;
   return (
     <div className="space-y-4">
       <form action={formAction} className="max-w-md space-y-4" noValidate key={state && !state.ok ? JSON.stringify(v) : "ready"}>

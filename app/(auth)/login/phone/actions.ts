@@ -1,39 +1,39 @@
 "use server";
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { action, safeNext } from "@/lib/action";
+import { createAction, safeNext } from "@/lib/action";
 import { afterFirstFactor } from "@/lib/auth/sign-in";
-import { clearFlow, readFlow, setFlow } from "@/lib/flows";
 import { ErrorCodes, UserError } from "@/lib/shared/errors";
 import { parsePhone } from "@/lib/phone/parse";
 import { codeInput, phoneInput } from "@/lib/shared/form-schemas";
-import { finishPhoneLogin, startPhoneLogin } from "@/lib/phone/login";
+import { finishPhoneLogin, phoneLoginFlow, startPhoneLogin } from "@/lib/phone/login";
 import { clientIp } from "@/lib/request";
 import { smsClientOf } from "@/lib/limits/sms-clients";
 
-const FLOW = "phone_login";
-
-export const sendLoginCode = action(z.object({ ...phoneInput, next: z.string().max(512).optional() }), async (data, _ctx, formData) => {
+export const sendLoginCode = createAction().schema(z.object({ ...phoneInput, next: z.string().max(512).optional() }))
+  .run(async (data, _ctx, formData) => {
   const { e164 } = parsePhone(data.phone, data.phoneCountry);
   await startPhoneLogin(e164, await clientIp(), await smsClientOf(formData.get("altcha")));
-  await setFlow(FLOW, { phone: e164, next: safeNext(data.next) }, 15 * 60);
+  await phoneLoginFlow.set({ phone: e164, next: safeNext(data.next) });
   redirect("/login/phone?step=code");
 });
 
 async function flow() {
-  const f = await readFlow<{ phone: string; next: string }>(FLOW);
+  const f = await phoneLoginFlow.read();
   if (!f) throw new UserError(ErrorCodes.CODE_EXPIRED, "This sign-in has expired. Enter your phone number again.");
   return f;
 }
 
-export const verifyLoginCode = action(z.object(codeInput), async (data) => {
+export const verifyLoginCode = createAction().schema(z.object(codeInput))
+  .run(async (data) => {
   const f = await flow();
   const user = await finishPhoneLogin(f.phone, data.code);
-  await clearFlow(FLOW);
+  await phoneLoginFlow.clear();
   await afterFirstFactor(user, "sms_code", safeNext(f.next));
 });
 
-export const resendLoginCode = action(z.object({}), async (_d, _ctx, formData) => {
+export const resendLoginCode = createAction().schema(z.object({}))
+  .run(async (_d, _ctx, formData) => {
   const f = await flow();
   await startPhoneLogin(f.phone, await clientIp(), await smsClientOf(formData.get("altcha")));
   return { ok: true, message: "If an account uses this number, we sent a new code." };

@@ -1,8 +1,8 @@
 import Link from "next/link";
 import { redirectIfSignedIn } from "@/lib/auth/guards";
 import { safeNext } from "@/lib/action";
-import { readFlow } from "@/lib/flows";
 import { countryOptions, formatPhone } from "@/lib/phone/parse";
+import { phoneLoginFlow } from "@/lib/phone/login";
 import { getSettings } from "@/lib/settings";
 import { CodeStep, PhoneStep } from "./phone-login-forms";
 import { DeliveryNotice } from "@/components/ui/delivery-notice";
@@ -12,7 +12,7 @@ export const metadata = { title: "Sign in with your phone" };
 export default async function PhoneLoginPage({ searchParams }: { searchParams: Promise<{ step?: string; next?: string }> }) {
   await redirectIfSignedIn();
   const sp = await searchParams;
-  const flow = sp.step === "code" ? await readFlow<{ phone: string }>("phone_login") : null;
+  const flow = sp.step === "code" ? await phoneLoginFlow.read() : null;
   const { defaultCountry } = await getSettings("regional");
   return (
     <>

@@ -28,7 +28,7 @@ export default async function VerifyPage({ searchParams }: { searchParams: Promi
   if (!ctx) {
     const session = await currentSession();
     if (!session) redirect("/login");
-    if (!managerStepUpNeeded(session.user, policy, session.session.managerVerifiedAt)) redirect("/dashboard");
+    if (!managerStepUpNeeded(session.user, policy, session.session.secondFactorAt)) redirect("/dashboard");
     return (
       <>
         <h1 className="mb-2 text-2xl font-semibold">Verify it's you</h1>

@@ -1,7 +1,7 @@
 "use client";
 import { useActionState, useState } from "react";
-import { startAuthentication, startRegistration } from "@simplewebauthn/browser";
 import { CodeField } from "@/components/forms/code-field";
+import { useSecurityKey } from "@/components/forms/use-security-key";
 import { RecoveryCodesList, TotpSecret } from "@/components/forms/two-factor-setup";
 import { PhoneField, type CountryOption } from "@/components/forms/phone-field";
 import { Checkbox, Field } from "@/components/ui/field";
@@ -114,28 +114,14 @@ export function TypedCodeForm({ method, duration }: { method: "totp" | "recovery
 
 /** Security key: needs JavaScript (WebAuthn is a browser API). */
 export function SecurityKeyPanel({ duration }: { duration: string }) {
-  const [state, setState] = useState<FormState>(null);
-  const [busy, setBusy] = useState(false);
   const [remember, setRemember] = useState(false);
-  async function run() {
-    setBusy(true);
-    setState(null);
-    try {
-      const opts = await webauthnOptionsAction();
-      if (!opts.ok) return setState({ ok: false, message: opts.message });
-      let response;
-      try {
-        response = await startAuthentication({ optionsJSON: opts.options });
-      } catch {
-        await webauthnFailedAction();
-        return setState({ ok: false, message: "The security key did not respond or the request was cancelled. Try again or use another method." });
-      }
-      const result = await webauthnVerifyAction(response, remember);
-      if (result && !result.ok) setState(result);
-    } finally {
-      setBusy(false);
-    }
-  }
+  const { state, busy, run } = useSecurityKey({
+    kind: "authenticate",
+    options: () => webauthnOptionsAction(),
+    finish: (response) => webauthnVerifyAction({ response, remember }),
+    onCancel: () => webauthnFailedAction(),
+    cancelled: "The security key did not respond or the request was cancelled. Try again or use another method.",
+  });
   return (
     <div className="space-y-4">
       <FormMessage state={state} />
@@ -179,7 +165,7 @@ export function RecoveryCodesStep({ codes }: { codes: string[] }) {
 export function TotpEnrolForm({ duration }: { duration: string }) {
   const [begin, beginAction] = useActionState(beginTotpEnrolAction, null);
   const [state, action] = useActionState(confirmTotpEnrolAction, null);
-  const secret = begin?.ok ? begin.values?.secret : undefined;
+  const secret = begin?.ok ? begin.data : undefined;
   const e = (!state?.ok && state?.fieldErrors) || {};
   if (!secret)
     return (
@@ -190,7 +176,7 @@ export function TotpEnrolForm({ duration }: { duration: string }) {
     );
   return (
     <div className="space-y-3">
-      <TotpSecret qrDataUrl={begin!.values!.qrDataUrl!} secret={secret} />
+      <TotpSecret qrDataUrl={secret.qrDataUrl} secret={secret.secret} />
       <form action={action} className="space-y-4" noValidate>
         <FormMessage state={state} />
         <CodeField label="Code from your authenticator app" error={e.code} />
@@ -203,29 +189,18 @@ export function TotpEnrolForm({ duration }: { duration: string }) {
 
 /** Registering a first security key during sign-in (needs JavaScript). */
 export function KeyEnrolPanel({ duration }: { duration: string }) {
-  const [state, setState] = useState<FormState>(null);
   const [name, setName] = useState("");
   const [remember, setRemember] = useState(false);
-  const [busy, setBusy] = useState(false);
-  async function add(e: React.FormEvent) {
+  const { state, setState, busy, run } = useSecurityKey({
+    kind: "register",
+    options: () => keyEnrolOptionsAction(),
+    finish: (response) => finishKeyEnrolAction({ response, name, remember }),
+    cancelled: "The security key did not respond or the request was cancelled. Try again or choose another method.",
+  });
+  function add(e: React.FormEvent) {
     e.preventDefault();
     if (!name.trim()) return setState({ ok: false, fieldErrors: { name: "Name the key." }, message: "Name the key." });
-    setBusy(true);
-    setState(null);
-    try {
-      const opts = await keyEnrolOptionsAction();
-      if (!opts.ok) return setState({ ok: false, message: opts.message });
-      let response;
-      try {
-        response = await startRegistration({ optionsJSON: opts.options });
-      } catch {
-        return setState({ ok: false, message: "The security key did not respond or the request was cancelled. Try again or choose another method." });
-      }
-      const result = await finishKeyEnrolAction(response, name, remember);
-      if (result && !result.ok) setState(result);
-    } finally {
-      setBusy(false);
-    }
+    void run();
   }
   const e = (!state?.ok && state?.fieldErrors) || {};
   return (

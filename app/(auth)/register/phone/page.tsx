@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { redirectIfSignedIn } from "@/lib/auth/guards";
-import { readFlow } from "@/lib/flows";
 import { countryOptions, formatPhone } from "@/lib/phone/parse";
+import { registrationFlows } from "@/lib/phone/register";
 import { getSettings } from "@/lib/settings";
 import { RegisterCodeStep, RegisterDetailsStep, RegisterPhoneStep } from "./register-phone-forms";
 
@@ -10,8 +10,8 @@ export const metadata = { title: "Register with your phone" };
 export default async function RegisterPhonePage({ searchParams }: { searchParams: Promise<{ step?: string }> }) {
   await redirectIfSignedIn();
   const step = (await searchParams).step;
-  const verified = step === "details" ? await readFlow<{ phone: string }>("reg_verified") : null;
-  const sent = step === "code" ? await readFlow<{ phone: string }>("reg_phone") : null;
+  const verified = step === "details" ? await registrationFlows.verified.read() : null;
+  const sent = step === "code" ? await registrationFlows.sent.read() : null;
   const [{ defaultCountry }, { confirmationMode }] = await Promise.all([getSettings("regional"), getSettings("account")]);
   return (
     <>

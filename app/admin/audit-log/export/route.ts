@@ -15,7 +15,7 @@ const cell = (v: string) => {
 // GET /admin/audit-log/export?user=&action=&from=&to= — the filtered audit log as CSV.
 export async function GET(request: Request) {
   const c = await currentSession();
-  if (!c || !c.user.isAdmin || managerStepUpNeeded(c.user, await loadPolicy(), c.session.managerVerifiedAt)) {
+  if (!c || !c.user.isAdmin || managerStepUpNeeded(c.user, await loadPolicy(), c.session.secondFactorAt)) {
     return new Response("Not found", { status: 404 });
   }
   const params = Object.fromEntries(new URL(request.url).searchParams);

@@ -1,7 +1,7 @@
 "use server";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { adminAction } from "@/lib/action";
+import { createAction, admin } from "@/lib/action";
 import { accountSettingsSchema, getSettings, updateSettings } from "@/lib/settings";
 import { ErrorCodes, UserError } from "@/lib/shared/errors";
 
@@ -12,7 +12,8 @@ const formSchema = accountSettingsSchema.omit({ profileTypes: true }).extend({
   automaticProfileCreation: accountSettingsSchema.shape.automaticProfileCreation.removeDefault(),
 });
 
-export const saveAccountSettings = adminAction(formSchema, async (data, { user }) => {
+export const saveAccountSettings = createAction().use(admin).schema(formSchema)
+  .run(async (data, { user }) => {
   const current = await getSettings("account");
   if (!current.profileTypes.includes(data.defaultProfileType)) {
     throw new UserError(ErrorCodes.INVALID_INPUT, "Choose one of the profile types.", "defaultProfileType");
@@ -25,8 +26,7 @@ export const saveAccountSettings = adminAction(formSchema, async (data, { user }
 const PROFILE_TYPES_MAX = 20;
 
 // A5: the admin-editable list of profile types, one per line.
-export const saveProfileTypes = adminAction(
-  z.object({
+export const saveProfileTypes = createAction().use(admin).schema(z.object({
     profileTypes: z
       .string()
       .max(PROFILE_TYPES_MAX * 70, "The list is too long.")
@@ -37,8 +37,8 @@ export const saveProfileTypes = adminAction(
           .min(1, "Enter at least one profile type.")
           .max(PROFILE_TYPES_MAX, `Use at most ${PROFILE_TYPES_MAX} profile types.`),
       ),
-  }),
-  async (data, { user }) => {
+  }))
+  .run(async (data, { user }) => {
     const current = await getSettings("account");
     if (!data.profileTypes.includes(current.defaultProfileType)) {
       throw new UserError(
@@ -50,5 +50,4 @@ export const saveProfileTypes = adminAction(
     await updateSettings("account", { ...current, profileTypes: data.profileTypes }, user.id);
     revalidatePath("/admin/settings/account");
     return { ok: true, message: "Profile types saved." };
-  },
-);
+  });

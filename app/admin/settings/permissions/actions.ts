@@ -1,6 +1,6 @@
 "use server";
 import { revalidatePath } from "next/cache";
-import { adminAction } from "@/lib/action";
+import { createAction, admin } from "@/lib/action";
 import { pendingPermissionsSchema, updateSettings } from "@/lib/settings";
 
 // Unticked checkboxes are absent from the form data: no defaults here, absence means "not allowed".
@@ -10,7 +10,8 @@ const formSchema = pendingPermissionsSchema.extend(
   },
 );
 
-export const savePendingPermissions = adminAction(formSchema, async (data, { user }) => {
+export const savePendingPermissions = createAction().use(admin).schema(formSchema)
+  .run(async (data, { user }) => {
   await updateSettings("pendingPermissions", data, user.id);
   revalidatePath("/admin/settings/permissions");
   return { ok: true, message: "Settings saved." };

@@ -1,16 +1,15 @@
 "use server";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { adminAction } from "@/lib/action";
+import { createAction, admin } from "@/lib/action";
 import { audit } from "@/lib/audit";
 import { ErrorCodes, UserError } from "@/lib/shared/errors";
 import { isCountryCode, parsePhone } from "@/lib/phone/parse";
-import { phoneInput } from "@/lib/shared/form-schemas";
+import { phoneInput, checkbox } from "@/lib/shared/form-schemas";
 import { blankAsMissing, SMS_PROVIDERS } from "@/lib/settings";
 import { resolveSmsConfig, sendTestSms, updateSmsSettings } from "@/lib/delivery/sms";
 
 const text = (max: number) => z.string().trim().max(max, `Use at most ${max} characters.`).default("");
-const checkbox = z.preprocess((v) => v === "on" || v === "true", z.boolean());
 
 const schema = z.object({
   provider: z.enum(SMS_PROVIDERS, { error: "Choose a provider." }).optional(),
@@ -39,7 +38,8 @@ const schema = z.object({
 
 const clearKey = { twilioAuthToken: "clearTwilioAuthToken", clickatellApiKey: "clearClickatellApiKey", twofactorApiKey: "clearTwofactorApiKey" } as const;
 
-export const saveSmsSettings = adminAction(schema, async (data, { user }) => {
+export const saveSmsSettings = createAction().use(admin).schema(schema)
+  .run(async (data, { user }) => {
   const view = await resolveSmsConfig();
   const provider = view.providerSetByEnvironment ? view.provider : (data.provider ?? view.provider);
   if (data.fallbackProvider !== "none" && data.fallbackProvider === provider) {
@@ -70,7 +70,8 @@ export const saveSmsSettings = adminAction(schema, async (data, { user }) => {
   return { ok: true, message: "SMS settings saved." };
 });
 
-export const sendTestSmsAction = adminAction(z.object(phoneInput), async (data, { user }) => {
+export const sendTestSmsAction = createAction().use(admin).schema(z.object(phoneInput))
+  .run(async (data, { user }) => {
   const { e164 } = parsePhone(data.phone, data.phoneCountry);
   const result = await sendTestSms(e164);
   await audit({ action: "sms.test_sent", actorId: user.id, detail: { provider: result.provider, ok: result.ok, ...(result.ok ? { failedOver: result.failedOver } : {}) } });

@@ -1,9 +1,9 @@
 "use client";
-// Enter a phone → "Send code" → enter the code. The server decides which step shows (pendingPhone).
+// Confirming a phone (/confirm and the security tab): enter it, "Send code", enter the code; the server decides which step shows.
 import { useActionState } from "react";
-import { PhoneField, type CountryOption } from "./phone-field";
-import { CodeField } from "./code-field";
-import { RecoveryCodesList } from "./two-factor-setup";
+import { CodeField } from "@/components/forms/code-field";
+import { PhoneField, type CountryOption } from "@/components/forms/phone-field";
+import { RecoveryCodesList } from "@/components/forms/two-factor-setup";
 import { FormMessage } from "@/components/ui/form-message";
 import { SubmitButton } from "@/components/ui/submit-button";
 import {
@@ -11,7 +11,7 @@ import {
   resendPhoneConfirmCode,
   sendPhoneConfirmCode,
   verifyPhoneConfirmCode,
-} from "@/app/(app)/account/security/phone-actions";
+} from "./phone-actions";
 
 export function PhoneConfirmForm({
   countries,
@@ -62,7 +62,7 @@ export function PhoneConfirmForm({
   }
   const e = (!sendState?.ok && sendState?.fieldErrors) || {};
   const v = (!sendState?.ok && sendState?.values) || {};
-  const recoveryCodes = codeState?.ok ? codeState.values?.recoveryCodes?.split(" ") : undefined;
+  const recoveryCodes = codeState?.ok ? codeState.data?.recoveryCodes : undefined;
   return (
     <div className="space-y-4">
       <form action={sendAction} className="space-y-4" noValidate>
