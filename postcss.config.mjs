@@ -1,1 +1,4 @@
-export default { plugins: { "@tailwindcss/postcss": {} } };
+// Tailwind CSS 4 through PostCSS, the way Next builds stylesheets.
+const config = { plugins: { "@tailwindcss/postcss": {} } };
+
+export default config;

@@ -24,9 +24,9 @@ export type DbConfig = { databaseUrl?: string; dataDir: string };
 export function openDatabase({ databaseUrl: DATABASE_URL, dataDir: LATCHKEY_DATA_DIR }: DbConfig): DbHandle {
   if (DATABASE_URL) {
     // Loaded lazily so a PGlite-only install never opens a socket.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only for the driver in use
     const postgres = require("postgres") as typeof import("postgres");
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only for the driver in use
     const { drizzle } = require("drizzle-orm/postgres-js") as typeof import("drizzle-orm/postgres-js");
     const sql = postgres(DATABASE_URL, {
       max: 10,
@@ -39,9 +39,9 @@ export function openDatabase({ databaseUrl: DATABASE_URL, dataDir: LATCHKEY_DATA
     });
     return { db: drizzle(sql, { schema }) as unknown as Db, driver: "postgres", close: () => sql.end() };
   }
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only for the driver in use
   const { PGlite } = require("@electric-sql/pglite") as typeof import("@electric-sql/pglite");
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only for the driver in use
   const { drizzle } = require("drizzle-orm/pglite") as typeof import("drizzle-orm/pglite");
   let dataDir = LATCHKEY_DATA_DIR;
   let release = () => {};

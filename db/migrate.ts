@@ -9,7 +9,7 @@ export const migrationsFolder = () => path.join(process.cwd(), "db", "migrations
 export async function applyMigrations(handle: DbHandle, databaseUrl: string | undefined) {
   if (handle.driver === "pglite") {
     const { migrate } = await import("drizzle-orm/pglite/migrator");
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- drizzle types each driver's database apart; this one is PGlite
     await migrate(handle.db as any, { migrationsFolder: migrationsFolder() });
     return;
   }

@@ -1,6 +1,6 @@
 import "server-only";
 // A4: confirming the account's email address by code or emailed link, and sending those again.
-import { and, eq, or, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { users, type User } from "@/db/schema";
 import { audit } from "@/lib/audit";
 import { consumeCode, consumeLink, type ConsumedCode, type Tx } from "@/lib/codes";

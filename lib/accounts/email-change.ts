@@ -3,7 +3,6 @@ import { defineFlow } from "@/lib/flows";
 import { z } from "zod";
 // A10: setting or changing the account's email on the security tab, confirmed by a code sent to the new address.
 import { eq } from "drizzle-orm";
-import { db } from "@/lib/db";
 import { users, type User } from "@/db/schema";
 import { findUserByEmail, normalizeEmail } from "@/lib/accounts/queries";
 import { audit } from "@/lib/audit";

@@ -1,6 +1,6 @@
 import "server-only";
 // The password as first factor (A1) and changing it (A7).
-import { and, eq, or } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { db } from "@/lib/db";
 import { users, type User } from "@/db/schema";
 import { audit } from "@/lib/audit";

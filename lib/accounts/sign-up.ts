@@ -1,6 +1,6 @@
 import "server-only";
 // A1: email sign-up. The answer never says whether the address already had an account.
-import { and, eq, or } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { db } from "@/lib/db";
 import { users } from "@/db/schema";
 import { audit } from "@/lib/audit";

@@ -1,12 +1,11 @@
 import "server-only";
 // Which second factors an account can use now (T1, T2, T10, T11), and which it may set up when it has none.
-import { and } from "drizzle-orm";
 import { type User } from "@/db/schema";
 import { ErrorCodes, UserError } from "@/lib/shared/errors";
 import { remainingRecoveryCodes } from "@/lib/factors/recovery-codes";
 import { type TwoFactorMethod } from "@/lib/settings";
 import { countCredentials } from "@/lib/factors/webauthn";
-import { Policy } from "@/lib/factors/policy";
+import { type Policy } from "@/lib/factors/policy";
 
 export type SecondFactor = TwoFactorMethod | "recovery";
 

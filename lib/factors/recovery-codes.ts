@@ -52,7 +52,7 @@ export async function generateRecoveryCodes(userId: string, q: Tx = db): Promise
  * Consumes one recovery code of the user; a code works once, even under parallel submissions. With
  * `within`, what the code unlocks is written in the same transaction: if that fails, the code stays unused.
  */
-export async function useRecoveryCode(userId: string, code: string, within?: Within): Promise<void> {
+export async function redeemRecoveryCode(userId: string, code: string, within?: Within): Promise<void> {
   const normalized = normalizeRecoveryCode(code);
   if (!normalized) {
     throw new UserError(ErrorCodes.INVALID_INPUT, "Enter a recovery code as shown when you saved it, like abcde-12345.", "code");

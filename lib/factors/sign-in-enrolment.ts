@@ -1,6 +1,5 @@
 import "server-only";
 // Setting up a first method right after the first factor (T11), while the account has none.
-import { and } from "drizzle-orm";
 import { type User } from "@/db/schema";
 import { ErrorCodes, UserError } from "@/lib/shared/errors";
 import { hit, retryAfterText } from "@/lib/limits/store";
@@ -12,7 +11,7 @@ import { afterEnrolment } from "@/lib/factors/enrol";
 import type { RegistrationResponseJSON } from "@simplewebauthn/server";
 import { loadPolicy } from "@/lib/factors/policy";
 import { methodsFor, notOffered } from "@/lib/factors/methods";
-import { FactorOutcome } from "@/lib/factors/verify";
+import { type FactorOutcome } from "@/lib/factors/verify";
 
 async function assertEnrolling(user: User, method: TwoFactorMethod) {
   if (!(await methodsFor(user, await loadPolicy())).enrol.includes(method)) throw notOffered();

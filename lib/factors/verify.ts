@@ -1,6 +1,6 @@
 import "server-only";
 // Sending and checking the second factor of a sign-in (T2, T3, T11): consumed in one transaction with what it unlocks.
-import { and, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { type Db as Tx } from "@/lib/db";
 import { users, type User } from "@/db/schema";
 import { audit } from "@/lib/audit";
@@ -9,7 +9,7 @@ import { twoFactorCodeTemplate } from "@/lib/delivery/email/templates";
 import { ErrorCodes, UserError } from "@/lib/shared/errors";
 import { hit, peek, retryAfterText } from "@/lib/limits/store";
 import { LIMITS } from "@/lib/limits/catalogue";
-import { useRecoveryCode } from "@/lib/factors/recovery-codes";
+import { redeemRecoveryCode } from "@/lib/factors/recovery-codes";
 import { type TwoFactorMethod } from "@/lib/settings";
 import { verifyTotp } from "@/lib/factors/totp";
 import { sendCode } from "@/lib/codes/send";
@@ -18,8 +18,8 @@ import { finishAuthentication } from "@/lib/factors/webauthn";
 import { afterEnrolment } from "@/lib/factors/enrol";
 import type { AuthenticationResponseJSON } from "@simplewebauthn/server";
 import { loadPolicy } from "@/lib/factors/policy";
-import { SecondFactor, mayUse, methodsFor, notOffered } from "@/lib/factors/methods";
-import { Challenge, recordFailure } from "@/lib/factors/challenge";
+import { type SecondFactor, mayUse, methodsFor, notOffered } from "@/lib/factors/methods";
+import { type Challenge, recordFailure } from "@/lib/factors/challenge";
 
 /** Sends a code for the second factor by SMS (to the account's phone, or to `newPhone` being added) or by email. */
 export async function sendSecondFactorCode(user: User, channel: "sms" | "email", ip: string | null, newPhone?: string) {
@@ -95,7 +95,7 @@ export async function checkSecondFactor(
   };
   try {
     if (method === "totp") await verifyTotp(user.id, input.code, finish);
-    else if (method === "recovery") await useRecoveryCode(user.id, input.code, finish);
+    else if (method === "recovery") await redeemRecoveryCode(user.id, input.code, finish);
     else {
       const target = method === "email" ? user.email : user.phoneVerifiedAt ? user.phone : input.phone;
       if (!target) throw new UserError(ErrorCodes.INVALID_CODE, "Ask for a code first.", "code");

@@ -2,7 +2,6 @@ import "server-only";
 import { defineFlow } from "@/lib/flows";
 import { z } from "zod";
 // P2: signing in with a code by SMS; the answer is the same whether or not the number has an account.
-import { and } from "drizzle-orm";
 import { type User } from "@/db/schema";
 import { findUserByConfirmedPhone, getUser } from "@/lib/accounts/queries";
 import { consumeCode } from "@/lib/codes";

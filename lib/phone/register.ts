@@ -2,7 +2,6 @@ import "server-only";
 import { defineFlow } from "@/lib/flows";
 import { z } from "zod";
 // P1: registering with a phone number: the code, then the name (and optionally the email and a password).
-import { and } from "drizzle-orm";
 import { db } from "@/lib/db";
 import { users, type User } from "@/db/schema";
 import { confirmsEmail, findUserByConfirmedPhone, findUserByEmail, normalizeEmail } from "@/lib/accounts/queries";

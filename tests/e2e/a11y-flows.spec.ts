@@ -7,7 +7,7 @@ import { requireWebTwoFactor, enableTwoFactorIndividually } from "./two-factor-h
 
 let restore: (() => Promise<void>) | undefined;
 
-test.afterAll(async ({ browser }) => {
+test.afterAll(async () => {
   if (restore) await restore();
 });
 

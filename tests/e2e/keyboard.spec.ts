@@ -7,7 +7,7 @@ import { mailCode, readRecoveryCodes, requireWebTwoFactor, SECURITY_CODE, enable
 
 let restore: (() => Promise<void>) | undefined;
 
-test.afterAll(async ({ browser }) => {
+test.afterAll(async () => {
   if (restore) await restore();
 });
 

@@ -2,7 +2,7 @@
 import { expect, test } from "./test";
 import { startTwilioFake, TWILIO_SID, TWILIO_TOKEN, type TwilioFake } from "../fakes/twilio";
 import { adminContext, newUser, signOut } from "./helpers";
-import { registerByPhone, smsCount, uniquePhone } from "./phone-helpers";
+import { smsCount, uniquePhone } from "./phone-helpers";
 
 test.describe.configure({ mode: "serial" });
 

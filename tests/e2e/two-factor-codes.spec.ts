@@ -26,7 +26,7 @@ test.beforeAll(async ({ browser }) => {
   restore = await enableTwoFactorIndividually(browser, { deliveryPolicy: "sms_then_email" });
 });
 
-test.afterAll(async ({ browser }) => {
+test.afterAll(async () => {
   if (restore) await restore();
 });
 

@@ -30,7 +30,7 @@ test.beforeAll(async ({ browser }) => {
   });
 });
 
-test.afterAll(async ({ browser }) => {
+test.afterAll(async () => {
   if (restore) await restore();
 });
 

@@ -20,7 +20,7 @@ test.beforeAll(async ({ browser }) => {
   restore = await enableTwoFactorIndividually(browser);
 });
 
-test.afterAll(async ({ browser }) => {
+test.afterAll(async () => {
   if (restore) await restore();
 });
 

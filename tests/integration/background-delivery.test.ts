@@ -2,7 +2,7 @@
 // resend-confirmation) are delivered after it (lib/background.ts). Against the real SDKs and their
 // stand-ins: a failed delivery consumes nothing and gives the cooldown back, so asking again works at
 // once (O5); the channel is marked as having trouble for every visitor until a delivery succeeds.
-import { loadAccountsLib, type AccountsLib } from "../support/accounts-lib";
+import { loadAccountsLib } from "../support/accounts-lib";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { startTwilioFake, TWILIO_SID, TWILIO_TOKEN, type TwilioFake } from "../fakes/twilio";
 import { startFakeResend, type FakeResend } from "../fakes/resend";

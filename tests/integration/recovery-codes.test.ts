@@ -4,8 +4,8 @@ import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { recoveryCodes } from "@/db/schema";
 import { hashSecret } from "@/lib/crypto";
-import { ErrorCodes, UserError } from "@/lib/shared/errors";
-import { generateRecoveryCodes, remainingRecoveryCodes, useRecoveryCode } from "@/lib/factors/recovery-codes";
+import { ErrorCodes, type UserError } from "@/lib/shared/errors";
+import { generateRecoveryCodes, remainingRecoveryCodes, redeemRecoveryCode } from "@/lib/factors/recovery-codes";
 import { createUser } from "../support/fixtures";
 import { rejection } from "../support/rejection";
 
@@ -44,9 +44,9 @@ describe("recovery codes", () => {
     const user = await createUser();
     const codes = await generateRecoveryCodes(user.id);
     for (const [i, code] of codes.entries()) {
-      await useRecoveryCode(user.id, code);
+      await redeemRecoveryCode(user.id, code);
       expect(await remainingRecoveryCodes(user.id)).toBe(9 - i);
-      const err = await rejection(useRecoveryCode(user.id, code));
+      const err = await rejection(redeemRecoveryCode(user.id, code));
       expect(err.code).toBe(ErrorCodes.INVALID_CODE);
       expect(err.field).toBe("code");
       expect(err.message).toBe("That recovery code is not valid or was already used.");
@@ -57,18 +57,18 @@ describe("recovery codes", () => {
   it("accepts a code typed in upper case, without the dash or with spaces, and with o/i/l for 0/1", async () => {
     const user = await createUser();
     const codes = await generateRecoveryCodes(user.id);
-    await useRecoveryCode(user.id, `  ${codes[0]!.toUpperCase()}  `);
-    await useRecoveryCode(user.id, codes[1]!.replace("-", ""));
-    await useRecoveryCode(user.id, codes[2]!.replace("-", " "));
+    await redeemRecoveryCode(user.id, `  ${codes[0]!.toUpperCase()}  `);
+    await redeemRecoveryCode(user.id, codes[1]!.replace("-", ""));
+    await redeemRecoveryCode(user.id, codes[2]!.replace("-", " "));
     const lookalike = codes.slice(3).find((c) => /[01]/.test(c));
-    if (lookalike) await useRecoveryCode(user.id, lookalike.replace(/0/g, "O").replace(/1/g, "l"));
+    if (lookalike) await redeemRecoveryCode(user.id, lookalike.replace(/0/g, "O").replace(/1/g, "l"));
     expect(await remainingRecoveryCodes(user.id)).toBe(lookalike ? 6 : 7);
   });
 
   it("20 parallel uses of one code give exactly one success", async () => {
     const user = await createUser();
     const [code] = await generateRecoveryCodes(user.id);
-    const results = await Promise.allSettled(Array.from({ length: 20 }, () => useRecoveryCode(user.id, code!)));
+    const results = await Promise.allSettled(Array.from({ length: 20 }, () => redeemRecoveryCode(user.id, code!)));
     const ok = results.filter((r) => r.status === "fulfilled");
     const refused = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
     expect(ok).toHaveLength(1);
@@ -80,13 +80,13 @@ describe("recovery codes", () => {
   it("regenerating replaces every old code, used or not", async () => {
     const user = await createUser();
     const old = await generateRecoveryCodes(user.id);
-    await useRecoveryCode(user.id, old[0]!);
+    await redeemRecoveryCode(user.id, old[0]!);
     const fresh = await generateRecoveryCodes(user.id);
     expect(fresh.some((c) => old.includes(c))).toBe(false);
     expect(await remainingRecoveryCodes(user.id)).toBe(10);
     expect(await rowsOf(user.id)).toHaveLength(10);
-    for (const code of old.slice(1)) expect((await rejection(useRecoveryCode(user.id, code))).code).toBe(ErrorCodes.INVALID_CODE);
-    await useRecoveryCode(user.id, fresh[0]!);
+    for (const code of old.slice(1)) expect((await rejection(redeemRecoveryCode(user.id, code))).code).toBe(ErrorCodes.INVALID_CODE);
+    await redeemRecoveryCode(user.id, fresh[0]!);
     expect(await remainingRecoveryCodes(user.id)).toBe(9);
   });
 
@@ -95,18 +95,18 @@ describe("recovery codes", () => {
     const b = await createUser();
     const [codeOfA] = await generateRecoveryCodes(a.id);
     await generateRecoveryCodes(b.id);
-    expect((await rejection(useRecoveryCode(b.id, codeOfA!))).code).toBe(ErrorCodes.INVALID_CODE);
-    await useRecoveryCode(a.id, codeOfA!);
+    expect((await rejection(redeemRecoveryCode(b.id, codeOfA!))).code).toBe(ErrorCodes.INVALID_CODE);
+    await redeemRecoveryCode(a.id, codeOfA!);
   });
 
   it("refuses malformed input as INVALID_INPUT and a user without codes as INVALID_CODE", async () => {
     const user = await createUser();
     for (const bad of ["", "abcde", "abcde-12345-x", "abcd!-12345", "uuuuu-uuuuu"]) {
-      const err = await rejection(useRecoveryCode(user.id, bad));
+      const err = await rejection(redeemRecoveryCode(user.id, bad));
       expect(err.code).toBe(ErrorCodes.INVALID_INPUT);
       expect(err.field).toBe("code");
     }
-    expect((await rejection(useRecoveryCode(user.id, "abcde-12345"))).code).toBe(ErrorCodes.INVALID_CODE);
+    expect((await rejection(redeemRecoveryCode(user.id, "abcde-12345"))).code).toBe(ErrorCodes.INVALID_CODE);
     expect(await remainingRecoveryCodes(user.id)).toBe(0);
   });
 });

@@ -202,7 +202,12 @@ export function treeRss(pid) {
   let grew = true;
   while (grew) {
     grew = false;
-    for (const [p, pp] of parent) if (!tree.has(p) && tree.has(pp)) (tree.add(p), (grew = true));
+    for (const [p, pp] of parent) {
+      if (!tree.has(p) && tree.has(pp)) {
+        tree.add(p);
+        grew = true;
+      }
+    }
   }
   let bytes = 0;
   for (const p of tree) {

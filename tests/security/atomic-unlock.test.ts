@@ -25,7 +25,6 @@ import { verifyPassword } from "@/lib/passwords";
 import { rememberDevice } from "@/lib/factors/trusted-devices";
 import { createUser, smsClient, uniqueEmail } from "../support/fixtures";
 import { jar } from "../support/cookie-jar";
-import { rejection } from "../support/rejection";
 
 vi.mock("next/headers", async () => (await import("../support/cookie-jar")).nextHeadersMock);
 

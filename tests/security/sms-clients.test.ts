@@ -48,6 +48,7 @@ afterAll(async () => {
 beforeEach(async () => {
   twilio.requests.length = 0;
   // Every case starts from untouched budgets.
+  // eslint-disable-next-line drizzle/enforce-delete-with-where -- every budget, on purpose
   await lib.db.delete(lib.schema.rateLimits);
   lib.jar.jar.clear();
 });

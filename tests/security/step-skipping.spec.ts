@@ -19,7 +19,7 @@ let restore: (() => Promise<void>) | undefined;
 test.beforeAll(async ({ browser }) => {
   restore = await enableTwoFactorIndividually(browser);
 });
-test.afterAll(async ({ browser }) => {
+test.afterAll(async () => {
   if (restore) await restore();
 });
 

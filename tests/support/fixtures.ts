@@ -86,6 +86,7 @@ export async function ageCode(id: string, fields: { expiresAt?: Date; createdAt?
 
 /** Every code moved a minute back, past the resend cooldown (and its atomic claim), as time would. */
 export async function passResendCooldowns() {
+  // eslint-disable-next-line drizzle/enforce-update-with-where -- every code, on purpose
   await db.update(codes).set({ createdAt: minutesAgo(1) });
   await db.delete(rateLimits).where(like(rateLimits.key, "code-cooldown:%"));
 }

@@ -43,7 +43,7 @@ export default async function ConfirmPage({ searchParams }: { searchParams: Prom
           </h2>
           {user.canReceiveSms ? (
             <>
-              <p className="text-sm text-slate-700">Enter your mobile number. We'll text you a code to confirm it.</p>
+              <p className="text-sm text-slate-700">Enter your mobile number. We&apos;ll text you a code to confirm it.</p>
               {pending?.userId === user.id ? <DeliveryNotice channel="sms" /> : null}
               <PhoneConfirmForm
                 countries={countryOptions()}

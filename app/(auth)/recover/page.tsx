@@ -28,7 +28,7 @@ export default async function RecoverPage({ searchParams }: { searchParams: Prom
         </>
       ) : (
         <>
-          <p className="mb-6 text-sm text-slate-700">We'll send you a code to choose a new password.</p>
+          <p className="mb-6 text-sm text-slate-700">We&apos;ll send you a code to choose a new password.</p>
           <RecoverStartForm smsEnabled={await smsRecoveryEnabled()} />
         </>
       )}

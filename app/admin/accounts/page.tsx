@@ -32,8 +32,10 @@ export default async function AccountsPage({ searchParams }: { searchParams: Pro
     getSettings("regional"),
     loadPolicy(),
   ]);
-  const onlineSince = Date.now() - onlineTimeframeMinutes * 60_000;
-  const today = dayOf(new Date());
+  // A request-time page: "now" is read once per request, on the server.
+  const now = new Date();
+  const onlineSince = now.getTime() - onlineTimeframeMinutes * 60_000;
+  const today = dayOf(now);
   const qs = (p: number) => `?${new URLSearchParams({ ...(filter.q ? { q: filter.q } : {}), ...(filter.status ? { status: filter.status } : {}), page: String(p) })}`;
   return (
     <div className="space-y-8">

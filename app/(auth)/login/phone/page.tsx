@@ -32,7 +32,7 @@ export default async function PhoneLoginPage({ searchParams }: { searchParams: P
         </>
       ) : (
         <>
-          <p className="mb-6 text-sm text-slate-700">We'll text a code to the phone number confirmed on your account.</p>
+          <p className="mb-6 text-sm text-slate-700">We&apos;ll text a code to the phone number confirmed on your account.</p>
           <PhoneStep countries={countryOptions()} defaultCountry={defaultCountry} next={sp.next ? safeNext(sp.next) : undefined} />
         </>
       )}

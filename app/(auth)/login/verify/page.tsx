@@ -31,7 +31,7 @@ export default async function VerifyPage({ searchParams }: { searchParams: Promi
     if (!managerStepUpNeeded(session.user, policy, session.session.secondFactorAt)) redirect("/dashboard");
     return (
       <>
-        <h1 className="mb-2 text-2xl font-semibold">Verify it's you</h1>
+        <h1 className="mb-2 text-2xl font-semibold">Verify it&apos;s you</h1>
         <p className="mb-6 text-sm text-slate-700">The Manager app asks for a second factor. Continue to choose one.</p>
         <StepUpForm />
       </>

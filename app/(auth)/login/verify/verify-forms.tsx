@@ -57,11 +57,11 @@ export function CodeMethodForm(props: {
         <input type="hidden" name="sends" value={sends} />
         {props.needsPhone ? (
           <>
-            <p className="text-sm text-slate-700">Enter your mobile number: we'll text a code to it, and it will be saved to your account once the code is right.</p>
+            <p className="text-sm text-slate-700">Enter your mobile number: we&apos;ll text a code to it, and it will be saved to your account once the code is right.</p>
             <PhoneField countries={props.countries} defaultCountry={sendState?.values?.phoneCountry || props.defaultCountry} defaultValue={sendState?.values?.phone ?? sentPhone?.phone} error={se.phone} countryError={se.phoneCountry} />
           </>
         ) : (
-          <p className="text-sm text-slate-700">We'll send a code to {props.target}.</p>
+          <p className="text-sm text-slate-700">We&apos;ll send a code to {props.target}.</p>
         )}
         <SubmitButton variant={sends ? "secondary" : "primary"} pendingText="Sending…">
           {sends ? "Send a new code" : "Send code"}

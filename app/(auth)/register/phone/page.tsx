@@ -37,7 +37,7 @@ export default async function RegisterPhonePage({ searchParams }: { searchParams
         </>
       ) : (
         <>
-          <p className="mb-6 text-sm text-slate-700">We'll text you a code to confirm the number.</p>
+          <p className="mb-6 text-sm text-slate-700">We&apos;ll text you a code to confirm the number.</p>
           <RegisterPhoneStep countries={countryOptions()} defaultCountry={defaultCountry} />
         </>
       )}
