@@ -1,6 +1,6 @@
 "use client";
 // "Sign in with a security key" on /login: a passwordless ceremony (needs JavaScript).
-import { useSecurityKey } from "@/components/forms/use-security-key";
+import { useSecurityKey } from "@/components/webauthn/use-security-key";
 import { securityKeyOptionsAction, securityKeySignInAction } from "./security-key-actions";
 
 export function SecurityKeyButton({ next }: { next?: string }) {

@@ -1,6 +1,8 @@
 "use client";
+// Password recovery (A8): ask for a code, then the code with a new password; or a new password from an emailed link.
 import { useActionState } from "react";
-import { CodeEntryForms } from "@/components/forms/code-step";
+import { CodeEntryForm } from "@/components/forms/code-entry-form";
+import { NewPasswordFields } from "@/components/forms/new-password-fields";
 import { ProofOfWork } from "@/components/forms/proof-of-work";
 import { Field } from "@/components/ui/field";
 import { FormMessage } from "@/components/ui/form-message";
@@ -30,20 +32,14 @@ export function RecoverStartForm({ smsEnabled }: { smsEnabled: boolean }) {
   );
 }
 
-function NewPasswordFields({ e }: { e: Record<string, string> }) {
-  return (
-    <>
-      <Field label="New password" name="newPassword" type="password" autoComplete="new-password" required hint="At least 8 characters. Avoid common passwords." error={e.newPassword} />
-      <Field label="Confirm new password" name="confirmPassword" type="password" autoComplete="new-password" required error={e.confirmPassword} />
-    </>
-  );
-}
-
 export function RecoverCodeForm() {
   return (
-    <CodeEntryForms verify={resetWithCodeAction} resend={resendRecoveryAction} submitLabel="Set new password">
-      <NewPasswordFields e={{}} />
-    </CodeEntryForms>
+    <CodeEntryForm
+      verify={resetWithCodeAction}
+      resend={resendRecoveryAction}
+      submitLabel="Set new password"
+      extraFields={(errors) => <NewPasswordFields errors={errors} />}
+    />
   );
 }
 
@@ -54,7 +50,7 @@ export function ResetWithLinkForm({ token }: { token: string }) {
     <form action={formAction} className="space-y-4" noValidate>
       <FormMessage state={state} />
       <input type="hidden" name="token" value={token} />
-      <NewPasswordFields e={e} />
+      <NewPasswordFields errors={e} />
       <SubmitButton pendingText="Saving…">Set new password</SubmitButton>
     </form>
   );

@@ -1,5 +1,6 @@
 "use client";
 import { useActionState } from "react";
+import { NewPasswordFields } from "@/components/forms/new-password-fields";
 import { Field } from "@/components/ui/field";
 import { FormMessage } from "@/components/ui/form-message";
 import { SubmitButton } from "@/components/ui/submit-button";
@@ -14,16 +15,7 @@ export function PasswordForm({ hasPassword }: { hasPassword: boolean }) {
       {hasPassword ? (
         <Field label="Current password" name="currentPassword" type="password" autoComplete="current-password" required error={e.currentPassword} />
       ) : null}
-      <Field
-        label="New password"
-        name="newPassword"
-        type="password"
-        autoComplete="new-password"
-        required
-        hint="At least 8 characters. Avoid common passwords."
-        error={e.newPassword}
-      />
-      <Field label="Confirm new password" name="confirmPassword" type="password" autoComplete="new-password" required error={e.confirmPassword} />
+      <NewPasswordFields errors={e} />
       <SubmitButton pendingText="Saving…">Change password</SubmitButton>
     </form>
   );

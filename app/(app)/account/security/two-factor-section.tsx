@@ -7,7 +7,7 @@ import { FormMessage } from "@/components/ui/form-message";
 import { SubmitButton } from "@/components/ui/submit-button";
 import type { FormState } from "@/lib/action";
 import type { NewRecoveryCodes } from "@/lib/shared/form-schemas";
-import { useSecurityKey } from "@/components/forms/use-security-key";
+import { useSecurityKey } from "@/components/webauthn/use-security-key";
 import {
   beginTotpAction,
   chooseMethodsAction,

@@ -1,5 +1,5 @@
 "use client";
-import { CodeEntryForms, PhoneSendForm } from "@/components/forms/code-step";
+import { CodeEntryForm, PhoneSendForm } from "@/components/forms/code-entry-form";
 import type { CountryOption } from "@/components/forms/phone-field";
 import { resendLoginCode, sendLoginCode, verifyLoginCode } from "./actions";
 
@@ -8,5 +8,5 @@ export function PhoneStep({ countries, defaultCountry, next }: { countries: Coun
 }
 
 export function CodeStep() {
-  return <CodeEntryForms verify={verifyLoginCode} resend={resendLoginCode} submitLabel="Sign in" />;
+  return <CodeEntryForm verify={verifyLoginCode} resend={resendLoginCode} submitLabel="Sign in" />;
 }

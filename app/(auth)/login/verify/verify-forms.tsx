@@ -1,7 +1,7 @@
 "use client";
 import { useActionState, useState } from "react";
 import { CodeField } from "@/components/forms/code-field";
-import { useSecurityKey } from "@/components/forms/use-security-key";
+import { useSecurityKey } from "@/components/webauthn/use-security-key";
 import { RecoveryCodesList, TotpSecret } from "@/components/forms/two-factor-setup";
 import { PhoneField, type CountryOption } from "@/components/forms/phone-field";
 import { Checkbox, Field } from "@/components/ui/field";

@@ -1,7 +1,7 @@
 "use client";
 import { useActionState } from "react";
 import type { CountryOption } from "@/components/forms/phone-field";
-import { CodeEntryForms, PhoneSendForm } from "@/components/forms/code-step";
+import { CodeEntryForm, PhoneSendForm } from "@/components/forms/code-entry-form";
 import { Field } from "@/components/ui/field";
 import { FormMessage } from "@/components/ui/form-message";
 import { SubmitButton } from "@/components/ui/submit-button";
@@ -12,7 +12,7 @@ export function RegisterPhoneStep({ countries, defaultCountry }: { countries: Co
 }
 
 export function RegisterCodeStep() {
-  return <CodeEntryForms verify={verifyRegistrationCode} resend={resendRegistrationCode} submitLabel="Continue" />;
+  return <CodeEntryForm verify={verifyRegistrationCode} resend={resendRegistrationCode} submitLabel="Continue" />;
 }
 
 export function RegisterDetailsStep({ emailRequired }: { emailRequired: boolean }) {

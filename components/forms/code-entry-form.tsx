@@ -1,5 +1,5 @@
 "use client";
-// The two steps every "text me a code" flow shares: enter a phone number, then enter the code (with a resend).
+// The two steps every "send me a code" flow shares: enter a phone number, then enter the code (with a resend).
 import { useActionState } from "react";
 import { PhoneField, type CountryOption } from "./phone-field";
 import { CodeField } from "./code-field";
@@ -9,6 +9,9 @@ import { SubmitButton } from "@/components/ui/submit-button";
 import type { FormState } from "@/lib/action";
 
 type Action = (prev: FormState, formData: FormData) => Promise<FormState>;
+
+/** The fields a step adds beside the code (a new password), given the errors of the last try. */
+type ExtraFields = (errors: Record<string, string | undefined>) => React.ReactNode;
 
 export function PhoneSendForm({
   action,
@@ -35,7 +38,7 @@ export function PhoneSendForm({
   );
 }
 
-export function CodeEntryForms({ verify, resend, submitLabel, children }: { verify: Action; resend: Action; submitLabel: string; children?: React.ReactNode }) {
+export function CodeEntryForm({ verify, resend, submitLabel, extraFields }: { verify: Action; resend: Action; submitLabel: string; extraFields?: ExtraFields }) {
   const [state, formAction] = useActionState(verify, null);
   const [resendState, resendAction] = useActionState(resend, null);
   const e = (!state?.ok && state?.fieldErrors) || {};
@@ -44,7 +47,7 @@ export function CodeEntryForms({ verify, resend, submitLabel, children }: { veri
       <form action={formAction} className="space-y-4" noValidate>
         <FormMessage state={state} />
         <CodeField error={e.code} />
-        {children}
+        {extraFields?.(e)}
         <SubmitButton pendingText="Checking…">{submitLabel}</SubmitButton>
       </form>
       <form action={resendAction} className="space-y-2">
