@@ -13,8 +13,7 @@ export const confirmMyEmail = createAction().use(signedIn).schema(z.object({ cod
     redirect("/confirm?done=email");
   });
 
-export const resendMyConfirmation = createAction().use(signedIn).schema(z.object({}))
-  .run(async (_data, { user }) => {
+export const resendMyConfirmation = createAction().use(signedIn).run(async (_data, { user }) => {
   await resendConfirmationForUser(user.id);
   return { ok: true, message: `We sent a new code to ${user.email}.` };
 });

@@ -25,8 +25,7 @@ export const resetWithCodeAction = createAction().schema(newPasswordPair({ code:
     redirect("/login?reset=1");
   });
 
-export const resendRecoveryAction = createAction().schema(z.object({}))
-  .run(async (_d, _ctx, formData) => {
+export const resendRecoveryAction = createAction().run(async (_d, _ctx, formData) => {
   const t = await recoveryFlow.read();
   if (!t) throw new UserError(ErrorCodes.CODE_EXPIRED, "This reset has expired. Start again.");
   await startRecovery(t, await clientIp(), await smsClientOf(formData.get("altcha")));

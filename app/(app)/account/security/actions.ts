@@ -29,8 +29,7 @@ export const endSessionAction = createAction().use(signedIn).schema(z.object({ s
   return { ok: true, message: ended ? "The session was signed out." : "That session had already ended." };
 });
 
-export const endOtherSessionsAction = createAction().use(signedIn).schema(z.object({}))
-  .run(async (_d, { user, sessionId }) => {
+export const endOtherSessionsAction = createAction().use(signedIn).run(async (_d, { user, sessionId }) => {
   const n = await revokeOtherSessions(user.id, sessionId);
   await audit({ action: "session.ended_others", userId: user.id, actorId: user.id, detail: { count: n } });
   revalidatePath("/account/security");
@@ -63,8 +62,7 @@ export const confirmEmailChangeAction = createAction().use(signedIn).schema(z.ob
     return { ok: true, message: `Your email address is now ${flow.email}.` };
   });
 
-export const cancelEmailChangeAction = createAction().use(signedIn).schema(z.object({}))
-  .run(async () => {
+export const cancelEmailChangeAction = createAction().use(signedIn).run(async () => {
   await emailChangeFlow.clear();
   revalidatePath("/account/security");
   return { ok: true };

@@ -44,15 +44,13 @@ export const verifyPhoneConfirmCode = createAction().use(signedIn).schema(z.obje
     return result;
   });
 
-export const resendPhoneConfirmCode = createAction().use(signedIn).schema(z.object({}))
-  .run(async (_d, { user }) => {
+export const resendPhoneConfirmCode = createAction().use(signedIn).run(async (_d, { user }) => {
   const f = await flowFor(user.id);
   await startPhoneConfirmation(user.id, f.phone, await clientIp());
   return { ok: true, message: "We sent a new code." };
 });
 
-export const cancelPhoneConfirm = createAction().use(signedIn).schema(z.object({}))
-  .run(async () => {
+export const cancelPhoneConfirm = createAction().use(signedIn).run(async () => {
   await phoneConfirmFlow.clear();
   revalidatePath("/account/security");
     revalidatePath("/confirm");

@@ -32,8 +32,7 @@ export const verifyLoginCode = createAction().schema(z.object(codeInput))
   await afterFirstFactor(user, "sms_code", safeNext(f.next));
 });
 
-export const resendLoginCode = createAction().schema(z.object({}))
-  .run(async (_d, _ctx, formData) => {
+export const resendLoginCode = createAction().run(async (_d, _ctx, formData) => {
   const f = await flow();
   await startPhoneLogin(f.phone, await clientIp(), await smsClientOf(formData.get("altcha")));
   return { ok: true, message: "If an account uses this number, we sent a new code." };

@@ -37,8 +37,7 @@ export const verifyRegistrationCode = createAction().schema(z.object(codeInput))
   redirect("/register/phone?step=details");
 });
 
-export const resendRegistrationCode = createAction().schema(z.object({}))
-  .run(async (_d, _ctx, formData) => {
+export const resendRegistrationCode = createAction().run(async (_d, _ctx, formData) => {
   const f = await sentFlow();
   await startPhoneRegistration(f.phone, await clientIp(), await smsClientOf(formData.get("altcha")));
   return { ok: true, message: "We sent a new code." };
