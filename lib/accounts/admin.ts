@@ -1,15 +1,15 @@
 import "server-only";
 // The Manager app's work on accounts (A2, A9, A12): blocking, rights, accounts it creates, the first admin, the list.
+import { insertAccount } from "@/lib/accounts/create";
 import { and, asc, desc, eq, ilike, or, sql, type SQL } from "drizzle-orm";
 import { db } from "@/lib/db";
 import { users } from "@/db/schema";
 import { audit } from "@/lib/audit";
 import { SYSTEM_ACTOR } from "@/lib/audit/actions";
-import { newId } from "@/lib/crypto";
 import { ErrorCodes, UserError } from "@/lib/shared/errors";
 import { hashPassword, passwordProblem } from "@/lib/passwords";
 import { revokeAllSessions } from "@/lib/auth/sessions";
-import { loadPolicy, newAccountTwoFactorDefaults } from "@/lib/factors/policy";
+import { loadPolicy } from "@/lib/factors/policy";
 import { setTwoFactorFor } from "@/lib/factors/manage";
 import { parsePhone } from "@/lib/phone/parse";
 import { createInitialProfile } from "@/lib/profiles";
@@ -68,28 +68,11 @@ export async function createAccountByAdmin(input: {
     throw new UserError(ErrorCodes.PHONE_IN_USE, "Another account already uses this phone number.", "phone");
   }
   const passwordHash = await hashPassword(input.password);
-  const id = newId();
-  const rows = await db
-    .insert(users)
-    .values({
-      id,
-      name: input.name.trim(),
-      email,
-      passwordHash,
-      status: "active",
-      activatedAt: new Date(),
-      emailVerifiedAt: input.emailConfirmed ? new Date() : null,
-      phone: input.phone ?? null,
-      phoneVerifiedAt: input.phone ? new Date() : null,
-      isAdmin: input.isAdmin ?? false,
-      ...(await newAccountTwoFactorDefaults()),
-    })
-    .onConflictDoNothing()
-    .returning();
-  if (!rows.length) throw new UserError(ErrorCodes.EMAIL_IN_USE, "An account with this email already exists.", "email");
-  await createInitialProfile(id, input.name);
-  await audit({ action: "account.created", userId: id, actorId: input.actorId, detail: { method: "admin", isAdmin: input.isAdmin ?? false } });
-  return rows[0]!;
+  const created = await insertAccount({ name: input.name, email, passwordHash, active: true, emailConfirmed: input.emailConfirmed, phone: input.phone, isAdmin: input.isAdmin });
+  if (!created) throw new UserError(ErrorCodes.EMAIL_IN_USE, "An account with this email already exists.", "email");
+  await createInitialProfile(created.id, input.name);
+  await audit({ action: "account.created", userId: created.id, actorId: input.actorId, detail: { method: "admin", isAdmin: input.isAdmin ?? false } });
+  return created;
 }
 
 /**

@@ -1,10 +1,10 @@
 import "server-only";
 // A1: email sign-up. The answer never says whether the address already had an account.
+import { insertAccount } from "@/lib/accounts/create";
 import { eq } from "drizzle-orm";
 import { db } from "@/lib/db";
 import { users } from "@/db/schema";
 import { audit } from "@/lib/audit";
-import { newId } from "@/lib/crypto";
 import { sendEmail } from "@/lib/delivery/email";
 import { signupAttemptTemplate } from "@/lib/delivery/email/templates";
 import { ErrorCodes, UserError } from "@/lib/shared/errors";
@@ -12,7 +12,6 @@ import { hashPassword, passwordProblem } from "@/lib/passwords";
 import { hit, retryAfterText } from "@/lib/limits/store";
 import { LIMITS } from "@/lib/limits/catalogue";
 import { getSettings } from "@/lib/settings";
-import { newAccountTwoFactorDefaults } from "@/lib/factors/policy";
 import { createInitialProfile } from "@/lib/profiles";
 import { uniformTime } from "@/lib/uniform-time";
 import { confirmsEmail, findUserByEmail, normalizeEmail } from "@/lib/accounts/queries";
@@ -50,26 +49,14 @@ export async function signUpWithEmail(input: { name: string; email: string; pass
       return false;
     }
     const active = settings.automaticActivation;
-    const id = newId();
-    const inserted = await db
-      .insert(users)
-      .values({
-        id,
-        name: input.name.trim(),
-        email,
-        passwordHash,
-        status: active ? "active" : "pending",
-        activatedAt: active ? new Date() : null,
-        ...(await newAccountTwoFactorDefaults()),
-      })
-      .onConflictDoNothing()
-      .returning({ id: users.id });
-    if (!inserted.length) {
+    const inserted = await insertAccount({ name: input.name, email, passwordHash, active });
+    if (!inserted) {
       // Lost a race with another sign-up for the same address: same answer as an existing account.
       await notifySignupAttempt(email);
       return false;
     }
-    const user = { id, name: input.name.trim(), email };
+    const { id } = inserted;
+    const user = { id, name: inserted.name, email };
     try {
       await createInitialProfile(id, user.name);
       if (confirmsEmail(mode)) await sendConfirmationEmail(user);

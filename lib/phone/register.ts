@@ -1,19 +1,17 @@
 import "server-only";
+import { insertAccount } from "@/lib/accounts/create";
 import { defineFlow } from "@/lib/flows";
 import { z } from "zod";
 // P1: registering with a phone number: the code, then the name (and optionally the email and a password).
-import { db } from "@/lib/db";
-import { users, type User } from "@/db/schema";
+import { type User } from "@/db/schema";
 import { confirmsEmail, findUserByConfirmedPhone, findUserByEmail, normalizeEmail } from "@/lib/accounts/queries";
 import { sendActivationLetter } from "@/lib/accounts/activation";
 import { sendConfirmationEmail } from "@/lib/accounts/confirm-email";
 import { audit } from "@/lib/audit";
 import { consumeCode } from "@/lib/codes";
-import { newId } from "@/lib/crypto";
 import { ErrorCodes, UserError } from "@/lib/shared/errors";
 import { hashPassword, passwordProblem } from "@/lib/passwords";
 import { getSettings } from "@/lib/settings";
-import { newAccountTwoFactorDefaults } from "@/lib/factors/policy";
 import { createInitialProfile } from "@/lib/profiles";
 import { chargeNewNumber, chargeSmsClient, type SmsClient } from "@/lib/limits/sms-clients";
 import { deliverCode, reserveCode } from "@/lib/codes/send";
@@ -60,27 +58,10 @@ export async function completePhoneRegistration(input: { phone: string; name: st
   }
   const passwordHash = input.password ? await hashPassword(input.password) : null;
   const active = settings.automaticActivation;
-  const id = newId();
-  const now = new Date();
-  try {
-    await db.insert(users).values({
-      id,
-      name: input.name.trim(),
-      email,
-      phone: input.phone,
-      phoneVerifiedAt: now,
-      passwordHash,
-      status: active ? "active" : "pending",
-      activatedAt: active ? now : null,
-      ...(await newAccountTwoFactorDefaults()),
-    });
-  } catch (err) {
-    // Unique indexes close the race between two registrations of the same phone or email.
-    if (String((err as { code?: string }).code ?? (err as { cause?: { code?: string } }).cause?.code) === "23505") {
-      throw new UserError(ErrorCodes.PHONE_IN_USE, "This phone number or email already belongs to an account.", "phone");
-    }
-    throw err;
-  }
+  const created = await insertAccount({ name: input.name, email, phone: input.phone, passwordHash, active });
+  // Unique indexes close the race between two registrations of the same phone or email.
+  if (!created) throw new UserError(ErrorCodes.PHONE_IN_USE, "This phone number or email already belongs to an account.", "phone");
+  const { id } = created;
   await createInitialProfile(id, input.name);
   await audit({ action: "account.created", userId: id, actorId: id, ip: input.ip, detail: { method: "phone", status: active ? "active" : "pending" } });
   if (email && confirmsEmail(settings.confirmationMode)) {
