@@ -2,8 +2,9 @@
 const nextConfig = {
   // Benchmarks and parallel test runs build into their own folder so they never clobber `.next`.
   distDir: process.env.NEXT_DIST_DIR || ".next",
-  // PGlite loads its WASM and data files from its own package folder at run time.
-  serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2"],
+  // PGlite loads its WASM and data files from its own package folder at run time. oidc-provider must
+  // not be bundled: minified class names break it (it keys its models' TTLs and storage on them).
+  serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2", "oidc-provider"],
   // The migrator and the common-password list are read from disk at run time.
   outputFileTracingIncludes: {
     "/**": ["./db/migrations/**/*", "./lib/passwords/common-passwords.txt"],
@@ -25,7 +26,8 @@ const nextConfig = {
         ],
       },
       // Pages reached from emailed links carry a secret in the URL: never leak it in a Referer.
-      ...["/recover/:path*", "/recover", "/confirm/email", "/signup/check-email"].map((source) => ({
+      // …nor the parameters of a sign-in request of an app (OpenID Connect).
+      ...["/recover/:path*", "/recover", "/confirm/email", "/signup/check-email", "/oidc/:path*"].map((source) => ({
         source,
         headers: [{ key: "Referrer-Policy", value: "no-referrer" }],
       })),

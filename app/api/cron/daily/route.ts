@@ -1,10 +1,12 @@
 import { NextResponse } from "next/server";
 import { sendBlockingNotices } from "@/lib/blocking";
 import { cronAuthorized } from "@/lib/cron";
+import { oidcHousekeeping } from "@/lib/oidc/grants";
 
 export const dynamic = "force-dynamic";
 
-// GET /api/cron/daily with `Authorization: Bearer <CRON_SECRET>` — the daily jobs: blocking notices (A9).
+// GET /api/cron/daily with `Authorization: Bearer <CRON_SECRET>` — the daily jobs: blocking notices (A9),
+// the OpenID Provider's clean-up (expired tokens, scheduled signing-key rotation).
 // Safe to call more than once a day: each notice goes out once per account and day.
 export async function GET(request: Request) {
   const auth = cronAuthorized(request.headers.get("authorization"));
@@ -16,7 +18,8 @@ export async function GET(request: Request) {
   }
   try {
     const notices = await sendBlockingNotices();
-    return NextResponse.json({ ok: true, blockingNotices: notices }, { headers: { "Cache-Control": "no-store" } });
+    const oidc = await oidcHousekeeping();
+    return NextResponse.json({ ok: true, blockingNotices: notices, oidc }, { headers: { "Cache-Control": "no-store" } });
   } catch (err) {
     console.error("daily job failed", err);
     return NextResponse.json({ error: "failed" }, { status: 500, headers: { "Cache-Control": "no-store" } });
