@@ -144,7 +144,7 @@ function parse(input: unknown): ClientInput {
   const parsed = clientInputSchema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new UserError(ErrorCodes.INVALID_INPUT, issue.message, issue.path.join(".") || undefined);
+    throw new UserError(ErrorCodes.INVALID_INPUT, issue.message, issue.path[0] === undefined ? undefined : String(issue.path[0]));
   }
   return parsed.data;
 }
