@@ -77,14 +77,15 @@ export class Browser {
     }
   }
 
-  async request(url: string | URL, init: { method?: string; form?: Record<string, string>; headers?: Record<string, string> } = {}) {
+  /** A request of this browser; a form post carries this site's Origin unless `origin` says otherwise (null: none, as from a server). */
+  async request(url: string | URL, init: { method?: string; form?: Record<string, string>; headers?: Record<string, string>; origin?: string | null } = {}) {
     const u = new URL(url, ISSUER());
     const headers = new Headers(init.headers);
     const cookie = this.cookieHeader(u);
     if (cookie) headers.set("cookie", cookie);
     if (init.form) {
       headers.set("content-type", "application/x-www-form-urlencoded");
-      headers.set("origin", ISSUER());
+      if (init.origin !== null) headers.set("origin", init.origin ?? ISSUER());
     }
     const response = await dispatch(
       new Request(u, { method: init.method ?? (init.form ? "POST" : "GET"), headers, body: init.form ? new URLSearchParams(init.form).toString() : undefined }),

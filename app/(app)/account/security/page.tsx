@@ -19,6 +19,7 @@ import { ConfirmPasswordForm } from "./confirm-password-form";
 import { stepUpNeeded } from "@/lib/auth/step-up";
 import { BlockingNoticeForm } from "./blocking-notice-form";
 import { formatDay } from "@/lib/format";
+import { ConnectedAppsSection } from "./connected-apps-section";
 
 export const metadata = { title: "Security" };
 
@@ -192,6 +193,7 @@ export default async function SecurityPage() {
           }))}
         />
       </section>
+      <ConnectedAppsSection userId={user.id} />
       <section aria-labelledby="blocking-h" className="space-y-3">
         <h2 id="blocking-h" className="text-lg font-semibold">
           Account blocking notices

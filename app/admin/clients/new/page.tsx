@@ -1,0 +1,18 @@
+import Link from "next/link";
+import { ClientForm } from "../client-form";
+
+export const metadata = { title: "New app" };
+
+export default function NewClientPage() {
+  return (
+    <div className="space-y-6">
+      <p className="text-sm">
+        <Link href="/admin/clients" className="text-brand-600 underline">
+          ← Apps
+        </Link>
+      </p>
+      <h1 className="text-2xl font-semibold">New app</h1>
+      <ClientForm />
+    </div>
+  );
+}
