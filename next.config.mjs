@@ -26,11 +26,13 @@ const nextConfig = {
         ],
       },
       // Pages reached from emailed links carry a secret in the URL: never leak it in a Referer.
-      // …nor the parameters of a sign-in request of an app (OpenID Connect).
-      ...["/recover/:path*", "/recover", "/confirm/email", "/signup/check-email", "/oidc/:path*"].map((source) => ({
+      ...["/recover/:path*", "/recover", "/confirm/email", "/signup/check-email"].map((source) => ({
         source,
         headers: [{ key: "Referrer-Policy", value: "no-referrer" }],
       })),
+      // Nor the parameters of an app's sign-in request (OpenID Connect) to the app or anyone else;
+      // same-origin, not no-referrer: the sign-in forms must keep sending their Origin (B5).
+      { source: "/oidc/:path*", headers: [{ key: "Referrer-Policy", value: "same-origin" }] },
     ];
   },
 };

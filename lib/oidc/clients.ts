@@ -31,7 +31,8 @@ export const hashClientSecret = (secret: string) => `hmac256$${hashSecret(`oidc-
 export const clientSecretMatches = (presented: unknown, stored: unknown) =>
   typeof presented === "string" && typeof stored === "string" && presented.length <= 512 && safeEqual(hashClientSecret(presented), stored);
 
-const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]"]);
+// Loopback host names, where http:// is allowed for development (RFC 6761 keeps *.localhost on this machine).
+const isLoopback = (host: string) => host === "localhost" || host.endsWith(".localhost") || host === "127.0.0.1" || host === "[::1]";
 // A mobile app's own scheme: reverse-domain (com.example.app), RFC 8252 7.1.
 const PRIVATE_SCHEME = /^[a-z][a-z0-9+-]*(\.[a-z0-9+-]+)+:$/;
 
@@ -48,7 +49,7 @@ export function redirectUriProblem(uri: string, publicClient: boolean): string |
   if (uri.includes("#")) return "must not contain a fragment (#)";
   if (u.username || u.password) return "must not contain a user name or password";
   if (u.protocol === "https:") return u.hostname ? null : "needs a host name";
-  if (u.protocol === "http:") return LOOPBACK.has(u.hostname) ? null : "must use https:// (http:// only for localhost)";
+  if (u.protocol === "http:") return isLoopback(u.hostname) ? null : "must use https:// (http:// only for localhost)";
   if (publicClient && PRIVATE_SCHEME.test(u.protocol)) return null;
   return publicClient
     ? "must use https://, http://localhost or an app's own scheme such as com.example.app:/callback"

@@ -19,7 +19,7 @@ button,.button{display:inline-block;border-radius:6px;padding:10px 18px;font:inh
 
 /** A complete page: Latchkey's header link and one card with `body` (already escaped HTML). */
 export function page(title: string, body: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="referrer" content="no-referrer"><title>${esc(title)} · Latchkey</title><style>${STYLE}</style></head><body><div class="wrap"><a class="brand" href="/">Latchkey</a><main id="main">${body}</main></div></body></html>`;
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="referrer" content="same-origin"><title>${esc(title)} · Latchkey</title><style>${STYLE}</style></head><body><div class="wrap"><a class="brand" href="/">Latchkey</a><main id="main">${body}</main></div></body></html>`;
 }
 
 // What each error a browser can land on means for the person, in Latchkey's words.

@@ -40,6 +40,7 @@ export type AppInfo = { id: string; name: string; requires2fa: boolean; skipCons
 
 export type Step =
   | { kind: "expired" }
+  | { kind: "reload" }
   | { kind: "sign_in"; href: string; app: AppInfo }
   | { kind: "reauth"; href: string; app: AppInfo }
   | { kind: "step_up"; app: AppInfo }
@@ -83,13 +84,20 @@ async function loginNeeds(details: Details, current: Current | null, app: AppInf
   return null;
 }
 
+/**
+ * Whether this request carries no interaction cookie at all. A sign-in form's server action renders
+ * its redirect target (this page) with the form post's own cookies, which never include the
+ * interaction cookie (its path is the interaction's): the page then loads itself once more.
+ */
+export const withoutInteractionCookie = (headers: Headers) => !/(?:^|;\s*)lk_op_interaction=/.test(headers.get("cookie") ?? "");
+
 /** What the interaction page shows this browser now. */
 export async function interactionStep(headers: Headers, uid: string, current: Current | null): Promise<Step> {
   let details: Details;
   try {
     ({ details } = await loadInteraction(headers, uid));
   } catch (err) {
-    if (err instanceof errors.SessionNotFound) return { kind: "expired" };
+    if (err instanceof errors.SessionNotFound) return { kind: withoutInteractionCookie(headers) ? "reload" : "expired" };
     throw err;
   }
   const app = await appOf(details);

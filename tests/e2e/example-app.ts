@@ -12,9 +12,11 @@ const DIST = ".next-e2e";
 const NEXT = path.join(ROOT, "node_modules", "next", "dist", "bin", "next");
 const STAMP = path.join(APP, DIST, "latchkey-sources.sha256");
 
-// Another host than Latchkey's (localhost): the two apps' cookies never mix, as on two real sites.
+// Another host than Latchkey's (localhost), so the two apps' cookies never mix, as on two real sites.
+// rp.localhost is loopback for Chromium (RFC 6761); not 127.0.0.1, which Next's request URLs turn
+// into "localhost" — next-auth would then build a redirect URI other than the registered one.
 export const EXAMPLE_PORT = Number(process.env.E2E_EXAMPLE_PORT || 3211);
-export const EXAMPLE_URL = `http://127.0.0.1:${EXAMPLE_PORT}`;
+export const EXAMPLE_URL = `http://rp.localhost:${EXAMPLE_PORT}`;
 
 function sourcesHash(): string {
   const h = createHash("sha256");
@@ -61,6 +63,8 @@ export async function startExampleApp(opts: { issuer: string; clientId: string; 
       EXAMPLE_DIST_DIR: DIST,
       NEXT_TELEMETRY_DISABLED: "1",
       AUTH_SECRET: randomBytes(33).toString("base64url"),
+      // The app's public address: next-auth builds its redirect URI from it (the registered one).
+      AUTH_URL: `${EXAMPLE_URL}/api/auth`,
       LATCHKEY_ISSUER: opts.issuer,
       LATCHKEY_CLIENT_ID: opts.clientId,
       LATCHKEY_CLIENT_SECRET: opts.clientSecret,
@@ -81,7 +85,7 @@ export async function startExampleApp(opts: { issuer: string; clientId: string; 
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the example app exited (${child.exitCode}):\n${log}`);
     try {
-      const res = await fetch(`${EXAMPLE_URL}/`, { redirect: "manual" });
+      const res = await fetch(`http://127.0.0.1:${EXAMPLE_PORT}/`, { redirect: "manual" });
       if (res.status < 500) break;
     } catch {
       // Not listening yet.

@@ -1,9 +1,12 @@
 // Latchkey as the identity provider of another Next.js app (examples/next-app, next-auth's OpenID
 // Connect provider): registered in the Manager app, then signed in to through Latchkey's pages — with
 // a password, a password + authenticator-app code from oathtool, a security key — and signed out of both.
+import { writeFileSync } from "node:fs";
+import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import { expectPageAccessible } from "./axe";
-import { adminContext, BASE_URL, signOut, signUpAndConfirm } from "./helpers";
+import { BASE_URL, signOut, signUpAndConfirm } from "./helpers";
+import { enterPassword, registerApp } from "./oidc-helpers";
 import { addVirtualAuthenticator, enableTwoFactorIndividually, enrolTotp, freshTotp, readRecoveryCodes, submitVerifyCode, turnOnWebTwoFactor } from "./two-factor-helpers";
 import { buildExampleApp, EXAMPLE_URL, startExampleApp, type ExampleApp } from "./example-app";
 
@@ -16,24 +19,18 @@ test.beforeAll(async ({ browser }) => {
   test.setTimeout(600_000);
   buildExampleApp();
   restore = await enableTwoFactorIndividually(browser);
-  const admin = await adminContext(browser);
-  const page = await admin.newPage();
-  await page.goto("/admin/clients/new");
-  await page.getByLabel("Name").fill(APP_NAME);
-  await page.getByLabel(/^Confidential/).check();
-  await page.getByLabel("Redirect URIs").fill(`${EXAMPLE_URL}/api/auth/callback/latchkey`);
-  await page.getByLabel("Sign-out redirect URIs (optional)").fill(`${EXAMPLE_URL}/`);
-  await page.getByRole("button", { name: "Create app" }).click();
-  await expect(page.getByText(`"${APP_NAME}" is registered.`)).toBeVisible();
-  const clientId = await page.getByLabel("Client ID").inputValue();
-  const clientSecret = await page.getByLabel("Client secret").inputValue();
-  expect(clientSecret).toMatch(/^lks_/);
-  await admin.close();
+  const { clientId, clientSecret } = await registerApp(browser, {
+    name: APP_NAME,
+    redirectUri: `${EXAMPLE_URL}/api/auth/callback/latchkey`,
+    postLogoutUri: `${EXAMPLE_URL}/`,
+  });
   app = await startExampleApp({ issuer: BASE_URL, clientId, clientSecret });
 });
 
 test.afterAll(async ({ browser }) => {
   await app?.stop();
+  // The example app's own log, for a failure's post-mortem.
+  if (app && process.env.E2E_RUN_DIR) writeFileSync(path.join(process.env.E2E_RUN_DIR, "example-app.log"), app.output());
   if (restore) await restore();
 });
 
@@ -44,12 +41,6 @@ async function startAtApp(page: Page) {
   await page.getByRole("button", { name: "Sign in with Latchkey" }).click();
   await expect(page).toHaveURL(/\/login\?next=%2Foidc%2Finteraction%2F/);
   await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
-}
-
-async function enterPassword(page: Page, email: string, password: string) {
-  await page.getByLabel("Email or phone").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
 }
 
 /** Latchkey's consent page (checked with axe), allowed; back in the app, signed in. */

@@ -15,3 +15,11 @@ export function AutoSubmit() {
   }, []);
   return <span ref={ref} hidden />;
 }
+
+/** Loads `href` as a full page (not a client-side navigation), once: the browser then sends every cookie of that path. */
+export function ReloadOnce({ href }: { href: string }) {
+  useEffect(() => {
+    window.location.replace(href);
+  }, [href]);
+  return null;
+}

@@ -7,10 +7,10 @@ import { AccountBanners } from "@/components/layout/account-banners";
 import { currentSession } from "@/lib/auth/current";
 import { SCOPE_LABELS } from "@/lib/oidc/clients";
 import { interactionStep, type Step } from "@/lib/oidc/interaction";
-import { AutoSubmit } from "./auto-submit";
+import { AutoSubmit, ReloadOnce } from "./auto-submit";
 
 export const dynamic = "force-dynamic";
-export const metadata = { title: "Sign in with Latchkey", referrer: "no-referrer" };
+export const metadata = { title: "Sign in with Latchkey", referrer: "same-origin" };
 
 const button = "inline-flex min-h-10 items-center justify-center rounded-md px-4 py-2 text-sm font-semibold shadow-sm";
 const primary = `${button} bg-brand-600 text-white hover:bg-brand-700`;
@@ -36,6 +36,17 @@ function Cancel({ uid, label = "Cancel" }: { uid: string; label?: string }) {
 
 function Body({ step, uid, who }: { step: Step; uid: string; who: string }) {
   switch (step.kind) {
+    case "reload":
+      return (
+        <>
+          <h1 className="mb-2 text-2xl font-semibold">Continuing…</h1>
+          <p className="mb-6 text-sm text-slate-700">One moment while you are taken back to the app.</p>
+          <a href={`/oidc/interaction/${encodeURIComponent(uid)}?again=1`} className={primary}>
+            Continue
+          </a>
+          <ReloadOnce href={`/oidc/interaction/${encodeURIComponent(uid)}?again=1`} />
+        </>
+      );
     case "expired":
     case "sign_in":
       return (
@@ -142,15 +153,17 @@ function Body({ step, uid, who }: { step: Step; uid: string; who: string }) {
   }
 }
 
-export default async function InteractionPage({ params }: { params: Promise<{ uid: string }> }) {
+export default async function InteractionPage({ params, searchParams }: { params: Promise<{ uid: string }>; searchParams: Promise<{ again?: string }> }) {
   const { uid } = await params;
   const current = await currentSession();
-  const step = await interactionStep(await headers(), uid, current);
+  let step = await interactionStep(await headers(), uid, current);
+  // Loaded once more already: the browser really has no interaction cookie.
+  if (step.kind === "reload" && (await searchParams).again) step = { kind: "expired" };
   if (step.kind === "sign_in") redirect(step.href);
   const who = current ? `${current.user.name}${current.user.email ? ` (${current.user.email})` : current.user.phone ? ` (${current.user.phone})` : ""}` : "";
   return (
     <>
-      {current && step.kind !== "expired" ? <AccountBanners user={current.user} /> : null}
+      {current && step.kind !== "expired" && step.kind !== "reload" ? <AccountBanners user={current.user} /> : null}
       <div className="flex flex-col items-center px-4 py-10 sm:py-16">
         <Link href="/" className="mb-8 text-xl font-bold tracking-tight text-slate-900">
           Latchkey
