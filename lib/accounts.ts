@@ -4,6 +4,7 @@ import { and, asc, desc, eq, ilike, isNull, or, sql, type SQL } from "drizzle-or
 import { db } from "@/db/client";
 import { users, type User } from "@/db/schema";
 import { audit } from "./audit";
+import { endAppSessions } from "./oidc/grants";
 import { SYSTEM_ACTOR } from "./audit-actions";
 import { consumeCode, consumeLink, RESEND_COOLDOWN_SECONDS, type ConsumedCode, type Tx } from "./codes";
 import { sendEmailCode } from "./verification";
@@ -311,6 +312,7 @@ export async function blockAccount(userId: string, actorId: string | null) {
     .returning({ id: users.id });
   if (!u) return false;
   await revokeAllSessions(userId);
+  await endAppSessions(userId);
   await audit({ action: "account.blocked", userId, actorId });
   return true;
 }

@@ -15,6 +15,7 @@ import { clear, hit, retryAfterText } from "./rate-limit";
 import { getSettings } from "./settings";
 import { sendEmailCode, sendPhoneCode, smsAllowedFor } from "./verification";
 import { revokeAllSessions } from "./auth/sessions";
+import { endAppSessions } from "./oidc/grants";
 import { forgetAllTrustedDevices } from "./trusted-devices";
 import { deliverLater } from "./background";
 import { uniformTime } from "./uniform-time";
@@ -88,6 +89,7 @@ async function applyNewPassword(consumed: ConsumedCode, password: string, ip: st
   if (!user) throw new UserError(ErrorCodes.INVALID_CODE, "That code is not right. Check it and try again.", "code");
   await db.update(users).set({ passwordHash: await hashPassword(password) }).where(eq(users.id, user.id));
   const ended = await revokeAllSessions(user.id);
+  await endAppSessions(user.id);
   await forgetAllTrustedDevices(user.id);
   await audit({ action: "password.reset", userId: user.id, actorId: user.id, ip, detail: { endedSessions: ended } });
   if (user.email) await sendEmail({ to: user.email, ...passwordResetNoticeTemplate({ name: user.name }) }).catch(() => {});

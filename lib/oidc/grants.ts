@@ -58,11 +58,14 @@ export async function revokeConnectedApp(userId: string, clientId: string): Prom
   await audit({ action: "oidc.app_revoked", userId, actorId: userId, detail: { clientId, clientName: client?.name ?? clientId } });
 }
 
-/** Ends every app's grants of an account (its codes and tokens too). */
-export async function revokeAllConnectedApps(userId: string): Promise<number> {
+/**
+ * Signs an account out of every app (a password reset, a blocked account): its codes, tokens and
+ * provider sessions end; what it allowed (the grants) stays, so apps do not ask for consent again.
+ */
+export async function endAppSessions(userId: string): Promise<number> {
   const removed = await db
     .delete(oidcPayloads)
-    .where(and(eq(oidcPayloads.accountId, userId), inArray(oidcPayloads.model, GRANT_MODELS)))
+    .where(and(eq(oidcPayloads.accountId, userId), inArray(oidcPayloads.model, ["AuthorizationCode", "AccessToken", "RefreshToken", "Session"])))
     .returning({ model: oidcPayloads.model });
   return removed.length;
 }

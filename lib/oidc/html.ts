@@ -29,7 +29,7 @@ const EXPLAIN: Record<string, { title: string; text: string }> = {
     title: "This sign-in link cannot be used",
     text: "The app asked Latchkey to send you to an address that is not registered for it. For your safety, you were not sent there.",
   },
-  invalid_request: { title: "This sign-in link cannot be used", text: "The app sent an incomplete or malformed sign-in request. Go back to the app and try again." },
+  invalid_request: { title: "This link cannot be used", text: "The app sent an incomplete or malformed request. Go back to the app and try again." },
   session_not_found: { title: "This sign-in request has expired", text: "It was already finished, or it waited too long. Go back to the app and start again." },
   temporarily_unavailable: { title: "Latchkey is busy", text: "Too many requests came in at once. Wait a moment, then go back to the app and try again." },
 };

@@ -81,7 +81,7 @@ test("signs in to the example app through Latchkey with a password, then out of 
   // Signed in to Latchkey meanwhile: the app lists it under Connected apps.
   await page.goto(`${BASE_URL}/account/security`);
   const apps = page.getByRole("list", { name: "Connected apps" });
-  await expect(apps.getByText(APP_NAME)).toBeVisible();
+  await expect(apps.getByText(APP_NAME, { exact: true })).toBeVisible();
   await expectPageAccessible(page, "security page with a connected app");
   await page.goto(EXAMPLE_URL);
   await signOutOfBoth(page);

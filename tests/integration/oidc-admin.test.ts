@@ -8,7 +8,7 @@ import { eq, sql } from "drizzle-orm";
 import { db } from "@/db/client";
 import { auditLog, oidcPayloads, oidcSigningKeys } from "@/db/schema";
 import { createClient, getClient, rotateClientSecret, setClientDisabled, updateClient } from "@/lib/oidc/clients";
-import { listConnectedApps, oidcHousekeeping, revokeConnectedApp } from "@/lib/oidc/grants";
+import { endAppSessions, listConnectedApps, oidcHousekeeping, revokeConnectedApp } from "@/lib/oidc/grants";
 import { listKeys, promoteNext, stageRotation } from "@/lib/oidc/keys";
 import { resetProvider } from "@/lib/oidc/provider";
 import { OIDC_LIMITS } from "@/lib/oidc/route";
@@ -159,6 +159,18 @@ describe("connected apps", () => {
     // The app asks for consent again next time.
     const again = await authorize(b, config, { stopAt: "consent" });
     expect(again.stoppedAt?.kind).toBe("consent");
+  });
+
+  it("signing out of every app (password reset, blocked account) ends the tokens but keeps what was allowed", async () => {
+    const person = await createUser({ name: "Reset" });
+    const { client: c, secret } = await registerApp({ name: "Notes app" });
+    const config = await rpConfig(c.id, secret);
+    const b = new Browser();
+    const { tokens } = await signInToApp(b, config, { params: { scope: "openid email offline_access", prompt: "consent" }, signIn: () => b.signIn(person.id) });
+    expect(await endAppSessions(person.id)).toBeGreaterThan(0);
+    expect((await oauthError(client.refreshTokenGrant(config, tokens.refresh_token!))).error).toBe("invalid_grant");
+    expect((await oauthError(client.fetchUserInfo(config, tokens.access_token, person.id))).status).toBe(401);
+    expect((await listConnectedApps(person.id)).map((a) => a.name)).toEqual(["Notes app"]);
   });
 
   it("the daily job deletes expired rows", async () => {

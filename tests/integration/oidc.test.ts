@@ -7,7 +7,7 @@ import { eq, sql } from "drizzle-orm";
 import { db } from "@/db/client";
 import { oidcClients, oidcPayloads } from "@/db/schema";
 import { ACR_1FA, ACR_2FA } from "@/lib/oidc/clients";
-import { blockAccount } from "@/lib/accounts";
+import { blockAccount, unblockAccount } from "@/lib/accounts";
 import { createUser } from "../support/fixtures";
 import { jar } from "../support/cookie-jar";
 import { authorize, Browser, ISSUER, oauthError, registerApp, RP, RP_BYE, rpConfig, signInToApp } from "../support/oidc";
@@ -201,7 +201,7 @@ describe("refresh tokens", () => {
     expect(tokens.refresh_token).toBeUndefined();
   });
 
-  it("a blocked account's refresh token and access token stop working", async () => {
+  it("a blocked account's refresh token and access token stop working, and stay dead after unblocking", async () => {
     const blocked = await createUser({ name: "Soon Blocked" });
     const config = await rpConfig(web.id, web.secret);
     const b = new Browser();
@@ -209,6 +209,8 @@ describe("refresh tokens", () => {
     await blockAccount(blocked.id, null);
     expect((await oauthError(client.refreshTokenGrant(config, tokens.refresh_token!))).error).toBe("invalid_grant");
     expect((await oauthError(client.fetchUserInfo(config, tokens.access_token, blocked.id))).status).toBe(401);
+    await unblockAccount(blocked.id, null);
+    expect((await oauthError(client.refreshTokenGrant(config, tokens.refresh_token!))).error).toBe("invalid_grant");
   });
 });
 
