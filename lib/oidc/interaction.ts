@@ -155,3 +155,20 @@ export async function finishConsent(headers: Headers, uid: string, current: Curr
 export async function abortInteraction(headers: Headers, uid: string, error: "access_denied" | "login_required", description: string): Promise<string> {
   return finish(headers, uid, { error, error_description: description }, false);
 }
+
+/**
+ * The name of the app a sign-in will return to, when `next` is an interaction page still in
+ * progress (for "Sign in to continue to …" on the sign-in page); null otherwise.
+ */
+export async function appNameForReturnPath(next: string): Promise<string | null> {
+  const m = /^\/oidc\/interaction\/([A-Za-z0-9_-]{1,64})$/.exec(next);
+  if (!m) return null;
+  try {
+    const { provider } = await getProvider();
+    const interaction = await provider.Interaction.find(m[1]!);
+    const client = interaction ? await provider.Client.find(String(interaction.params.client_id ?? "")) : undefined;
+    return client ? (client.clientName ?? client.clientId) : null;
+  } catch {
+    return null;
+  }
+}

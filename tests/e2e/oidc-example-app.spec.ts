@@ -41,6 +41,7 @@ async function startAtApp(page: Page) {
   await page.getByRole("button", { name: "Sign in with Latchkey" }).click();
   await expect(page).toHaveURL(/\/login\?next=%2Foidc%2Finteraction%2F/);
   await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
+  await expect(page.getByText(`Sign in to continue to ${APP_NAME}.`)).toBeVisible();
 }
 
 /** Latchkey's consent page (checked with axe), allowed; back in the app, signed in. */

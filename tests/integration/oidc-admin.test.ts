@@ -181,6 +181,18 @@ describe("connected apps", () => {
   });
 });
 
+describe("the sign-in page names the app", () => {
+  it("for an interaction in progress, and for nothing else", async () => {
+    const { appNameForReturnPath } = await import("@/lib/oidc/interaction");
+    const { client: c, secret } = await registerApp({ name: "Calendar" });
+    const r = await authorize(new Browser(), await rpConfig(c.id, secret), { stopAt: "sign_in" });
+    expect(await appNameForReturnPath(r.callback.pathname)).toBe("Calendar");
+    for (const next of ["/dashboard", "/oidc/interaction/unknown", "/oidc/interaction/../admin", `${r.callback.pathname}/login`]) {
+      expect(await appNameForReturnPath(next), next).toBeNull();
+    }
+  });
+});
+
 describe("errors as the specs define them, never a 500", () => {
   let app: { id: string; secret: string };
   beforeAll(async () => {

@@ -22,11 +22,17 @@ function clientInput(formData: FormData) {
   };
 }
 
-const invalid = (error: z.ZodError): FormState => ({ ok: false, message: "Please correct the fields marked below.", fieldErrors: fieldErrorsOf(error) });
+/** The refusal with every field's message; the entered values go back so the form keeps them (none is secret). */
+const invalid = (error: z.ZodError, formData: FormData): FormState => ({
+  ok: false,
+  message: "Please correct the fields marked below.",
+  fieldErrors: fieldErrorsOf(error),
+  values: Object.fromEntries([...formData.entries()].filter((e): e is [string, string] => typeof e[1] === "string" && !e[0].startsWith("$ACTION")).map(([k, v]) => [k, v.slice(0, 10_000)])),
+});
 
 export const createClientAction = adminAction(z.object({}).loose(), async (_data, { user }, formData) => {
   const parsed = clientInputSchema.safeParse(clientInput(formData));
-  if (!parsed.success) return invalid(parsed.error);
+  if (!parsed.success) return invalid(parsed.error, formData);
   const { client, secret } = await createClient(parsed.data, user.id);
   revalidatePath("/admin/clients");
   // The secret goes back once, in this answer only; it is stored as an HMAC.
@@ -39,7 +45,7 @@ export const createClientAction = adminAction(z.object({}).loose(), async (_data
 
 export const updateClientAction = adminAction(z.object({ clientId }).loose(), async (data, { user }, formData) => {
   const parsed = clientInputSchema.safeParse({ ...clientInput(formData), type: formData.get("type") ?? "confidential" });
-  if (!parsed.success) return invalid(parsed.error);
+  if (!parsed.success) return invalid(parsed.error, formData);
   await updateClient(data.clientId, parsed.data, user.id);
   revalidatePath("/admin/clients");
   revalidatePath(`/admin/clients/${data.clientId}`);
