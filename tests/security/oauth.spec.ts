@@ -6,6 +6,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { expect, test } from "@playwright/test";
 import { BASE_URL, signOut, signUpAndConfirm } from "../e2e/helpers";
 import { enterPassword, registerApp, type RegisteredApp } from "../e2e/oidc-helpers";
+import { expectPageAccessible } from "../e2e/axe";
 import { EVIL } from "./http";
 
 const RP_PORT = Number(process.env.E2E_RP_FAKE_PORT || 3212);
@@ -82,11 +83,15 @@ test("the sign-in steps refuse a foreign Origin; the endpoints apps call from th
   expect(me.status()).toBe(401);
 });
 
-test("redirect_uri open redirects on the real server: a page, never a Location", async ({ request }) => {
+test("redirect_uri open redirects on the real server: a page, never a Location (and the page passes axe)", async ({ request, page }) => {
   for (const uri of [`${EVIL}/callback`, `${CALLBACK}.evil.example`, `${CALLBACK}/../evil`, `${RP}@evil.example/callback`, `${CALLBACK}?x=1`, "javascript:alert(1)"]) {
     const res = await request.get(authorizeUrl({ redirect_uri: uri }).href, { maxRedirects: 0 });
     expect(res.status(), uri).toBe(400);
     expect(res.headers()["location"], uri).toBeUndefined();
     expect(res.headers()["content-type"], uri).toMatch(/text\/html/);
   }
+  await page.goto(authorizeUrl({ redirect_uri: `${EVIL}/callback` }).href);
+  await expect(page.getByRole("heading", { name: "This sign-in link cannot be used" })).toBeVisible();
+  await expect(page).toHaveURL(/\/oidc\/auth\?/);
+  await expectPageAccessible(page, "the provider's error page");
 });
