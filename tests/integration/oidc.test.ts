@@ -331,6 +331,17 @@ describe("prompt, max_age and two-step verification", () => {
     expect(tokens.claims()).toMatchObject({ acr: ACR_2FA, amr: ["pwd", "otp", "mfa"] });
   });
 
+  it("amr follows the sign-in: a phone code is sms + otp; a trusted device as the second step is mfa", async () => {
+    const { client: c, secret } = await registerApp({ name: "Methods", skipConsent: true });
+    const config = await rpConfig(c.id, secret);
+    const phone = new Browser();
+    const bySms = await signInToApp(phone, config, { signIn: () => phone.signIn(user.id, { method: "sms_code" }) });
+    expect(bySms.tokens.claims()).toMatchObject({ amr: ["sms", "otp"], acr: ACR_1FA });
+    const trusted = new Browser();
+    const byDevice = await signInToApp(trusted, config, { signIn: () => trusted.signIn(user.id, { method: "password+trusted_device", secondFactor: true }) });
+    expect(byDevice.tokens.claims()).toMatchObject({ amr: ["pwd", "mfa"], acr: ACR_2FA });
+  });
+
   it("an app that requires two-step verification: prompt=none on a one-factor session is login_required", async () => {
     const { client: strict, secret } = await registerApp({ name: "Strict", require2fa: true, skipConsent: true });
     const b = new Browser();

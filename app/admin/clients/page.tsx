@@ -1,3 +1,4 @@
+import { requireAdmin } from "@/lib/auth/guards";
 import Link from "next/link";
 import { listClients } from "@/lib/oidc/clients";
 import { env } from "@/lib/env";
@@ -7,6 +8,7 @@ export const metadata = { title: "Apps (OpenID Connect)" };
 const fmt = (d: Date) => d.toISOString().slice(0, 10);
 
 export default async function ClientsPage() {
+  await requireAdmin();
   const clients = await listClients();
   const { baseUrl } = env();
   return (

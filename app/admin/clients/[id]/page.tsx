@@ -1,3 +1,4 @@
+import { requireAdmin } from "@/lib/auth/guards";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { env } from "@/lib/env";
@@ -10,6 +11,7 @@ export const metadata = { title: "App" };
 const fmt = (d: Date) => d.toISOString().replace("T", " ").slice(0, 16) + " UTC";
 
 export default async function ClientPage({ params }: { params: Promise<{ id: string }> }) {
+  await requireAdmin();
   const { id } = await params;
   const client = await getClient(decodeURIComponent(id));
   if (!client) notFound();

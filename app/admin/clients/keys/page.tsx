@@ -1,3 +1,4 @@
+import { requireAdmin } from "@/lib/auth/guards";
 import Link from "next/link";
 import { ALGS, listKeys, NEXT_KEY_ACTIVATES_AFTER_SECONDS } from "@/lib/oidc/keys";
 import { KeyForms } from "./key-forms";
@@ -8,6 +9,7 @@ const fmt = (d: Date | null) => (d ? d.toISOString().replace("T", " ").slice(0, 
 const STATE = { current: "Signs ID tokens", next: "Published, not signing yet", retired: "Retired, still published" } as const;
 
 export default async function KeysPage() {
+  await requireAdmin();
   const keys = await listKeys();
   return (
     <div className="space-y-6">

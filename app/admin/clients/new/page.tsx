@@ -1,9 +1,11 @@
+import { requireAdmin } from "@/lib/auth/guards";
 import Link from "next/link";
 import { ClientForm } from "../client-form";
 
 export const metadata = { title: "New app" };
 
-export default function NewClientPage() {
+export default async function NewClientPage() {
+  await requireAdmin();
   return (
     <div className="space-y-6">
       <p className="text-sm">
