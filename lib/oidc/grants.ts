@@ -44,6 +44,17 @@ export async function listConnectedApps(userId: string): Promise<ConnectedApp[]>
       if (lastUsed > app.lastUsed) app.lastUsed = lastUsed;
     }
   }
+  // The last sign-in to each app: its newest code or token.
+  const used = await db
+    .select({ clientId: oidcPayloads.clientId, at: sql<Date | string>`max(${oidcPayloads.createdAt})` })
+    .from(oidcPayloads)
+    .where(and(eq(oidcPayloads.accountId, userId), inArray(oidcPayloads.model, ["AuthorizationCode", "AccessToken", "RefreshToken"])))
+    .groupBy(oidcPayloads.clientId);
+  for (const u of used) {
+    const app = u.clientId ? apps.get(u.clientId) : undefined;
+    const at = new Date(u.at);
+    if (app && at > app.lastUsed) app.lastUsed = at;
+  }
   return [...apps.values()].sort((a, b) => b.lastUsed.getTime() - a.lastUsed.getTime());
 }
 

@@ -73,10 +73,11 @@ async function loginNeeds(details: Details, current: Current | null, app: AppInf
   if (!(await isAllowed(current.user.id, "use_apps"))) return { kind: "pending", app };
   const at = lastAuthenticated(current);
   const reasons = details.prompt.name === "login" ? details.prompt.reasons : [];
-  // prompt=login: a sign-in after the app asked; max_age: one recent enough.
+  // prompt=login: a sign-in after the app asked; max_age: one recent enough. A sign-in made since the
+  // app asked satisfies both (max_age=0 included).
   const maxAge = Number(details.params.max_age);
-  const stale =
-    (reasons.includes("login_prompt") && at < details.iat * 1000) || (details.params.max_age !== undefined && Number.isFinite(maxAge) && at < Date.now() - maxAge * 1000);
+  const tooOld = details.params.max_age !== undefined && Number.isFinite(maxAge) && at < Date.now() - maxAge * 1000;
+  const stale = (reasons.includes("login_prompt") || tooOld) && at < details.iat * 1000;
   if (stale) return { kind: "reauth", href: `/login?next=${next}&reauth=1`, app };
   const twoFactor = app.requires2fa || String(details.params.acr_values ?? "").split(" ").includes(ACR_2FA);
   if (twoFactor && !current.session.secondFactorAt) return { kind: "step_up", app };

@@ -314,6 +314,24 @@ describe("prompt, max_age and two-step verification", () => {
     expect(fresh.steps).toEqual([]);
   });
 
+  it("max_age=0: one new sign-in is enough (no loop)", async () => {
+    const { client: c, secret } = await registerApp({ name: "Max age zero", skipConsent: true });
+    const config = await rpConfig(c.id, secret);
+    const b = new Browser();
+    await signInToApp(b, config, { signIn: signedIn(b) });
+    // auth_time counts in seconds: a sign-in of this very second is not older than 0 seconds.
+    await new Promise((r) => setTimeout(r, 1100));
+    const stop = await authorize(b, config, { params: { max_age: "0" }, stopAt: "reauth" });
+    expect(stop.stoppedAt?.kind).toBe("reauth");
+    const uid = stop.callback.pathname.split("/").pop()!;
+    await b.request(`/oidc/interaction/${uid}/reauth`, { form: {} });
+    await b.signIn(user.id);
+    const page = await b.follow(await b.request(`/oidc/interaction/${uid}`), RP);
+    expect(((await page.response!.json()) as { kind: string }).kind).toBe("continue");
+    const done = await b.follow(await b.request(`/oidc/interaction/${uid}/login`, { form: {} }), RP);
+    expect(done.url.searchParams.get("code")).toBeTruthy();
+  });
+
   it("acr_values asks for two-step verification: a one-factor session steps up; acr and amr say so", async () => {
     const { client: c, secret } = await registerApp({ name: "Asks 2FA", skipConsent: true });
     const config = await rpConfig(c.id, secret);
