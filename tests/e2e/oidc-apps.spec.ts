@@ -9,7 +9,7 @@ import { decodeJwt } from "jose";
 import { expectPageAccessible } from "./axe";
 import { adminContext, BASE_URL, fillLogin, signUpAndConfirm } from "./helpers";
 import { enterPassword, registerApp } from "./oidc-helpers";
-import { enableTwoFactorIndividually, enrolTotp, freshTotp, submitVerifyCode } from "./two-factor-helpers";
+import { enableTwoFactorIndividually, enrolTotp, freshTotp } from "./two-factor-helpers";
 
 const RP = "https://notes.example";
 
@@ -183,7 +183,9 @@ test.describe("sign-in steps an app asks for", () => {
     await page.getByRole("button", { name: "Continue" }).click();
     await expect(page).toHaveURL(/\/login\/verify$/);
     const { code } = await freshTotp(secret, step);
-    await submitVerifyCode(page, code, { label: "Code from your authenticator app" });
+    // A full page load brought the browser here: the form works whether or not React has hydrated yet.
+    await page.getByLabel("Code from your authenticator app", { exact: true }).fill(code);
+    await page.getByRole("button", { name: "Verify" }).click();
     await expect(page.getByRole("heading", { name: "Vault wants to use your Latchkey account" })).toBeVisible();
     await page.getByRole("button", { name: "Allow" }).click();
     await expect(page).toHaveURL(new RegExp(`^${redirectUri}\\?code=`));
