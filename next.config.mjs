@@ -2,8 +2,9 @@
 const nextConfig = {
   // Benchmarks and parallel test runs build into their own folder so they never clobber `.next`.
   distDir: process.env.NEXT_DIST_DIR || ".next",
-  // PGlite loads its WASM and data files from its own package folder at run time.
-  serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2"],
+  // PGlite loads its WASM and data files from its own package folder at run time. oidc-provider must
+  // not be bundled: minified class names break it (it keys its models' TTLs and storage on them).
+  serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2", "oidc-provider"],
   // The migrator and the common-password list are read from disk at run time.
   outputFileTracingIncludes: {
     "/**": ["./db/migrations/**/*", "./lib/passwords/common-passwords.txt"],
@@ -31,6 +32,9 @@ const nextConfig = {
         source,
         headers: [{ key: "Referrer-Policy", value: "no-referrer" }],
       })),
+      // Nor the parameters of an app's sign-in request (OpenID Connect) to the app or anyone else;
+      // same-origin, not no-referrer: the sign-in forms must keep sending their Origin (B5).
+      { source: "/oidc/:path*", headers: [{ key: "Referrer-Policy", value: "same-origin" }] },
     ];
   },
 };

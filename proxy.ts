@@ -11,6 +11,10 @@ import { env } from "@/lib/env";
 import { sameSiteOrigin } from "@/lib/origin";
 
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
+// OpenID Provider endpoints that other sites call (apps' servers with no Origin, browser apps with
+// their own, an app's form post to start a sign-in or a sign-out): oidc-provider authenticates these
+// requests itself (client secret, PKCE, tokens) and answers CORS by the app's redirect URIs.
+const CROSS_SITE_POST = new Set(["/oidc/auth", "/oidc/token", "/oidc/token/revocation", "/oidc/me", "/oidc/session/end"]);
 // No form or API request of the app comes near this; larger bodies (a 1 MB "password") are refused
 // here with a 413 instead of reaching Next's server-action body limit, which answers with a 500.
 const MAX_BODY_BYTES = 256 * 1024;
@@ -46,6 +50,10 @@ export async function proxy(request: NextRequest) {
   // Always overwritten: a client-sent CSP request header never chooses the nonce.
   const headers = new Headers(request.headers);
   if (SAFE.has(request.method)) return secured(request, headers);
+  if (CROSS_SITE_POST.has(request.nextUrl.pathname)) {
+    if (Number(request.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) return NextResponse.json({ error: "Request too large" }, { status: 413 });
+    return NextResponse.next();
+  }
   const origin = sameSiteOrigin(request.headers.get("origin"), request.headers.get("host"), env().baseUrl);
   if (!origin) {
     // A plain 403 before Next's own server-action check, which would otherwise answer with a 500.

@@ -1,4 +1,4 @@
-// Drizzle tables of Latchkey: accounts, sessions, one-time codes, settings, outbox, audit log, limits.
+// Drizzle tables of Latchkey: accounts, sessions, one-time codes, settings, outbox, audit log, limits, OpenID Provider.
 import { sql } from "drizzle-orm";
 import {
   bigint,
@@ -337,3 +337,78 @@ export type Profile = typeof profiles.$inferSelect;
 export type ApiToken = typeof apiTokens.$inferSelect;
 export type Session = typeof sessions.$inferSelect;
 export type OutboxMessage = typeof outbox.$inferSelect;
+
+// ——— OpenID Provider (lib/oidc/) ———
+
+// Everything oidc-provider persists but clients: sessions, interactions, grants, codes and tokens.
+// `id` is an HMAC of the model and the artefact's id (token values are ids: none is kept in clear).
+export const oidcPayloads = pgTable(
+  "oidc_payloads",
+  {
+    model: text("model").notNull(),
+    id: text("id").notNull(),
+    // HMAC of the grant id: equals the `id` of the Grant row, so a grant's tokens go with it.
+    grantId: text("grant_id"),
+    uid: text("uid"),
+    userCode: text("user_code"),
+    // Who and which app, for "revoke everything of this account / this app".
+    accountId: text("account_id"),
+    clientId: text("client_id"),
+    payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
+    expiresAt: ts("expires_at"),
+    consumedAt: ts("consumed_at"),
+    createdAt: ts("created_at").notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.model, t.id] }),
+    index("oidc_payloads_grant_idx").on(t.grantId).where(sql`${t.grantId} is not null`),
+    uniqueIndex("oidc_payloads_uid_key").on(t.model, t.uid).where(sql`${t.uid} is not null`),
+    index("oidc_payloads_account_idx").on(t.accountId, t.clientId).where(sql`${t.accountId} is not null`),
+    index("oidc_payloads_client_idx").on(t.clientId).where(sql`${t.clientId} is not null`),
+    index("oidc_payloads_expires_idx").on(t.expiresAt),
+  ],
+);
+
+// The apps that sign in with Latchkey, managed on /admin/clients.
+export const oidcClients = pgTable("oidc_clients", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  type: text("type", { enum: ["confidential", "public"] }).notNull(),
+  // "hmac256$<HMAC of the secret>": the secret is shown once and never stored.
+  secretHash: text("secret_hash"),
+  secretCreatedAt: ts("secret_created_at"),
+  redirectUris: jsonb("redirect_uris").$type<string[]>().notNull(),
+  postLogoutRedirectUris: jsonb("post_logout_redirect_uris").$type<string[]>().notNull().default([]),
+  allowedScopes: jsonb("allowed_scopes").$type<string[]>().notNull(),
+  require2fa: boolean("require_2fa").notNull().default(false),
+  skipConsent: boolean("skip_consent").notNull().default(false),
+  idTokenAlg: text("id_token_alg", { enum: ["ES256", "RS256"] }).notNull().default("RS256"),
+  createdBy: text("created_by"),
+  disabledAt: ts("disabled_at"),
+  createdAt: ts("created_at").notNull().defaultNow(),
+  updatedAt: ts("updated_at").notNull().defaultNow(),
+});
+
+// Signing keys: the private JWK sealed with AES-256-GCM. `next` is published but does not sign yet;
+// `retired` is published until `delete_after`, for the tokens it signed.
+export const oidcSigningKeys = pgTable(
+  "oidc_signing_keys",
+  {
+    kid: text("kid").primaryKey(),
+    alg: text("alg", { enum: ["ES256", "RS256"] }).notNull(),
+    state: text("state", { enum: ["next", "current", "retired"] }).notNull(),
+    privateJwk: text("private_jwk").notNull(),
+    publicJwk: jsonb("public_jwk").$type<Record<string, unknown>>().notNull(),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    activatedAt: ts("activated_at"),
+    retiredAt: ts("retired_at"),
+    deleteAfter: ts("delete_after"),
+  },
+  (t) => [
+    uniqueIndex("oidc_signing_keys_current_key").on(t.alg).where(sql`${t.state} = 'current'`),
+    uniqueIndex("oidc_signing_keys_next_key").on(t.alg).where(sql`${t.state} = 'next'`),
+  ],
+);
+
+export type OidcClient = typeof oidcClients.$inferSelect;
+export type OidcSigningKey = typeof oidcSigningKeys.$inferSelect;

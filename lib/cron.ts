@@ -1,6 +1,7 @@
 import "server-only";
 // The scheduled jobs: access to their routes under /api/cron/ (`Authorization: Bearer <CRON_SECRET>`,
 // compared in constant time) and the daily run.
+import { oidcHousekeeping } from "@/lib/oidc/grants";
 import { createHash, timingSafeEqual } from "node:crypto";
 import { sendBlockingNotices } from "./blocking";
 import { env } from "./env";
@@ -27,5 +28,6 @@ export async function runDailyJobs(now = new Date()) {
   const blockingNotices = await sendBlockingNotices({ now });
   const securityNotices = await retrySecurityNotices(now);
   const spentChallengesPruned = await pruneSpentChallenges(now);
-  return { blockingNotices, securityNotices, spentChallengesPruned };
+  const oidc = await oidcHousekeeping();
+  return { blockingNotices, securityNotices, spentChallengesPruned, oidc };
 }

@@ -17,6 +17,7 @@ export const GUARDED_ACTIONS: ReadonlyArray<{ key: GuardedAction; label: string;
   { key: "change_phone", label: "Add or change the phone number", refusal: "add or change your phone number" },
   { key: "enable_2fa", label: "Enable two-step verification (set up a method)", refusal: "set up two-step verification" },
   { key: "create_api_token", label: "Create an API token", refusal: "create API tokens" },
+  { key: "use_apps", label: "Sign in to other apps with Latchkey (OpenID Connect)", refusal: "sign in to other apps with Latchkey" },
 ];
 
 type Subject = Pick<User, "id" | "status" | "phoneVerifiedAt" | "isAdmin" | "twoFactorWeb" | "twoFactorManager" | "primaryMethod">;

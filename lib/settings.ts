@@ -119,6 +119,7 @@ export const pendingPermissionsSchema = z.object({
   change_phone: checkbox.default(true),
   enable_2fa: checkbox.default(true),
   create_api_token: checkbox.default(true),
+  use_apps: checkbox.default(true),
 });
 export type PendingPermissions = z.infer<typeof pendingPermissionsSchema>;
 

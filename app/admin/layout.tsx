@@ -11,6 +11,7 @@ const nav = [
   { href: "/admin/settings/sms", label: "SMS" },
   { href: "/admin/settings/regional", label: "Regional" },
   { href: "/admin/settings/two-factor", label: "Two-factor" },
+  { href: "/admin/clients", label: "Apps (OpenID Connect)" },
   { href: "/admin/audit-log", label: "Audit log" },
 ];
 

@@ -21,6 +21,19 @@ const LABELS = {
   "device.forgotten": "Trusted device forgotten",
   "email.changed": "Email address changed",
   "email.confirmed": "Email address confirmed",
+  "oidc.client_created": "App created (OpenID Connect)",
+  "oidc.client_updated": "App changed",
+  "oidc.client_secret_rotated": "App secret rotated",
+  "oidc.client_disabled": "App disabled",
+  "oidc.client_enabled": "App enabled",
+  "oidc.key_published": "Signing key published",
+  "oidc.key_activated": "Signing key activated",
+  "oidc.consent_given": "App allowed",
+  "oidc.consent_denied": "App refused",
+  "oidc.signed_in": "Signed in to an app",
+  "oidc.app_revoked": "Connected app removed",
+  "oidc.token_reused": "Refresh token or code used twice (app's tokens revoked)",
+  "oidc.signed_out": "Signed out from an app",
   "password.changed": "Password changed",
   "password.reset": "Password reset",
   "phone.confirmed": "Phone number confirmed",
@@ -88,5 +101,8 @@ export function actionLabel(action: string, detail: unknown): string {
   if (typeof d.app === "string" && APP[d.app]) return `${base} (${APP[d.app]})`;
   if (action === "settings.changed" && typeof d.section === "string") return `${base} (${SECTION[d.section] ?? d.section})`;
   if ((action.startsWith("signin.") || action.startsWith("two_factor.")) && d.method) return `${base} (${methodWords(d.method)})`;
+  if (action.startsWith("oidc.") && typeof d.clientName === "string") return `${base} (${d.clientName})`;
+  if (action.startsWith("oidc.client_") && typeof d.name === "string") return `${base} (${d.name})`;
+  if (action.startsWith("oidc.key_") && typeof d.alg === "string") return `${base} (${d.alg})`;
   return base;
 }

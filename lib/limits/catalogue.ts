@@ -71,6 +71,14 @@ export const LIMITS = {
   /** Marks a channel whose last delivery within 10 minutes failed (the pages say so, to everyone alike). */
   deliveryTrouble: def("deliveryTrouble", 1_000_000, 10 * MINUTE, (channel: "email" | "sms") => `delivery-trouble:${channel}`),
 
+  // ——— OpenID Connect provider (apps signing in with Latchkey) ———
+  /** The authorization endpoint (and its resume), per client IP (with a trusted proxy) and per app. */
+  oidcAuthorizePerIp: def("oidcAuthorizePerIp", 60, MINUTE, (ip: string) => `oidc-auth-ip:${ip}`),
+  oidcAuthorizePerClient: def("oidcAuthorizePerClient", 600, MINUTE, (clientId: string) => `oidc-auth-client:${clientId.slice(0, 200)}`),
+  /** Token and revocation requests, per app and per client IP. */
+  oidcTokenPerClient: def("oidcTokenPerClient", 600, MINUTE, (clientId: string) => `oidc-token-client:${clientId.slice(0, 200)}`),
+  oidcTokenPerIp: def("oidcTokenPerIp", 300, MINUTE, (ip: string) => `oidc-token-ip:${ip}`),
+
   // ——— Changing one's own account ———
   /** New phone numbers an account tries (security tab, /confirm, SMS set-up at sign-in). */
   phoneClaimsPerAccount: def("phoneClaimsPerAccount", 10, HOUR, (userId: string) => `phone-claims:${userId}`),

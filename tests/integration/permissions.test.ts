@@ -17,7 +17,7 @@ import { registrationOptions } from "@/lib/factors/webauthn";
 import { PASSWORD, setAccountSettings, uniqueEmail, userRow } from "../support/fixtures";
 import { rejection } from "../support/rejection";
 
-const NONE: PendingPermissions = { create_profile: false, edit_profile: false, change_phone: false, enable_2fa: false, create_api_token: false };
+const NONE: PendingPermissions = { create_profile: false, edit_profile: false, change_phone: false, enable_2fa: false, create_api_token: false, use_apps: false };
 
 async function pendingUser() {
   await setAccountSettings({ automaticActivation: false });
@@ -38,7 +38,7 @@ afterEach(async () => {
 
 describe("pending permission set", () => {
   it("lists every guarded action, all allowed by default", async () => {
-    expect(GUARDED_ACTIONS.map((a) => a.key)).toEqual(["create_profile", "edit_profile", "change_phone", "enable_2fa", "create_api_token"]);
+    expect(GUARDED_ACTIONS.map((a) => a.key)).toEqual(["create_profile", "edit_profile", "change_phone", "enable_2fa", "create_api_token", "use_apps"]);
     expect(Object.values(await getSettings("pendingPermissions")).every(Boolean)).toBe(true);
     const u = await pendingUser();
     for (const a of GUARDED_ACTIONS) expect(await isAllowed(u.id, a.key)).toBe(true);

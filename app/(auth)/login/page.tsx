@@ -4,6 +4,7 @@ import { safeNext } from "@/lib/action";
 import { Notice } from "@/components/ui/form-message";
 import { LoginForm } from "./login-form";
 import { SecurityKeyButton } from "./security-key-button";
+import { appNameForReturnPath } from "@/lib/oidc/interaction";
 
 export const metadata = { title: "Sign in" };
 
@@ -11,6 +12,8 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   await redirectIfSignedIn();
   const sp = await searchParams;
   const next = sp.next ? safeNext(sp.next) : undefined;
+  // Signing in for another app (OpenID Connect): say which.
+  const app = next ? await appNameForReturnPath(next) : null;
   return (
     <>
       <h1 className="mb-1 text-2xl font-semibold">Sign in</h1>
@@ -20,6 +23,11 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
           Create an account
         </Link>
       </p>
+      {app ? (
+        <div className="mb-4">
+          <Notice>Sign in to continue to {app}.</Notice>
+        </div>
+      ) : null}
       {sp.confirmed ? (
         <div className="mb-4">
           <Notice>Email confirmed — sign in.</Notice>

@@ -21,6 +21,7 @@ import { stepUpNeeded } from "@/lib/auth/step-up";
 import { BlockingNoticeForm } from "./blocking-notice-form";
 import { formatDay } from "@/lib/shared/format";
 import { DeliveryNotice } from "@/components/ui/delivery-notice";
+import { ConnectedAppsSection } from "./connected-apps-section";
 
 export const metadata = { title: "Security" };
 
@@ -195,6 +196,7 @@ export default async function SecurityPage() {
           }))}
         />
       </section>
+      <ConnectedAppsSection userId={user.id} />
       <section aria-labelledby="blocking-h" className="space-y-3">
         <h2 id="blocking-h" className="text-lg font-semibold">
           Account blocking notices

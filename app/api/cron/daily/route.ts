@@ -4,7 +4,8 @@ import { cronAuthorized, runDailyJobs } from "@/lib/cron";
 export const dynamic = "force-dynamic";
 
 // GET /api/cron/daily with `Authorization: Bearer <CRON_SECRET>` — the daily jobs: blocking notices (A9),
-// security notices to retry, spent proof-of-work challenges to forget. Safe to call more than once a day.
+// security notices to retry, spent proof-of-work challenges to forget, the OpenID Provider's clean-up
+// (expired tokens, scheduled signing-key rotation). Safe to call more than once a day.
 export async function GET(request: Request) {
   const auth = cronAuthorized(request.headers.get("authorization"));
   if (auth === "unconfigured") {

@@ -1,0 +1,20 @@
+import "server-only";
+// Two-step verification asked by an app (acr_values, or the app's own setting) for a session that
+// signed in with one factor: the existing second step of the sign-in flow, back to the interaction after.
+import type { Current } from "@/lib/auth/current";
+import { startSession } from "@/lib/auth/sign-in";
+import { isTrustedDevice } from "@/lib/factors/trusted-devices";
+import { createChallenge } from "@/lib/factors/challenge";
+import { interactionPath } from "./interaction";
+
+/**
+ * A trusted device counts as the second step, as it does at sign-in (a new session is opened and the
+ * browser redirected); otherwise the person is sent to /login/verify and comes back here after it.
+ */
+export async function beginStepUp(current: Current, uid: string): Promise<string> {
+  const next = interactionPath(uid);
+  const method = current.session.method ?? "session";
+  if (await isTrustedDevice(current.user.id)) await startSession(current.user.id, next, `${method}+trusted_device`, { secondFactor: true });
+  await createChallenge({ userId: current.user.id, firstFactor: method, surface: "web", next });
+  return "/login/verify";
+}
