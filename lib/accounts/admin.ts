@@ -9,6 +9,7 @@ import { SYSTEM_ACTOR } from "@/lib/audit/actions";
 import { ErrorCodes, UserError } from "@/lib/shared/errors";
 import { hashPassword, passwordProblem } from "@/lib/passwords";
 import { revokeAllSessions } from "@/lib/auth/sessions";
+import { endAppSessions } from "@/lib/oidc/grants";
 import { loadPolicy } from "@/lib/factors/policy";
 import { setTwoFactorFor } from "@/lib/factors/manage";
 import { parsePhone } from "@/lib/phone/parse";
@@ -24,6 +25,7 @@ export async function blockAccount(userId: string, actorId: string | null) {
     .returning({ id: users.id });
   if (!u) return false;
   await revokeAllSessions(userId);
+  await endAppSessions(userId);
   await audit({ action: "account.blocked", userId, actorId });
   return true;
 }

@@ -16,6 +16,7 @@ import { parsePhone } from "@/lib/phone/parse";
 import { getSettings } from "@/lib/settings";
 import { deliverCode, reserveCode } from "@/lib/codes/send";
 import { revokeAllSessions } from "@/lib/auth/sessions";
+import { endAppSessions } from "@/lib/oidc/grants";
 import { forgetAllTrustedDevices } from "@/lib/factors/trusted-devices";
 import { deliverLater } from "@/lib/delivery/deferred";
 import { uniformTime } from "@/lib/uniform-time";
@@ -76,6 +77,8 @@ async function applyNewPassword(q: Tx, consumed: ConsumedCode, passwordHash: str
   if (!user) throw new UserError(ErrorCodes.INVALID_CODE, "That code is not right. Check it and try again.", "code");
   await q.update(users).set({ passwordHash }).where(eq(users.id, user.id));
   const ended = await revokeAllSessions(user.id, q);
+  // Signed out of every app too; what the account allowed them stays.
+  await endAppSessions(user.id, q);
   await forgetAllTrustedDevices(user.id, q);
   await audit({ action: "password.reset", userId: user.id, actorId: user.id, ip, detail: { endedSessions: ended } }, q);
   return user;

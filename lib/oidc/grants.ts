@@ -2,7 +2,7 @@ import "server-only";
 // Connected apps: the apps a person allowed (their grants), listed on the security page and removed
 // there (every code and token of the app for that person ends); and the daily clean-up of expired rows.
 import { and, desc, eq, gt, inArray, isNull, lt, or, sql } from "drizzle-orm";
-import { db } from "@/lib/db";
+import { db, type Db } from "@/lib/db";
 import { oidcClients, oidcPayloads } from "@/db/schema";
 import { audit } from "@/lib/audit";
 import { ErrorCodes, UserError } from "@/lib/shared/errors";
@@ -73,8 +73,8 @@ export async function revokeConnectedApp(userId: string, clientId: string): Prom
  * Signs an account out of every app (a password reset, a blocked account): its codes, tokens and
  * provider sessions end; what it allowed (the grants) stays, so apps do not ask for consent again.
  */
-export async function endAppSessions(userId: string): Promise<number> {
-  const removed = await db
+export async function endAppSessions(userId: string, q: Db = db): Promise<number> {
+  const removed = await q
     .delete(oidcPayloads)
     .where(and(eq(oidcPayloads.accountId, userId), inArray(oidcPayloads.model, ["AuthorizationCode", "AccessToken", "RefreshToken", "Session"])))
     .returning({ model: oidcPayloads.model });
