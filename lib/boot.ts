@@ -12,9 +12,10 @@ export async function boot() {
     const started = Date.now();
     await migrateDatabase();
     console.log(`latchkey: database ready (${e.DATABASE_URL ? "postgres" : `embedded, ${e.LATCHKEY_DATA_DIR}`}) in ${Date.now() - started} ms`);
+    // The OpenID Provider's signing keys exist before the first app asks for them. When the deploy
+    // migrates on its own, the schema may not be there yet: the provider makes them on first use.
+    await ensureKeys();
   }
-  // The OpenID Provider's signing keys exist before the first app asks for them.
-  await ensureKeys();
   const adminId = await ensureAdmin(e.LATCHKEY_ADMIN_EMAIL, e.LATCHKEY_ADMIN_PASSWORD);
   if (adminId) console.log(`latchkey: created the first admin ${e.LATCHKEY_ADMIN_EMAIL}`);
   if (e.outboxEnabled) console.log(`latchkey: development outbox at ${e.baseUrl}/dev/outbox`);
