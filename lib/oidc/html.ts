@@ -4,22 +4,12 @@ import "server-only";
 
 const esc = (v: unknown) => String(v ?? "").replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-const STYLE = `
-*{box-sizing:border-box}body{margin:0;background:#f8fafc;color:#0f172a;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
-.wrap{display:flex;min-height:100vh;flex-direction:column;align-items:center;padding:40px 16px}
-.brand{margin-bottom:32px;font-size:1.25rem;font-weight:700;color:#0f172a;text-decoration:none}
-main{width:100%;max-width:28rem;border:1px solid #e2e8f0;border-radius:12px;background:#fff;padding:24px 24px 28px;box-shadow:0 1px 2px rgba(0,0,0,.05)}
-h1{margin:0 0 8px;font-size:1.5rem;font-weight:600}p{margin:0 0 16px;color:#334155;font-size:.95rem}
-.detail{font-size:.8rem;color:#475569;word-break:break-word}
-.actions{display:flex;flex-wrap:wrap;gap:12px;margin-top:8px}
-button,.button{display:inline-block;border-radius:6px;padding:10px 18px;font:inherit;font-weight:600;cursor:pointer;text-decoration:none}
-.primary{border:1px solid #1d4ed8;background:#1d4ed8;color:#fff}.primary:hover{background:#1e40af}
-.secondary{border:1px solid #cbd5e1;background:#fff;color:#0f172a}.secondary:hover{background:#f1f5f9}
-:focus-visible{outline:3px solid #1d4ed8;outline-offset:2px}`;
+// The look lives in public/oidc.css: the pages' Content-Security-Policy allows style sheets from this site only.
 
-/** A complete page: Latchkey's header link and one card with `body` (already escaped HTML). */
-export function page(title: string, body: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="referrer" content="same-origin"><title>${esc(title)} · Latchkey</title><style>${STYLE}</style></head><body><div class="wrap"><a class="brand" href="/">Latchkey</a><main id="main">${body}</main></div></body></html>`;
+
+/** A complete page: Latchkey's header link and one card with `body` (already escaped HTML); `head` adds to its head. */
+export function page(title: string, body: string, head = ""): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="referrer" content="same-origin"><title>${esc(title)} · Latchkey</title><link rel="stylesheet" href="/oidc.css">${head}</head><body><div class="wrap"><a class="brand" href="/">Latchkey</a><main id="main">${body}</main></div></body></html>`;
 }
 
 // What each error a browser can land on means for the person, in Latchkey's words.
@@ -49,5 +39,19 @@ export function logoutPage(form: string, clientName: string | undefined): string
   return page(
     "Sign out",
     `<h1>Sign out?</h1><p>${from}Do you also want to sign out of Latchkey on this device?</p>${form}<div class="actions"><button class="primary" type="submit" form="op.logoutForm" name="logout" value="yes" autofocus>Sign out of Latchkey</button><button class="secondary" type="submit" form="op.logoutForm">Stay signed in to Latchkey</button></div>`,
+  );
+}
+
+/**
+ * "Continuing…": where a form's answer leads out of Latchkey (back into the authorization, then to
+ * the app). The page's policy allows forms to post to this site only (form-action 'self', which
+ * browsers apply to every redirect after a form), so the way on is a navigation of its own: a
+ * refresh, with a link for browsers that do not follow it.
+ */
+export function continuePage(location: string): string {
+  return page(
+    "Continuing",
+    `<h1>Continuing…</h1><p>One moment while you are taken back to the app.</p><div class="actions"><a class="button primary" href="${esc(location)}">Continue</a></div>`,
+    `<meta http-equiv="refresh" content="0;url=${esc(location)}">`,
   );
 }

@@ -2,12 +2,25 @@ import "server-only";
 // The POST routes of the interaction page: plain form posts answered with a 303, never a 500.
 import { unstable_rethrow } from "next/navigation";
 import { sessionCookieName, secureCookies } from "@/lib/auth/next-auth";
-import { errorPage } from "./html";
+import { env } from "@/lib/env";
+import { continuePage, errorPage } from "./html";
 import { errors } from "./provider";
 import { InteractionRefused, interactionPath } from "./interaction";
 
-export const seeOther = (location: string, headers: Record<string, string> = {}) =>
-  new Response(null, { status: 303, headers: { location, "cache-control": "no-store", ...headers } });
+/** Whether `location` leaves Latchkey's pages: another origin, or the authorization that then redirects to the app. */
+export function leadsToApp(location: string): boolean {
+  const base = new URL(env().baseUrl);
+  const to = new URL(location, base);
+  return to.origin !== base.origin || to.pathname.startsWith("/oidc/auth");
+}
+
+/** The answer to a form post leading to `location`: a 303 within Latchkey, the continue page where the way leads to an app. */
+export function seeOther(location: string, headers: Record<string, string> = {}): Response {
+  if (leadsToApp(location)) {
+    return new Response(continuePage(location), { status: 200, headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store", "referrer-policy": "same-origin", ...headers } });
+  }
+  return new Response(null, { status: 303, headers: { location, "cache-control": "no-store", ...headers } });
+}
 
 /** A Set-Cookie value that deletes the Latchkey session cookie. */
 export const clearedSessionCookie = () => `${sessionCookieName()}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax${secureCookies() ? "; Secure" : ""}`;

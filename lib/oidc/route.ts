@@ -3,7 +3,7 @@ import "server-only";
 // the Latchkey session handed to the provider, the Web ↔ Node bridge, and never a 500 (a failure
 // is answered 503 temporarily_unavailable). Signing out through an app also signs out of Latchkey.
 import { currentSession } from "@/lib/auth/current";
-import { clearedSessionCookie } from "./respond";
+import { clearedSessionCookie, leadsToApp } from "./respond";
 import { revokeSessionByToken } from "@/lib/auth/sessions";
 import { audit } from "@/lib/audit";
 import { env } from "@/lib/env";
@@ -11,7 +11,7 @@ import { hit } from "@/lib/limits/store";
 import { LIMITS, type KeyedLimit } from "@/lib/limits/catalogue";
 import { ipFromHeaders } from "@/lib/request";
 import { runNodeHandler } from "./bridge";
-import { errorPage } from "./html";
+import { continuePage, errorPage } from "./html";
 import { getProvider, type LatchkeyState } from "./provider";
 
 
@@ -113,14 +113,30 @@ export async function handleOidc(request: Request): Promise<Response> {
     });
     await Promise.allSettled(after);
     if (response.status >= 500) return unavailable(pathname);
+    let answer = response;
     if (pathname === "/oidc/session/end/confirm" && current && response.status === 303 && body && new URLSearchParams(body.toString("utf8")).get("logout") === "yes") {
-      return await signOutOfLatchkey(response, current.token, current.user.id);
+      answer = await signOutOfLatchkey(response, current.token, current.user.id);
     }
-    return response;
+    return request.method === "POST" && pathname.startsWith("/oidc/session/end") ? continueAfterForm(answer) : answer;
   } catch (err) {
     console.error("[oidc]", pathname, err);
     return unavailable(pathname);
   }
+}
+
+/**
+ * A form on one of Latchkey's pages (the sign-out confirmation) answered with a redirect to an app:
+ * the same answer as a continue page, its cookies kept (see continuePage).
+ */
+function continueAfterForm(response: Response): Response {
+  const location = response.headers.get("location");
+  if (response.status < 300 || response.status >= 400 || !location || !leadsToApp(location)) return response;
+  const headers = new Headers(response.headers);
+  headers.delete("location");
+  headers.delete("content-length");
+  headers.set("content-type", "text/html; charset=utf-8");
+  headers.set("cache-control", "no-store");
+  return new Response(continuePage(location), { status: 200, headers });
 }
 
 /** "Sign out of Latchkey" on the app's sign-out page: the Latchkey session ends with the provider's. */

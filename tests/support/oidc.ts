@@ -94,12 +94,12 @@ export class Browser {
     return { url: u, response };
   }
 
-  /** Follows redirects from `url` (GET) until a page answers or the app's `stopAt` is reached. */
+  /** Follows redirects (and a page's meta refresh, as a browser does) from `url` until a page answers or the app's `stopAt` is reached. */
   async follow(first: { url: URL; response: Response }, stopAt: string) {
     let { url, response } = first;
     for (let i = 0; i < 20; i++) {
-      const location = response.headers.get("location");
-      if (!(response.status >= 300 && response.status < 400 && location)) return { url, response };
+      const location = response.headers.get("location") ?? (await metaRefresh(response));
+      if (!(((response.status >= 300 && response.status < 400) || response.status === 200) && location)) return { url, response };
       url = new URL(location, url);
       if (url.href.startsWith(stopAt) || url.origin !== new URL(ISSUER()).origin) return { url, response: null };
       ({ url, response } = await this.request(url));
@@ -121,6 +121,13 @@ export class Browser {
   signOut() {
     this.cookies = this.cookies.filter((c) => c.name !== sessionCookieName());
   }
+}
+
+/** The target of a page's `<meta http-equiv="refresh">`, or null (the response stays readable). */
+async function metaRefresh(response: Response): Promise<string | null> {
+  if (response.status !== 200 || !(response.headers.get("content-type") ?? "").includes("text/html")) return null;
+  const m = /<meta http-equiv="refresh" content="0;url=([^"]+)">/.exec(await response.clone().text());
+  return m ? m[1]!.replace(/&#(\d+);/g, (_, c: string) => String.fromCharCode(Number(c))) : null;
 }
 
 export const RP = "https://rp.example/callback";
