@@ -29,8 +29,9 @@ export async function sendConfirmationEmail(user: Pick<User, "id" | "name" | "em
  */
 export async function resendConfirmationTo(emailInput: string) {
   const email = normalizeEmail(emailInput);
-  // Reserved on the address before any lookup, so known and unknown addresses answer alike.
-  const reservation = await reserveCode({ purpose: "email_confirm", channel: "email", target: email });
+  // Reserved on the address before any lookup, so known and unknown addresses answer alike; with a
+  // counter of its own, so the code a sign-up sent a moment ago does not show in the answer.
+  const reservation = await reserveCode({ purpose: "email_confirm", channel: "email", target: email, counter: "resend" });
   // The email goes out after the answer, which takes the same time whether or not it is sent.
   await uniformTime("resend confirmation", async () => {
     const user = await findUserByEmail(email);

@@ -14,8 +14,12 @@ export { smsAllowedFor } from "@/lib/delivery/sms";
 
 type EmailTemplate = (code: string, linkToken?: string) => { subject: string; text: string; html: string };
 
-/** What a code goes to: the field of the form that named the target carries any refusal. */
-export type CodeTarget = { purpose: CodePurpose; channel: Channel; target: string; field?: string };
+/**
+ * What a code goes to: the field of the form that named the target carries any refusal. `counter`
+ * gives a request its own cooldown and budget on the target (the signed-out "Send a new code" of
+ * sign-up: a code sent by someone's sign-up a moment ago must not show in a stranger's answer).
+ */
+export type CodeTarget = { purpose: CodePurpose; channel: Channel; target: string; field?: string; counter?: string };
 
 /** A claimed right to send one code: the cooldown and the per-target budget are already counted. */
 export type Reservation = CodeTarget & { readonly reserved: true };
@@ -44,6 +48,9 @@ async function enforce(limit: KeyedLimit, message: (wait: string) => string, fie
   if (!r.success) throw new UserError(ErrorCodes.RATE_LIMITED, message(retryAfterText(r.resetAt)), field);
 }
 
+/** The name a target's cooldown and budget are counted under. */
+const countedAs = (t: CodeTarget) => (t.counter ? `${t.purpose}:${t.counter}` : t.purpose);
+
 const tooMany = (w: string) => `Too many codes were requested. Try again in ${w}.`;
 
 /**
@@ -56,17 +63,18 @@ export async function reserveCode(t: CodeTarget): Promise<Reservation> {
   if (t.channel === "sms" && !(await smsAllowedFor(t.target))) {
     throw new UserError(ErrorCodes.NOT_ALLOWED, "We can't send text messages to this country.", field);
   }
-  const cool = await hit(LIMITS.codeCooldown(t.purpose, t.target));
+  const counted = countedAs(t);
+  const cool = await hit(LIMITS.codeCooldown(counted, t.target));
   if (!cool.success) {
     throw new UserError(ErrorCodes.RESEND_COOLDOWN, `Please wait ${retryAfterText(cool.resetAt)} before asking for a new code.`, field);
   }
-  await enforce(LIMITS.codeSendsPerTarget(t.purpose, t.target), tooMany, field);
+  await enforce(LIMITS.codeSendsPerTarget(counted, t.target), tooMany, field);
   return { ...t, field, reserved: true };
 }
 
 /** Gives a reservation's cooldown back: a failed delivery can be retried at once (O5). */
 export async function releaseCode(r: Reservation) {
-  await clear(LIMITS.codeCooldown(r.purpose, r.target));
+  await clear(LIMITS.codeCooldown(countedAs(r), r.target));
 }
 
 /** The SMS budgets (S8), all checked before the provider is called, so a refused request costs nothing. */

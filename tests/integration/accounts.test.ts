@@ -5,7 +5,7 @@ import { auditLog, codes, users } from "@/db/schema";
 import { activateAccount } from "@/lib/accounts/activation";
 import { blockAccount, createAccountByAdmin, ensureAdmin, setRights, unblockAccount } from "@/lib/accounts/admin";
 import { changePassword, checkPassword } from "@/lib/accounts/password";
-import { confirmEmailWithCode, confirmEmailWithLink } from "@/lib/accounts/confirm-email";
+import { confirmEmailWithCode, confirmEmailWithLink, resendConfirmationTo } from "@/lib/accounts/confirm-email";
 import { findUserByEmail, getUser } from "@/lib/accounts/queries";
 import { signUpWithEmail } from "@/lib/accounts/sign-up";
 import { validateSession } from "@/lib/auth/sessions";
@@ -82,6 +82,17 @@ describe("email sign-up (A1, A2, A4)", () => {
     } finally {
       await setAccountSettings({ automaticActivation: true });
     }
+  });
+
+  it("'Send a new code' right after a sign-up answers as for an unknown address; a second one waits, for both", async () => {
+    const waiting = uniqueEmail("resend-waiting");
+    const unknown = uniqueEmail("resend-unknown");
+    await signUpWithEmail({ name: "Waiting Person", email: waiting, password: PASSWORD });
+    // The sign-up's own code does not start the cooldown of the signed-out resend.
+    await expect(resendConfirmationTo(waiting)).resolves.toBeUndefined();
+    await expect(resendConfirmationTo(unknown)).resolves.toBeUndefined();
+    expect((await rejection(resendConfirmationTo(waiting))).code).toBe(ErrorCodes.RESEND_COOLDOWN);
+    expect((await rejection(resendConfirmationTo(unknown))).code).toBe(ErrorCodes.RESEND_COOLDOWN);
   });
 
   it("refuses a weak password and creates nothing", async () => {
