@@ -10,6 +10,8 @@ test("recovery links built from a forged Host or X-Forwarded-Host still use the 
   const ctx = await browser.newContext();
   const p = await ctx.newPage();
   await p.goto("/recover");
+  // The proof-of-work widget is drawn once the page has hydrated; a click before then posts without it.
+  await p.locator("altcha-widget .altcha").waitFor();
   await p.getByLabel(/^Email/).fill(uniqueEmail("placeholder"));
   const action = await captureAction(p, () => p.getByRole("button", { name: "Send code" }).click(), { block: true });
   await ctx.close();
