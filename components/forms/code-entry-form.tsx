@@ -29,7 +29,7 @@ export function PhoneSendForm({
   const v = state?.values ?? {};
   return (
     <form action={formAction} className="space-y-4" noValidate>
-      <FormMessage state={state} />
+      <FormMessage state={state} fields={["phone", "phoneCountry"]} />
       {next ? <input type="hidden" name="next" value={next} /> : null}
       <PhoneField countries={countries} defaultCountry={v.phoneCountry ?? defaultCountry} defaultValue={v.phone} error={e.phone} countryError={e.phoneCountry} />
       <ProofOfWork />
@@ -38,20 +38,33 @@ export function PhoneSendForm({
   );
 }
 
-export function CodeEntryForm({ verify, resend, submitLabel, extraFields }: { verify: Action; resend: Action; submitLabel: string; extraFields?: ExtraFields }) {
+export function CodeEntryForm({
+  verify,
+  resend,
+  submitLabel,
+  extraFields,
+  extraFieldNames = [],
+}: {
+  verify: Action;
+  resend: Action;
+  submitLabel: string;
+  extraFields?: ExtraFields;
+  /** The names of the fields `extraFields` shows, whose problems are shown beside them. */
+  extraFieldNames?: string[];
+}) {
   const [state, formAction] = useActionState(verify, null);
   const [resendState, resendAction] = useActionState(resend, null);
   const e = (!state?.ok && state?.fieldErrors) || {};
   return (
     <div className="space-y-6">
       <form action={formAction} className="space-y-4" noValidate>
-        <FormMessage state={state} />
+        <FormMessage state={state} fields={["code", ...extraFieldNames]} />
         <CodeField error={e.code} />
         {extraFields?.(e)}
         <SubmitButton pendingText="Checking…">{submitLabel}</SubmitButton>
       </form>
       <form action={resendAction} className="space-y-2">
-        <FormMessage state={resendState} />
+        <FormMessage state={resendState} fields={[]} />
         <ProofOfWork />
         <SubmitButton variant="secondary" pendingText="Sending…">
           Send a new code

@@ -12,12 +12,12 @@ export function ConfirmEmailForm() {
   return (
     <div className="space-y-4">
       <form action={formAction} className="space-y-4" noValidate>
-        <FormMessage state={state} />
+        <FormMessage state={state} fields={["code"]} />
         <Field label="Code" name="code" inputMode="numeric" autoComplete="one-time-code" maxLength={6} required error={e.code} />
         <SubmitButton pendingText="Checking…">Confirm email</SubmitButton>
       </form>
       <form action={resendAction} className="space-y-2">
-        <FormMessage state={resendState} />
+        <FormMessage state={resendState} fields={[]} />
         <SubmitButton variant="secondary" pendingText="Sending…">
           Send a new code
         </SubmitButton>

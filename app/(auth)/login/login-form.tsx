@@ -11,7 +11,7 @@ export function LoginForm({ next }: { next?: string }) {
   const e = (!state?.ok && state?.fieldErrors) || {};
   return (
     <form action={formAction} className="space-y-4" noValidate>
-      <FormMessage state={state} />
+      <FormMessage state={state} fields={["identifier", "password"]} />
       {next ? <input type="hidden" name="next" value={next} /> : null}
       <Field
         label="Email or phone"

@@ -3,6 +3,7 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { codeField, newPasswordPair } from "@/lib/shared/form-schemas";
 import { createAction } from "@/lib/action";
+import { newPasswordField } from "@/lib/passwords/schema";
 import { ErrorCodes, UserError } from "@/lib/shared/errors";
 import { recoveryFlow, recoveryTarget, resetPasswordWithCode, resetPasswordWithLink, startRecovery } from "@/lib/accounts/recovery";
 import { clientIp } from "@/lib/request";
@@ -16,7 +17,7 @@ export const startRecoveryAction = createAction().schema(z.object({ identifier: 
     redirect("/recover?step=code");
   });
 
-export const resetWithCodeAction = createAction().schema(newPasswordPair({ code: codeField() }))
+export const resetWithCodeAction = createAction().schema(newPasswordPair({ code: codeField() }, newPasswordField("Choose a new password.")))
   .run(async (data) => {
     const t = await recoveryFlow.read();
     if (!t) throw new UserError(ErrorCodes.CODE_EXPIRED, "This reset has expired. Start again.");
@@ -32,7 +33,7 @@ export const resendRecoveryAction = createAction().run(async (_d, _ctx, formData
   return { ok: true, message: "If an account matches, we sent a new code." };
 });
 
-export const resetWithLinkAction = createAction().schema(newPasswordPair({ token: z.string().min(1).max(200) }))
+export const resetWithLinkAction = createAction().schema(newPasswordPair({ token: z.string().min(1).max(200) }, newPasswordField("Choose a new password.")))
   .run(async (data) => {
   await resetPasswordWithLink(data.token, data.newPassword, await clientIp());
   redirect("/login?reset=1");

@@ -15,7 +15,7 @@ export function RecoverStartForm({ smsEnabled }: { smsEnabled: boolean }) {
   const v = state?.values ?? {};
   return (
     <form action={formAction} className="space-y-4" noValidate>
-      <FormMessage state={state} />
+      <FormMessage state={state} fields={["identifier"]} />
       <Field
         label={smsEnabled ? "Email or phone" : "Email"}
         name="identifier"
@@ -38,6 +38,7 @@ export function RecoverCodeForm() {
       verify={resetWithCodeAction}
       resend={resendRecoveryAction}
       submitLabel="Set new password"
+      extraFieldNames={["newPassword", "confirmPassword"]}
       extraFields={(errors) => <NewPasswordFields errors={errors} />}
     />
   );
@@ -48,7 +49,7 @@ export function ResetWithLinkForm({ token }: { token: string }) {
   const e = (!state?.ok && state?.fieldErrors) || {};
   return (
     <form action={formAction} className="space-y-4" noValidate>
-      <FormMessage state={state} />
+      <FormMessage state={state} fields={["newPassword", "confirmPassword"]} />
       <input type="hidden" name="token" value={token} />
       <NewPasswordFields errors={e} />
       <SubmitButton pendingText="Saving…">Set new password</SubmitButton>

@@ -11,7 +11,7 @@ export function SignupForm() {
   const e = (!state?.ok && state?.fieldErrors) || {};
   return (
     <form action={formAction} className="space-y-4" noValidate>
-      <FormMessage state={state} />
+      <FormMessage state={state} fields={["name", "email", "password"]} />
       <Field label="Name" name="name" autoComplete="name" required maxLength={100} defaultValue={v.name} key={`n${v.name}`} error={e.name} />
       <Field label="Email" name="email" type="email" autoComplete="email" required defaultValue={v.email} key={`e${v.email}`} error={e.email} />
       <Field

@@ -20,7 +20,7 @@ export function EmailForm({ current, pendingEmail }: { current: string | null; p
           We sent a code to <strong>{pendingEmail}</strong>.
         </p>
         <form action={confirmAction} className="space-y-4" noValidate>
-          <FormMessage state={state} />
+          <FormMessage state={state} fields={["code"]} />
           <CodeField id="email-change-code" error={e.code} />
           <SubmitButton pendingText="Checking…">Confirm email</SubmitButton>
         </form>
@@ -34,7 +34,7 @@ export function EmailForm({ current, pendingEmail }: { current: string | null; p
     <div className="max-w-md space-y-4">
       {state?.ok ? <FormMessage state={state} /> : null}
       <form action={sendAction} className="space-y-4" noValidate>
-        <FormMessage state={sendState?.ok ? null : sendState} />
+        <FormMessage state={sendState?.ok ? null : sendState} fields={["email"]} />
         <Field
           label={current ? "New email address" : "Email address"}
           name="email"

@@ -41,7 +41,7 @@ export function PhoneConfirmForm({
           We sent a code to <strong>{pendingPhoneLabel ?? pendingPhone}</strong>.
         </p>
         <form action={codeAction} className="space-y-4" noValidate>
-          <FormMessage state={codeState} />
+          <FormMessage state={codeState} fields={["code"]} />
           <input type="hidden" name="context" value={context} />
           <CodeField error={e.code} />
           <SubmitButton pendingText="Checking…">Confirm phone</SubmitButton>
@@ -56,7 +56,7 @@ export function PhoneConfirmForm({
             <SubmitButton variant="secondary">Use a different number</SubmitButton>
           </form>
         </div>
-        <FormMessage state={resendState} />
+        <FormMessage state={resendState} fields={[]} />
       </div>
     );
   }
@@ -66,7 +66,7 @@ export function PhoneConfirmForm({
   return (
     <div className="space-y-4">
       <form action={sendAction} className="space-y-4" noValidate>
-        <FormMessage state={codeState?.ok ? codeState : sendState} />
+        <FormMessage state={codeState?.ok ? codeState : sendState} fields={["phone", "phoneCountry"]} />
         <PhoneField countries={countries} defaultCountry={v.phoneCountry ?? defaultCountry} defaultValue={v.phone} error={e.phone} countryError={e.phoneCountry} />
         <SubmitButton pendingText="Sending…">{sendLabel}</SubmitButton>
       </form>

@@ -117,7 +117,7 @@ export function EmailMethod({ enrolled, email }: { enrolled: boolean; email: str
       </form>
       {sendState?.ok ? (
         <form action={action} className="space-y-3" noValidate>
-          <FormMessage state={state} />
+          <FormMessage state={state} fields={["code"]} />
           <CodeField id="email-method-code" error={e.code} />
           <SubmitButton>Confirm email codes</SubmitButton>
         </form>
@@ -144,7 +144,7 @@ export function TotpMethod({ enrolled }: { enrolled: boolean }) {
         <div className="space-y-3">
           <TotpSecret qrDataUrl={secret.qrDataUrl} secret={secret.secret} />
           <form action={action} className="space-y-3" noValidate>
-            <FormMessage state={state} />
+            <FormMessage state={state} fields={["code"]} />
             <CodeField id="totp-setup-code" label="Code from your authenticator app" error={e.code} />
             <SubmitButton>Confirm authenticator app</SubmitButton>
           </form>
@@ -211,7 +211,7 @@ export function SecurityKeys({ keys }: { keys: KeyRow[] }) {
           {busy ? "Waiting for your key…" : "Add a security key"}
         </button>
       </form>
-      <FormMessage state={state} />
+      <FormMessage state={state} fields={["name"]} />
       <RecoveryCodes state={state} />
     </div>
   );
@@ -225,7 +225,7 @@ export function ChooseMethods({ enrolled, primary, backup }: { enrolled: Method[
   return (
     <form action={action} className="grid max-w-xl gap-3 sm:grid-cols-2" noValidate>
       <div className="sm:col-span-2">
-        <FormMessage state={state} />
+        <FormMessage state={state} fields={["primary", "backup"]} />
       </div>
       <Select label="Main method" name="primary" defaultValue={primary ?? enrolled[0]} options={options} error={e.primary} />
       <Select label="Backup method" name="backup" defaultValue={backup ?? "none"} options={[{ value: "none", label: "None" }, ...options]} error={e.backup} />

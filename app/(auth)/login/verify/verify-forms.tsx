@@ -52,7 +52,7 @@ export function CodeMethodForm(props: {
   return (
     <div className="space-y-6">
       <form action={sendAction} className="space-y-4" noValidate>
-        <FormMessage state={sendState} />
+        <FormMessage state={sendState} fields={props.needsPhone ? ["phone", "phoneCountry"] : []} />
         <input type="hidden" name="channel" value={props.method} />
         <input type="hidden" name="sends" value={sends} />
         {props.needsPhone ? (
@@ -77,7 +77,7 @@ export function CodeMethodForm(props: {
       ) : null}
       <FormMessage state={emailState} />
       <form action={verifyAction} className="space-y-4" noValidate>
-        <FormMessage state={verifyState} />
+        <FormMessage state={verifyState} fields={["code"]} />
         <input type="hidden" name="method" value={method} />
         {props.needsPhone && sentPhone?.phone ? (
           <>
@@ -99,7 +99,7 @@ export function TypedCodeForm({ method, duration }: { method: "totp" | "recovery
   const e = (!state?.ok && state?.fieldErrors) || {};
   return (
     <form action={formAction} className="space-y-4" noValidate>
-      <FormMessage state={state} />
+      <FormMessage state={state} fields={["code"]} />
       <input type="hidden" name="method" value={method} />
       {method === "totp" ? (
         <CodeField label="Code from your authenticator app" error={e.code} />
@@ -178,7 +178,7 @@ export function TotpEnrolForm({ duration }: { duration: string }) {
     <div className="space-y-3">
       <TotpSecret qrDataUrl={secret.qrDataUrl} secret={secret.secret} />
       <form action={action} className="space-y-4" noValidate>
-        <FormMessage state={state} />
+        <FormMessage state={state} fields={["code"]} />
         <CodeField label="Code from your authenticator app" error={e.code} />
         <RememberBox duration={duration} />
         <SubmitButton pendingText="Checking…">Confirm authenticator app</SubmitButton>
@@ -205,7 +205,7 @@ export function KeyEnrolPanel({ duration }: { duration: string }) {
   const e = (!state?.ok && state?.fieldErrors) || {};
   return (
     <form onSubmit={add} className="space-y-4" noValidate>
-      <FormMessage state={state} />
+      <FormMessage state={state} fields={["name"]} />
       <Field label="Security key name" name="keyName" value={name} onChange={(ev) => setName(ev.target.value)} maxLength={60} error={e.name} />
       <div className="flex items-start gap-3">
         <input id="remember-new-key" type="checkbox" checked={remember} onChange={(ev) => setRemember(ev.target.checked)} className="mt-1 h-4 w-4" />

@@ -21,7 +21,7 @@ export function RegisterDetailsStep({ emailRequired }: { emailRequired: boolean 
   const v = state?.values ?? {};
   return (
     <form action={formAction} className="space-y-4" noValidate>
-      <FormMessage state={state} />
+      <FormMessage state={state} fields={["name", "email", "password"]} />
       <Field label="Name" name="name" autoComplete="name" required maxLength={100} defaultValue={v.name} key={`n${v.name}`} error={e.name} />
       <Field
         label={emailRequired ? "Email" : "Email (optional)"}

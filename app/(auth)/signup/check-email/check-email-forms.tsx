@@ -12,7 +12,7 @@ export function CheckEmailForms({ email }: { email: string }) {
   return (
     <div className="space-y-6">
       <form action={formAction} className="space-y-4" noValidate>
-        <FormMessage state={state} />
+        <FormMessage state={state} fields={["code"]} />
         <input type="hidden" name="email" value={email} />
         <Field
           label="Code"
@@ -22,12 +22,12 @@ export function CheckEmailForms({ email }: { email: string }) {
           pattern="[0-9]*"
           maxLength={6}
           required
-          error={e.code ?? e.email}
+          error={e.code}
         />
         <SubmitButton pendingText="Checking…">Confirm</SubmitButton>
       </form>
       <form action={resendAction} className="space-y-2">
-        <FormMessage state={resendState} />
+        <FormMessage state={resendState} fields={[]} />
         <input type="hidden" name="email" value={email} />
         <SubmitButton variant="secondary" pendingText="Sending…">
           Send a new code
