@@ -44,6 +44,7 @@ export function CodeEntryForm({
   submitLabel,
   extraFields,
   extraFieldNames = [],
+  source,
 }: {
   verify: Action;
   resend: Action;
@@ -51,6 +52,8 @@ export function CodeEntryForm({
   extraFields?: ExtraFields;
   /** The names of the fields `extraFields` shows, whose problems are shown beside them. */
   extraFieldNames?: string[];
+  /** Where the code was sent, for its hint. */
+  source: "sms" | "email";
 }) {
   const [state, formAction] = useActionState(verify, null);
   const [resendState, resendAction] = useActionState(resend, null);
@@ -59,7 +62,7 @@ export function CodeEntryForm({
     <div className="space-y-6">
       <form action={formAction} className="space-y-4" noValidate>
         <FormMessage state={state} fields={["code", ...extraFieldNames]} />
-        <CodeField error={e.code} />
+        <CodeField source={source} error={e.code} />
         {extraFields?.(e)}
         <SubmitButton pendingText="Checking…">{submitLabel}</SubmitButton>
       </form>

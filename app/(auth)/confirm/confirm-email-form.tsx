@@ -1,6 +1,6 @@
 "use client";
 import { useActionState } from "react";
-import { Field } from "@/components/ui/field";
+import { CodeField } from "@/components/forms/code-field";
 import { FormMessage } from "@/components/ui/form-message";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { confirmMyEmail, resendMyConfirmation } from "./actions";
@@ -13,7 +13,7 @@ export function ConfirmEmailForm() {
     <div className="space-y-4">
       <form action={formAction} className="space-y-4" noValidate>
         <FormMessage state={state} fields={["code"]} />
-        <Field label="Code" name="code" inputMode="numeric" autoComplete="one-time-code" maxLength={6} required error={e.code} />
+        <CodeField source="email" error={e.code} />
         <SubmitButton pendingText="Checking…">Confirm email</SubmitButton>
       </form>
       <form action={resendAction} className="space-y-2">

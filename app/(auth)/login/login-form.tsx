@@ -1,5 +1,7 @@
 "use client";
+import Link from "next/link";
 import { useActionState } from "react";
+import { PasswordField } from "@/components/forms/password-field";
 import { Field } from "@/components/ui/field";
 import { FormMessage } from "@/components/ui/form-message";
 import { SubmitButton } from "@/components/ui/submit-button";
@@ -17,13 +19,28 @@ export function LoginForm({ next }: { next?: string }) {
         label="Email or phone"
         name="identifier"
         autoComplete="username"
+        autoCapitalize="off"
+        spellCheck={false}
         required
+        autoFocus
         defaultValue={v.identifier}
         key={`i${v.identifier}`}
         error={e.identifier}
       />
-      <Field label="Password" name="password" type="password" autoComplete="current-password" required error={e.password} />
-      <SubmitButton pendingText="Signing in…">Sign in</SubmitButton>
+      <PasswordField
+        label="Password"
+        name="password"
+        autoComplete="current-password"
+        error={e.password}
+        labelAside={
+          <Link href="/recover" className="text-sm text-brand-600 underline">
+            Forgot password?
+          </Link>
+        }
+      />
+      <SubmitButton wide pendingText="Signing in…">
+        Sign in
+      </SubmitButton>
     </form>
   );
 }

@@ -19,7 +19,7 @@ export default async function RecoverPage({ searchParams }: { searchParams: Prom
             code{flow.kind === "email" ? " and a link" : " by SMS"}. Enter the code and choose a new password. This signs you out everywhere.
           </p>
           <DeliveryNotice channel={flow.kind === "phone" ? "sms" : "email"} />
-          <RecoverCodeForm />
+          <RecoverCodeForm source={flow.kind === "phone" ? "sms" : "email"} />
           <p className="mt-6 text-sm">
             <Link href="/recover" className="text-brand-600 underline">
               Start again

@@ -32,13 +32,14 @@ export function RecoverStartForm({ smsEnabled }: { smsEnabled: boolean }) {
   );
 }
 
-export function RecoverCodeForm() {
+export function RecoverCodeForm({ source }: { source: "sms" | "email" }) {
   return (
     <CodeEntryForm
       verify={resetWithCodeAction}
       resend={resendRecoveryAction}
       submitLabel="Set new password"
       extraFieldNames={["newPassword", "confirmPassword"]}
+      source={source}
       extraFields={(errors) => <NewPasswordFields errors={errors} />}
     />
   );

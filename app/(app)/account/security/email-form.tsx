@@ -21,7 +21,7 @@ export function EmailForm({ current, pendingEmail }: { current: string | null; p
         </p>
         <form action={confirmAction} className="space-y-4" noValidate>
           <FormMessage state={state} fields={["code"]} />
-          <CodeField id="email-change-code" error={e.code} />
+          <CodeField id="email-change-code" source="email" error={e.code} />
           <SubmitButton pendingText="Checking…">Confirm email</SubmitButton>
         </form>
         <form action={cancelAction}>

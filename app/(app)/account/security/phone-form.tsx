@@ -43,7 +43,7 @@ export function PhoneConfirmForm({
         <form action={codeAction} className="space-y-4" noValidate>
           <FormMessage state={codeState} fields={["code"]} />
           <input type="hidden" name="context" value={context} />
-          <CodeField error={e.code} />
+          <CodeField source="sms" error={e.code} />
           <SubmitButton pendingText="Checking…">Confirm phone</SubmitButton>
         </form>
         <div className="flex flex-wrap gap-3">

@@ -118,7 +118,7 @@ export function EmailMethod({ enrolled, email }: { enrolled: boolean; email: str
       {sendState?.ok ? (
         <form action={action} className="space-y-3" noValidate>
           <FormMessage state={state} fields={["code"]} />
-          <CodeField id="email-method-code" error={e.code} />
+          <CodeField id="email-method-code" source="email" error={e.code} />
           <SubmitButton>Confirm email codes</SubmitButton>
         </form>
       ) : null}
@@ -145,7 +145,7 @@ export function TotpMethod({ enrolled }: { enrolled: boolean }) {
           <TotpSecret qrDataUrl={secret.qrDataUrl} secret={secret.secret} />
           <form action={action} className="space-y-3" noValidate>
             <FormMessage state={state} fields={["code"]} />
-            <CodeField id="totp-setup-code" label="Code from your authenticator app" error={e.code} />
+            <CodeField id="totp-setup-code" label="Code from your authenticator app" source="app" error={e.code} />
             <SubmitButton>Confirm authenticator app</SubmitButton>
           </form>
         </div>

@@ -8,5 +8,5 @@ export function PhoneStep({ countries, defaultCountry, next }: { countries: Coun
 }
 
 export function CodeStep() {
-  return <CodeEntryForm verify={verifyLoginCode} resend={resendLoginCode} submitLabel="Sign in" />;
+  return <CodeEntryForm verify={verifyLoginCode} resend={resendLoginCode} submitLabel="Sign in" source="sms" />;
 }

@@ -1,6 +1,6 @@
 "use client";
 import { useActionState, useState } from "react";
-import { CodeField } from "@/components/forms/code-field";
+import { CODE_INPUT_CLASS, CodeField } from "@/components/forms/code-field";
 import { useSecurityKey } from "@/components/webauthn/use-security-key";
 import { RecoveryCodesList, TotpSecret } from "@/components/forms/two-factor-setup";
 import { PhoneField, type CountryOption } from "@/components/forms/phone-field";
@@ -85,7 +85,8 @@ export function CodeMethodForm(props: {
             <input type="hidden" name="phoneCountry" value={sentPhone.phoneCountry ?? ""} />
           </>
         ) : null}
-        <CodeField error={ve.code} />
+        {/* Focused once a code was sent (the field is made again with each send). */}
+        <CodeField key={sends} source={method === "email" ? "email" : "sms"} autoFocus={sends > 0 || emailState?.ok === true} error={ve.code} />
         <RememberBox duration={props.duration} />
         <SubmitButton pendingText="Checking…">Verify</SubmitButton>
       </form>
@@ -102,9 +103,21 @@ export function TypedCodeForm({ method, duration }: { method: "totp" | "recovery
       <FormMessage state={state} fields={["code"]} />
       <input type="hidden" name="method" value={method} />
       {method === "totp" ? (
-        <CodeField label="Code from your authenticator app" error={e.code} />
+        <CodeField label="Code from your authenticator app" source="app" error={e.code} />
       ) : (
-        <Field label="Recovery code" name="code" autoComplete="off" required maxLength={20} hint="One of the 10 codes you saved, like abcde-fghij." error={e.code} />
+        <Field
+          label="Recovery code"
+          name="code"
+          autoComplete="off"
+          autoCapitalize="off"
+          spellCheck={false}
+          required
+          maxLength={20}
+          autoFocus
+          hint="One of the 10 codes you saved, like abcde-fghij. Each works once."
+          error={e.code}
+          inputClassName={CODE_INPUT_CLASS}
+        />
       )}
       <RememberBox duration={duration} />
       <SubmitButton pendingText="Checking…">Verify</SubmitButton>
@@ -179,7 +192,7 @@ export function TotpEnrolForm({ duration }: { duration: string }) {
       <TotpSecret qrDataUrl={secret.qrDataUrl} secret={secret.secret} />
       <form action={action} className="space-y-4" noValidate>
         <FormMessage state={state} fields={["code"]} />
-        <CodeField label="Code from your authenticator app" error={e.code} />
+        <CodeField label="Code from your authenticator app" source="app" error={e.code} />
         <RememberBox duration={duration} />
         <SubmitButton pendingText="Checking…">Confirm authenticator app</SubmitButton>
       </form>

@@ -12,7 +12,7 @@ export function RegisterPhoneStep({ countries, defaultCountry }: { countries: Co
 }
 
 export function RegisterCodeStep() {
-  return <CodeEntryForm verify={verifyRegistrationCode} resend={resendRegistrationCode} submitLabel="Continue" />;
+  return <CodeEntryForm verify={verifyRegistrationCode} resend={resendRegistrationCode} submitLabel="Continue" source="sms" />;
 }
 
 export function RegisterDetailsStep({ emailRequired }: { emailRequired: boolean }) {

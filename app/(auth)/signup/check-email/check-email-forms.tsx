@@ -1,6 +1,6 @@
 "use client";
 import { useActionState } from "react";
-import { Field } from "@/components/ui/field";
+import { CodeField } from "@/components/forms/code-field";
 import { FormMessage } from "@/components/ui/form-message";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { confirmSignupCode, resendSignupCode } from "./actions";
@@ -14,16 +14,7 @@ export function CheckEmailForms({ email }: { email: string }) {
       <form action={formAction} className="space-y-4" noValidate>
         <FormMessage state={state} fields={["code"]} />
         <input type="hidden" name="email" value={email} />
-        <Field
-          label="Code"
-          name="code"
-          inputMode="numeric"
-          autoComplete="one-time-code"
-          pattern="[0-9]*"
-          maxLength={6}
-          required
-          error={e.code}
-        />
+        <CodeField source="email" error={e.code} />
         <SubmitButton pendingText="Checking…">Confirm</SubmitButton>
       </form>
       <form action={resendAction} className="space-y-2">
