@@ -4,6 +4,7 @@ import { useActionState } from "react";
 import { PhoneField, type CountryOption } from "./phone-field";
 import { CodeField } from "./code-field";
 import { ProofOfWork } from "./proof-of-work";
+import { ResendButton } from "./resend-button";
 import { FormMessage } from "@/components/ui/form-message";
 import { SubmitButton } from "@/components/ui/submit-button";
 import type { FormState } from "@/lib/action";
@@ -45,6 +46,7 @@ export function CodeEntryForm({
   extraFields,
   extraFieldNames = [],
   source,
+  resendUntil,
 }: {
   verify: Action;
   resend: Action;
@@ -54,6 +56,8 @@ export function CodeEntryForm({
   extraFieldNames?: string[];
   /** Where the code was sent, for its hint. */
   source: "sms" | "email";
+  /** The resend cooldown's end when the page was made (milliseconds since 1970). */
+  resendUntil?: number | null;
 }) {
   const [state, formAction] = useActionState(verify, null);
   const [resendState, resendAction] = useActionState(resend, null);
@@ -69,9 +73,7 @@ export function CodeEntryForm({
       <form action={resendAction} className="space-y-2">
         <FormMessage state={resendState} fields={[]} />
         <ProofOfWork />
-        <SubmitButton variant="secondary" pendingText="Sending…">
-          Send a new code
-        </SubmitButton>
+        <ResendButton until={resendState ? resendState.retryAt : resendUntil} />
       </form>
     </div>
   );

@@ -287,18 +287,22 @@ export async function submitVerifyCode(page: Page, code: string, opts: { label?:
 }
 
 /**
- * Presses "Send code" on the verify page. A new code for the same address is refused within 30 s of
- * the previous one ("Please wait N seconds…"): then it waits, as a person would, and asks again.
+ * Presses "Send code" on the verify page. Within 30 s of the previous code for the same address the
+ * button counts down, disabled ("Send a new code in 24 s"), and the server refuses an early request
+ * ("Please wait N seconds…"): either way it waits, as a person would, and asks again.
  */
 export async function sendCodeRespectingCooldown(page: Page, sent: string) {
   const ok = page.getByText(sent);
   const wait = page.getByText(/Please wait \d+ seconds? before asking for a new code\./);
-  await page.getByRole("button", { name: /^Send (a new )?code$/ }).click();
+  const button = page.getByRole("button", { name: /^Send (a new )?code/ });
+  await expect(button).toBeEnabled({ timeout: 35_000 });
+  await button.click();
   await expect(ok.or(wait)).toBeVisible();
   if (await ok.isVisible()) return;
   const seconds = Number((await wait.textContent())!.match(/(\d+) second/)![1]);
   await page.waitForTimeout((seconds + 1) * 1000);
-  await page.getByRole("button", { name: /^Send (a new )?code$/ }).click();
+  await expect(button).toBeEnabled({ timeout: 35_000 });
+  await button.click();
   await expect(ok).toBeVisible();
 }
 

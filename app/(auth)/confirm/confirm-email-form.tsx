@@ -3,9 +3,10 @@ import { useActionState } from "react";
 import { CodeField } from "@/components/forms/code-field";
 import { FormMessage } from "@/components/ui/form-message";
 import { SubmitButton } from "@/components/ui/submit-button";
+import { ResendButton } from "@/components/forms/resend-button";
 import { confirmMyEmail, resendMyConfirmation } from "./actions";
 
-export function ConfirmEmailForm() {
+export function ConfirmEmailForm({ resendUntil }: { resendUntil: number | null }) {
   const [state, formAction] = useActionState(confirmMyEmail, null);
   const [resendState, resendAction] = useActionState(resendMyConfirmation, null);
   const e = (!state?.ok && state?.fieldErrors) || {};
@@ -18,9 +19,7 @@ export function ConfirmEmailForm() {
       </form>
       <form action={resendAction} className="space-y-2">
         <FormMessage state={resendState} fields={[]} />
-        <SubmitButton variant="secondary" pendingText="Sending…">
-          Send a new code
-        </SubmitButton>
+        <ResendButton until={resendState ? resendState.retryAt : resendUntil} />
       </form>
     </div>
   );

@@ -32,7 +32,7 @@ export function RecoverStartForm({ smsEnabled }: { smsEnabled: boolean }) {
   );
 }
 
-export function RecoverCodeForm({ source }: { source: "sms" | "email" }) {
+export function RecoverCodeForm({ source, resendUntil }: { source: "sms" | "email"; resendUntil: number | null }) {
   return (
     <CodeEntryForm
       verify={resetWithCodeAction}
@@ -40,6 +40,7 @@ export function RecoverCodeForm({ source }: { source: "sms" | "email" }) {
       submitLabel="Set new password"
       extraFieldNames={["newPassword", "confirmPassword"]}
       source={source}
+      resendUntil={resendUntil}
       extraFields={(errors) => <NewPasswordFields errors={errors} />}
     />
   );

@@ -7,6 +7,7 @@ import { emailChangeFlow } from "@/lib/accounts/email-change";
 import { PhoneConfirmForm } from "@/app/(app)/account/security/phone-form";
 import { countryOptions, formatPhone } from "@/lib/phone/parse";
 import { getSettings } from "@/lib/settings";
+import { cooldownEnd } from "@/lib/codes/send";
 import { loadPolicy, requiredForEveryone } from "@/lib/factors/policy";
 import { enrolmentOf } from "@/lib/factors/enrol";
 import { listTrustedDevices } from "@/lib/factors/trusted-devices";
@@ -107,6 +108,7 @@ export default async function SecurityPage() {
               pendingPhoneLabel={pending ? formatPhone(pending.phone) : undefined}
               sendLabel="Send SMS"
               context="security"
+              resendUntil={pending?.userId === user.id ? await cooldownEnd("phone_confirm", pending.phone) : null}
             />
           </div>
         ) : (

@@ -7,6 +7,7 @@ import { PhoneField, type CountryOption } from "@/components/forms/phone-field";
 import { Checkbox, Field } from "@/components/ui/field";
 import { FormMessage } from "@/components/ui/form-message";
 import { SubmitButton } from "@/components/ui/submit-button";
+import { ResendButton } from "@/components/forms/resend-button";
 import type { FormState } from "@/lib/action";
 import {
   beginTotpEnrolAction,
@@ -35,6 +36,8 @@ export function CodeMethodForm(props: {
   emailFallback: boolean;
   failedBefore: boolean;
   duration: string;
+  /** The send cooldown's end when the page was made (milliseconds since 1970). */
+  sendUntil: number | null;
 }) {
   const [sendState, sendAction] = useActionState(sendCodeAction, null);
   const [emailState, emailAction] = useActionState(sendCodeAction, null);
@@ -63,9 +66,9 @@ export function CodeMethodForm(props: {
         ) : (
           <p className="text-sm text-slate-700">We&apos;ll send a code to {props.target}.</p>
         )}
-        <SubmitButton variant={sends ? "secondary" : "primary"} pendingText="Sending…">
+        <ResendButton variant={sends ? "secondary" : "primary"} until={sendState ? sendState.retryAt : props.sendUntil}>
           {sends ? "Send a new code" : "Send code"}
-        </SubmitButton>
+        </ResendButton>
       </form>
       {offerEmail ? (
         <form action={emailAction} className="space-y-2">

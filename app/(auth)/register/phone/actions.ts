@@ -11,6 +11,7 @@ import { codeInput, phoneInput } from "@/lib/shared/form-schemas";
 import { completePhoneRegistration, registrationFlows, startPhoneRegistration, verifyPhoneRegistration } from "@/lib/phone/register";
 import { clientIp } from "@/lib/request";
 import { smsClientOf } from "@/lib/limits/sms-clients";
+import { cooldownEnd } from "@/lib/codes/send";
 
 export const sendRegistrationCode = createAction().schema(z.object(phoneInput))
   .run(async (data, _ctx, formData) => {
@@ -40,7 +41,7 @@ export const verifyRegistrationCode = createAction().schema(z.object(codeInput))
 export const resendRegistrationCode = createAction().run(async (_d, _ctx, formData) => {
   const f = await sentFlow();
   await startPhoneRegistration(f.phone, await clientIp(), await smsClientOf(formData.get("altcha")));
-  return { ok: true, message: "We sent a new code." };
+  return { ok: true, message: "We sent a new code.", retryAt: (await cooldownEnd("phone_register", f.phone)) ?? undefined };
 });
 
 const optional = <S extends z.ZodType<string>>(s: S) => z.preprocess((v) => (v === "" ? undefined : v), s.optional());

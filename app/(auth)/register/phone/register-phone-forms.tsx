@@ -11,8 +11,8 @@ export function RegisterPhoneStep({ countries, defaultCountry }: { countries: Co
   return <PhoneSendForm action={sendRegistrationCode} countries={countries} defaultCountry={defaultCountry} />;
 }
 
-export function RegisterCodeStep() {
-  return <CodeEntryForm verify={verifyRegistrationCode} resend={resendRegistrationCode} submitLabel="Continue" source="sms" />;
+export function RegisterCodeStep({ resendUntil }: { resendUntil: number | null }) {
+  return <CodeEntryForm verify={verifyRegistrationCode} resend={resendRegistrationCode} submitLabel="Continue" source="sms" resendUntil={resendUntil} />;
 }
 
 export function RegisterDetailsStep({ emailRequired }: { emailRequired: boolean }) {

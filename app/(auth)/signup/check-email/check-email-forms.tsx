@@ -3,6 +3,7 @@ import { useActionState } from "react";
 import { CodeField } from "@/components/forms/code-field";
 import { FormMessage } from "@/components/ui/form-message";
 import { SubmitButton } from "@/components/ui/submit-button";
+import { ResendButton } from "@/components/forms/resend-button";
 import { confirmSignupCode, resendSignupCode } from "./actions";
 
 export function CheckEmailForms({ email }: { email: string }) {
@@ -20,9 +21,7 @@ export function CheckEmailForms({ email }: { email: string }) {
       <form action={resendAction} className="space-y-2">
         <FormMessage state={resendState} fields={[]} />
         <input type="hidden" name="email" value={email} />
-        <SubmitButton variant="secondary" pendingText="Sending…">
-          Send a new code
-        </SubmitButton>
+        <ResendButton until={resendState?.retryAt} />
       </form>
     </div>
   );
