@@ -6,7 +6,7 @@ import { FormMessage } from "@/components/ui/form-message";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { cancelEmailChangeAction, confirmEmailChangeAction, sendEmailChangeCode } from "./actions";
 
-/** A10: a new address gets a code ("Send email"), and the code makes it the account's email. */
+/** A10: a new address gets a code ("Send code to new address"), and the code makes it the account's email. */
 export function EmailForm({ current, pendingEmail }: { current: string | null; pendingEmail: string | null }) {
   const [sendState, sendAction] = useActionState(sendEmailChangeCode, null);
   const [state, confirmAction] = useActionState(confirmEmailChangeAction, null);
@@ -47,7 +47,7 @@ export function EmailForm({ current, pendingEmail }: { current: string | null; p
           hint="We'll send a code to this address to confirm it."
           error={se.email}
         />
-        <SubmitButton pendingText="Sending…">Send email</SubmitButton>
+        <SubmitButton pendingText="Sending…">Send code to new address</SubmitButton>
       </form>
     </div>
   );

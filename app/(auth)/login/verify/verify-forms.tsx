@@ -171,7 +171,7 @@ export function RecoveryCodesStep({ codes }: { codes: string[] }) {
       <RecoveryCodesList codes={codes} />
       <form action={action} className="space-y-2">
         <FormMessage state={state} />
-        <SubmitButton>Continue</SubmitButton>
+        <SubmitButton>I have saved these codes, continue</SubmitButton>
       </form>
     </div>
   );
