@@ -203,7 +203,7 @@ test("confirm page code form and a broken confirmation link", async ({ page }) =
 test("password change form", async ({ page }) => {
   const errors = watchServerErrors(page);
   const user = await signUpAndConfirm(page, "badpw");
-  await page.goto("/account/security");
+  await page.goto("/account/security?open=password");
   const current = page.getByLabel("Current password");
   const next = page.getByLabel("New password", { exact: true });
   const confirm = page.getByLabel("Confirm new password");

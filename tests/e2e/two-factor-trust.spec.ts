@@ -70,7 +70,7 @@ test("a remembered device skips the second step until it is forgotten on the sec
   await other.close();
 
   // Forget it on the security tab.
-  await page.goto("/account/security");
+  await page.goto("/account/security?open=devices");
   const devices = page.getByRole("list", { name: "Remembered devices" });
   await expect(devices.getByRole("listitem")).toHaveCount(1);
   await devices.getByRole("button", { name: /^Forget / }).click();

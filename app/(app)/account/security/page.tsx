@@ -134,7 +134,7 @@ export default async function SecurityPage({ searchParams }: { searchParams: Pro
 
       <div className="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white">
         {!policy.enabled ? (
-          <SummaryRow id="two-step" title="Two-step verification" status="Turned off for this site by your administrator." />
+          <SummaryRow id="two-step" title="Two-step verification" status="Two-step verification is turned off for this site by your administrator." />
         ) : (
           <>
             <SummaryRow
@@ -225,11 +225,9 @@ export default async function SecurityPage({ searchParams }: { searchParams: Pro
           action="Manage"
           open={requested.has("devices")}
         >
-          {devices.length ? (
-            <TrustedDevicesList
-              devices={devices.map((d) => ({ id: d.id, label: d.label, lastUsed: fmt(d.lastUsedAt), expires: d.expiresAt ? fmt(d.expiresAt) : "the end of the browser session" }))}
-            />
-          ) : null}
+          <TrustedDevicesList
+            devices={devices.map((d) => ({ id: d.id, label: d.label, lastUsed: fmt(d.lastUsedAt), expires: d.expiresAt ? fmt(d.expiresAt) : "the end of the browser session" }))}
+          />
         </SummaryRow>
       </div>
 
