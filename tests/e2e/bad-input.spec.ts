@@ -50,6 +50,18 @@ test("sign-up form", async ({ page, request }) => {
   await expectFieldError(email, "Enter your email address.");
   await expectFieldError(password, "Choose a password.");
   await expect(page).toHaveURL(/\/signup$/);
+  // The banner counts the fields, never repeating their messages; the first refused field has the focus.
+  await expect(page.getByRole("main").getByRole("alert")).toHaveText("3 fields need attention.");
+  await expect(name).toBeFocused();
+
+  // Every problem at once, the password's rules included (not one after the other).
+  await email.fill(uniqueEmail("at-once"));
+  await password.fill("short");
+  await submitAndWait(page, submit);
+  await expectFieldError(name, "Enter your name.");
+  await expectFieldError(password, "Use at least 8 characters.");
+  await expectValid(email);
+  await expect(page.getByRole("main").getByRole("alert")).toHaveText("2 fields need attention.");
 
   // Invalid email.
   await name.fill("Ada Lovelace");
