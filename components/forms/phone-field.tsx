@@ -10,6 +10,7 @@ export function PhoneField({
   error,
   countryError,
   required = true,
+  autoFocus = false,
 }: {
   name?: string;
   label?: string;
@@ -19,6 +20,8 @@ export function PhoneField({
   error?: string;
   countryError?: string;
   required?: boolean;
+  /** The number takes the focus when the page opens (the step's only field). */
+  autoFocus?: boolean;
 }) {
   const id = `field-${name}`;
   const countryId = `${id}-country`;
@@ -62,6 +65,7 @@ export function PhoneField({
           inputMode="tel"
           autoComplete="tel-national"
           required={required}
+          autoFocus={autoFocus}
           maxLength={40}
           defaultValue={defaultValue}
           key={defaultValue}

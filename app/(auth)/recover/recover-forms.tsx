@@ -21,6 +21,7 @@ export function RecoverStartForm({ smsEnabled }: { smsEnabled: boolean }) {
         name="identifier"
         autoComplete="username"
         required
+        autoFocus
         defaultValue={v.identifier}
         key={`i${v.identifier}`}
         hint={smsEnabled ? "A phone number gets a code by SMS; an email address gets a code and a link." : "We'll email you a code and a link."}
