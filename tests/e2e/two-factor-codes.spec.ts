@@ -70,6 +70,7 @@ test("email code: set up on the security tab, chosen as main method, used at sig
   const user = await signUpAndConfirm(page, "mail2fa");
   const codes = await enrolEmail(page, user.email);
   expect(codes).toHaveLength(10);
+  await page.goto("/account/security?open=methods");
   await page.getByLabel("Main method").selectOption("email");
   await page.getByRole("button", { name: "Save methods" }).click();
   await expect(page.getByText("Your methods are saved.")).toBeVisible();

@@ -45,6 +45,7 @@ test("a remembered device skips the second step until it is forgotten on the sec
   const user = await signUpAndConfirm(page, "trust");
   await enrolEmail(page, user.email);
   await turnOnWebTwoFactor(page);
+  await page.goto("/account/security?open=devices");
   await expect(page.getByText("No remembered devices.")).toBeVisible();
   await signOut(page);
 

@@ -201,7 +201,7 @@ export default async function SecurityPage({ searchParams }: { searchParams: Pro
             {enrolledMethods.length ? (
               <SummaryRow
                 id="methods"
-                title="Main method"
+                title="Preferred method"
                 status={`${METHOD_LABELS[(user.primaryMethod as keyof typeof METHOD_LABELS) ?? enrolledMethods[0]!] ?? METHOD_LABELS[enrolledMethods[0]!]}${
                   user.backupMethod && user.backupMethod in METHOD_LABELS ? ` · backup: ${METHOD_LABELS[user.backupMethod as keyof typeof METHOD_LABELS]}` : ""
                 }`}
