@@ -4,6 +4,7 @@ import { useActionState } from "react";
 import { PhoneField, type CountryOption } from "./phone-field";
 import { CodeField } from "./code-field";
 import { ProofOfWork } from "./proof-of-work";
+import { ResendButton } from "./resend-button";
 import { FormMessage } from "@/components/ui/form-message";
 import { SubmitButton } from "@/components/ui/submit-button";
 import type { FormState } from "@/lib/action";
@@ -29,33 +30,50 @@ export function PhoneSendForm({
   const v = state?.values ?? {};
   return (
     <form action={formAction} className="space-y-4" noValidate>
-      <FormMessage state={state} />
+      <FormMessage state={state} fields={["phone", "phoneCountry"]} />
       {next ? <input type="hidden" name="next" value={next} /> : null}
-      <PhoneField countries={countries} defaultCountry={v.phoneCountry ?? defaultCountry} defaultValue={v.phone} error={e.phone} countryError={e.phoneCountry} />
+      <PhoneField countries={countries} defaultCountry={v.phoneCountry ?? defaultCountry} defaultValue={v.phone} error={e.phone} countryError={e.phoneCountry} autoFocus />
       <ProofOfWork />
       <SubmitButton pendingText="Sending…">Send code</SubmitButton>
     </form>
   );
 }
 
-export function CodeEntryForm({ verify, resend, submitLabel, extraFields }: { verify: Action; resend: Action; submitLabel: string; extraFields?: ExtraFields }) {
+export function CodeEntryForm({
+  verify,
+  resend,
+  submitLabel,
+  extraFields,
+  extraFieldNames = [],
+  source,
+  resendUntil,
+}: {
+  verify: Action;
+  resend: Action;
+  submitLabel: string;
+  extraFields?: ExtraFields;
+  /** The names of the fields `extraFields` shows, whose problems are shown beside them. */
+  extraFieldNames?: string[];
+  /** Where the code was sent, for its hint. */
+  source: "sms" | "email";
+  /** The resend cooldown's end when the page was made (milliseconds since 1970). */
+  resendUntil?: number | null;
+}) {
   const [state, formAction] = useActionState(verify, null);
   const [resendState, resendAction] = useActionState(resend, null);
   const e = (!state?.ok && state?.fieldErrors) || {};
   return (
     <div className="space-y-6">
       <form action={formAction} className="space-y-4" noValidate>
-        <FormMessage state={state} />
-        <CodeField error={e.code} />
+        <FormMessage state={state} fields={["code", ...extraFieldNames]} />
+        <CodeField source={source} error={e.code} />
         {extraFields?.(e)}
         <SubmitButton pendingText="Checking…">{submitLabel}</SubmitButton>
       </form>
       <form action={resendAction} className="space-y-2">
-        <FormMessage state={resendState} />
+        <FormMessage state={resendState} fields={[]} />
         <ProofOfWork />
-        <SubmitButton variant="secondary" pendingText="Sending…">
-          Send a new code
-        </SubmitButton>
+        <ResendButton until={resendState ? resendState.retryAt : resendUntil} />
       </form>
     </div>
   );

@@ -32,7 +32,7 @@ export function ProfileForm({
   const key = state && !state.ok ? JSON.stringify(v) : `stored-${defaultName ?? ""}-${defaultType}`;
   return (
     <form action={formAction} className="space-y-4" noValidate key={key}>
-      <FormMessage state={state} />
+      <FormMessage state={state} fields={["name", "type"]} />
       {profileId ? <input type="hidden" name="profileId" value={profileId} /> : null}
       <Field
         label="Display name"

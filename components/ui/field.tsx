@@ -6,17 +6,30 @@ type Props = InputHTMLAttributes<HTMLInputElement> & {
   name: string;
   error?: string;
   hint?: string;
+  /** Shown at the end of the label's line (a "Forgot password?" link). */
+  labelAside?: React.ReactNode;
+  /** The input's width and type face; full width unless given. */
+  inputClassName?: string;
 };
 
-export function Field({ label, name, error, hint, id, className, ...input }: Props) {
+export function Field({ label, name, error, hint, id, className, labelAside, inputClassName = "w-full", ...input }: Props) {
   const inputId = id ?? `field-${name}`;
   const hintId = hint ? `${inputId}-hint` : undefined;
   const errorId = error ? `${inputId}-error` : undefined;
   return (
     <div className={className ?? "space-y-1"}>
-      <label htmlFor={inputId} className="block text-sm font-medium text-slate-800">
-        {label}
-      </label>
+      {labelAside ? (
+        <div className="flex flex-wrap items-baseline justify-between gap-x-3">
+          <label htmlFor={inputId} className="block text-sm font-medium text-slate-800">
+            {label}
+          </label>
+          {labelAside}
+        </div>
+      ) : (
+        <label htmlFor={inputId} className="block text-sm font-medium text-slate-800">
+          {label}
+        </label>
+      )}
       {hint ? (
         <p id={hintId} className="text-xs text-slate-600">
           {hint}
@@ -27,7 +40,7 @@ export function Field({ label, name, error, hint, id, className, ...input }: Pro
         name={name}
         aria-invalid={error ? true : undefined}
         aria-describedby={[hintId, errorId].filter(Boolean).join(" ") || undefined}
-        className={`block w-full rounded-md border bg-white px-3 py-2 text-base shadow-sm focus:border-brand-600 ${
+        className={`block ${inputClassName} rounded-md border bg-white px-3 py-2 text-base shadow-sm focus:border-brand-600 ${
           error ? "border-red-600" : "border-slate-300"
         }`}
         {...input}

@@ -8,12 +8,17 @@ export function SubmitButton({
   variant = "primary",
   name,
   value,
+  wide = false,
+  disabled = false,
 }: {
   children: React.ReactNode;
   pendingText?: string;
   variant?: "primary" | "secondary" | "danger";
   name?: string;
   value?: string;
+  /** The form's main action, as wide as the form. */
+  wide?: boolean;
+  disabled?: boolean;
 }) {
   const { pending } = useFormStatus();
   const styles = {
@@ -27,7 +32,8 @@ export function SubmitButton({
       name={name}
       value={value}
       aria-disabled={pending}
-      className={`inline-flex min-h-10 items-center justify-center rounded-md px-4 py-2 text-sm font-semibold shadow-sm disabled:opacity-60 ${styles}`}
+      disabled={disabled || undefined}
+      className={`${wide ? "flex w-full" : "inline-flex"} min-h-10 items-center justify-center rounded-md px-4 py-2 text-sm font-semibold shadow-sm disabled:opacity-60 ${styles}`}
     >
       {pending && pendingText ? pendingText : children}
     </button>

@@ -41,10 +41,12 @@ export async function resendConfirmationTo(emailInput: string) {
   });
 }
 
-export async function resendConfirmationForUser(userId: string) {
+/** Sends the signed-in account a new confirmation code; false when its address needs none (already confirmed). */
+export async function resendConfirmationForUser(userId: string): Promise<boolean> {
   const user = await getUser(userId);
-  if (!user?.email || user.emailVerifiedAt) return;
+  if (!user?.email || user.emailVerifiedAt) return false;
   await sendConfirmationEmail(user);
+  return true;
 }
 
 /**

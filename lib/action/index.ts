@@ -11,11 +11,12 @@ export { admin, anyone, pendingSignIn, signedIn, type Guard } from "@/lib/action
 /**
  * What every action answers. `values` echoes the non-secret fields of a refused form so it can be
  * shown again as typed; `data` carries what the handler returns to its own page (a TOTP key, recovery
- * codes, a new API token) and is never built from the request.
+ * codes, a new API token) and is never built from the request. `retryAt` (milliseconds since 1970)
+ * says when a new code may be asked for: the resend button counts down to it.
  */
 export type ActionResult<D = unknown> =
-  | { ok: true; message?: string; data?: D; values?: Record<string, string> }
-  | { ok: false; code?: string; message?: string; fieldErrors?: Record<string, string>; values?: Record<string, string> };
+  | { ok: true; message?: string; data?: D; values?: Record<string, string>; retryAt?: number }
+  | { ok: false; code?: string; message?: string; fieldErrors?: Record<string, string>; values?: Record<string, string>; retryAt?: number };
 
 /** The state of a form bound to an action with `useActionState` (null before the first submission). */
 export type FormState<D = unknown> = ActionResult<D> | null;
@@ -86,7 +87,8 @@ async function settle<S extends z.ZodType, C, D>(
   } catch (err) {
     unstable_rethrow(err);
     if (err instanceof UserError) {
-      return { ok: false, code: err.code, message: err.message, fieldErrors: err.field ? { [err.field]: err.message } : undefined, values };
+      const retryAt = err.retryAt ? { retryAt: err.retryAt.getTime() } : {};
+      return { ok: false, code: err.code, message: err.message, fieldErrors: err.field ? { [err.field]: err.message } : undefined, values, ...retryAt };
     }
     console.error("action failed:", err);
     return { ok: false, code: ErrorCodes.UNAVAILABLE, message: ON_OUR_SIDE, values };

@@ -7,7 +7,7 @@ import { sendEmail } from "@/lib/delivery/email";
 import { sendSms, smsAllowedFor } from "@/lib/delivery/sms";
 import { ErrorCodes, UserError } from "@/lib/shared/errors";
 import { LIMITS, type KeyedLimit } from "@/lib/limits/catalogue";
-import { clear, hit, retryAfterText } from "@/lib/limits/store";
+import { clear, hit, peek, retryAfterText } from "@/lib/limits/store";
 import { getSettings } from "@/lib/settings";
 
 export { smsAllowedFor } from "@/lib/delivery/sms";
@@ -66,10 +66,20 @@ export async function reserveCode(t: CodeTarget): Promise<Reservation> {
   const counted = countedAs(t);
   const cool = await hit(LIMITS.codeCooldown(counted, t.target));
   if (!cool.success) {
-    throw new UserError(ErrorCodes.RESEND_COOLDOWN, `Please wait ${retryAfterText(cool.resetAt)} before asking for a new code.`, field);
+    throw new UserError(ErrorCodes.RESEND_COOLDOWN, `Please wait ${retryAfterText(cool.resetAt)} before asking for a new code.`, field, cool.resetAt);
   }
   await enforce(LIMITS.codeSendsPerTarget(counted, t.target), tooMany, field);
   return { ...t, field, reserved: true };
+}
+
+/**
+ * When a new code for this purpose and target may be asked for, or null when it may be now: the
+ * resend button counts down to it, also after a reload. It looks only at the target, like
+ * `reserveCode`, so it says nothing about an account.
+ */
+export async function cooldownEnd(purpose: CodePurpose, target: string): Promise<number | null> {
+  const r = await peek(LIMITS.codeCooldown(purpose, target));
+  return !r.success && r.resetAt.getTime() > Date.now() ? r.resetAt.getTime() : null;
 }
 
 /** Gives a reservation's cooldown back: a failed delivery can be retried at once (O5). */

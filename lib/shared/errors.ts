@@ -30,6 +30,8 @@ export class UserError extends Error {
     public code: ErrorCode,
     message: string,
     public field?: string,
+    /** When asking again is allowed (a code's cooldown): the form counts down to it. */
+    public retryAt?: Date,
   ) {
     super(message);
     this.name = "UserError";

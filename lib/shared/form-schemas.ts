@@ -12,10 +12,13 @@ export const codeField = (empty = "Enter the code.") => z.string().trim().min(1,
 export const passwordField = (empty: string, tooLong = `Use at most ${PASSWORD_MAX} characters.`) =>
   z.string().min(1, empty).max(PASSWORD_MAX * 4, tooLong);
 
-/** A new password typed twice: the second must match the first. */
-export const newPasswordPair = <T extends z.ZodRawShape>(rest: T) =>
+/**
+ * A new password typed twice: the second must match the first. The server passes its own
+ * `newPassword` field (lib/passwords/schema.ts) so the password's rules are told with the rest.
+ */
+export const newPasswordPair = <T extends z.ZodRawShape>(rest: T, newPassword: z.ZodType<string> = passwordField("Choose a new password.")) =>
   z
-    .object({ ...rest, newPassword: passwordField("Choose a new password."), confirmPassword: passwordField("Type the new password again.") })
+    .object({ ...rest, newPassword, confirmPassword: passwordField("Type the new password again.") })
     .refine((d) => (d as { newPassword: string }).newPassword === (d as { confirmPassword: string }).confirmPassword, {
       path: ["confirmPassword"],
       message: "The two new passwords do not match.",

@@ -50,6 +50,18 @@ test("sign-up form", async ({ page, request }) => {
   await expectFieldError(email, "Enter your email address.");
   await expectFieldError(password, "Choose a password.");
   await expect(page).toHaveURL(/\/signup$/);
+  // The banner counts the fields, never repeating their messages; the first refused field has the focus.
+  await expect(page.getByRole("main").getByRole("alert")).toHaveText("3 fields need attention.");
+  await expect(name).toBeFocused();
+
+  // Every problem at once, the password's rules included (not one after the other).
+  await email.fill(uniqueEmail("at-once"));
+  await password.fill("short");
+  await submitAndWait(page, submit);
+  await expectFieldError(name, "Enter your name.");
+  await expectFieldError(password, "Use at least 8 characters.");
+  await expectValid(email);
+  await expect(page.getByRole("main").getByRole("alert")).toHaveText("2 fields need attention.");
 
   // Invalid email.
   await name.fill("Ada Lovelace");
@@ -203,7 +215,7 @@ test("confirm page code form and a broken confirmation link", async ({ page }) =
 test("password change form", async ({ page }) => {
   const errors = watchServerErrors(page);
   const user = await signUpAndConfirm(page, "badpw");
-  await page.goto("/account/security");
+  await page.goto("/account/security?open=password");
   const current = page.getByLabel("Current password");
   const next = page.getByLabel("New password", { exact: true });
   const confirm = page.getByLabel("Confirm new password");

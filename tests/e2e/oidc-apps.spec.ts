@@ -168,6 +168,7 @@ test.describe("sign-in steps an app asks for", () => {
     const user = await signUpAndConfirm(page, "stepup");
     const { secret, step } = await enrolTotp(page);
     // The account itself asks for the password only: the app's rule is what asks for more.
+    await page.goto("/account/security?open=two-step");
     await page.getByLabel("Ask for a second step when I sign in").uncheck();
     await page.getByRole("button", { name: "Save", exact: true }).click();
     await expect(page.getByText("Saved: signing in asks for your password only.")).toBeVisible();
@@ -251,7 +252,7 @@ test("Connected apps: the app allowed on the consent page is listed on the secur
   await page.getByRole("button", { name: "Allow" }).click();
   await expect(page).toHaveURL(new RegExp(`^${RP}/album\\?code=`));
 
-  await page.goto("/account/security");
+  await page.goto("/account/security?open=apps");
   const apps = page.getByRole("list", { name: "Connected apps" });
   await expect(apps.getByText("Photo album", { exact: true })).toBeVisible();
   await expect(apps.getByText("Can see: your account ID, email address")).toBeVisible();

@@ -80,7 +80,7 @@ test("signs in to the example app through Latchkey with a password, then out of 
   await allowAndLand(page, user.email, "pwd", "urn:latchkey:loa:1fa");
   await expect(page.getByTestId("name")).toHaveText(user.name);
   // Signed in to Latchkey meanwhile: the app lists it under Connected apps.
-  await page.goto(`${BASE_URL}/account/security`);
+  await page.goto(`${BASE_URL}/account/security?open=apps`);
   const apps = page.getByRole("list", { name: "Connected apps" });
   await expect(apps.getByText(APP_NAME, { exact: true })).toBeVisible();
   await expectPageAccessible(page, "security page with a connected app");
@@ -106,7 +106,7 @@ test("signs in with a password and an authenticator-app code (oathtool): amr and
 test("signs in with a security key (virtual authenticator), then out of both", async ({ page }) => {
   const user = await signUpAndConfirm(page, "rp-key");
   await addVirtualAuthenticator(page, "usb");
-  await page.goto(`${BASE_URL}/account/security`);
+  await page.goto(`${BASE_URL}/account/security?open=keys`);
   await page.getByLabel("Security key name").fill("Desk key");
   await page.getByRole("button", { name: "Add a security key" }).click();
   await expect(page.getByText('Security key "Desk key" added.')).toBeVisible();

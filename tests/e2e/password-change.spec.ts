@@ -22,7 +22,7 @@ test("a password change signs out the other session, keeps this one, and the new
   await signIn(b, user.email, user.password);
 
   const next = strongPassword();
-  await a.goto("/account/security");
+  await a.goto("/account/security?open=password");
   await a.getByLabel("Current password").fill(user.password);
   await a.getByLabel("New password", { exact: true }).fill(next);
   await a.getByLabel("Confirm new password").fill(next);
@@ -49,7 +49,7 @@ test("a password change signs out the other session, keeps this one, and the new
 
 test("a wrong current password changes nothing", async ({ page, browser }) => {
   const user = await signUpAndConfirm(page, "pwwrong");
-  await page.goto("/account/security");
+  await page.goto("/account/security?open=password");
   await page.getByLabel("Current password").fill(`${user.password}!`);
   const next = strongPassword();
   await page.getByLabel("New password", { exact: true }).fill(next);
@@ -70,7 +70,7 @@ test("'Sign out of all other sessions' ends another browser's session", async ({
   const b = await ctxB.newPage();
   await signIn(b, user.email, user.password);
 
-  await a.goto("/account/security");
+  await a.goto("/account/security?open=sessions");
   const sessions = a.getByRole("list", { name: "Active sessions" }).getByRole("listitem");
   await expect(sessions).toHaveCount(2);
   await expect(sessions.filter({ hasText: "This device" })).toHaveCount(1);

@@ -61,7 +61,7 @@ test("switching the mode applies at once to existing accounts", async ({ page, b
 test("changing the phone on the security page is confirmed by a code", async ({ page }) => {
   const user = newUser("changephone");
   await registerByPhone(page, { name: user.name, email: user.email });
-  await page.goto("/account/security");
+  await page.goto("/account/security?open=phone");
   const next = uniquePhone();
   await page.getByLabel("Phone number").fill(next.national);
   await page.getByRole("button", { name: "Send SMS" }).click();

@@ -36,7 +36,7 @@ test("an unknown number sees the same page and no SMS is sent", async ({ page })
   expect(await smsCount(page.request, phone.e164)).toBe(0);
 });
 
-test("asking again within 30 seconds is refused with a wait message; five wrong codes lock that code", async ({ page }) => {
+test("asking again within 30 seconds: the button counts down and the server refuses with a wait message; five wrong codes lock that code", async ({ page }) => {
   const user = newUser("phonelimit");
   const phone = await registerByPhone(page, { name: user.name, email: user.email });
   await signOut(page);
@@ -44,8 +44,21 @@ test("asking again within 30 seconds is refused with a wait message; five wrong 
   await page.getByLabel("Phone number").fill(phone.national);
   await page.getByRole("button", { name: "Send code" }).click();
   await expect(page.getByLabel("Code")).toBeVisible();
-  await page.getByRole("button", { name: "Send a new code" }).click();
-  await expect(page.getByText(/Please wait \d+ seconds before asking for a new code\./).first()).toBeVisible();
+  // The cooldown's end comes from the server: the button is disabled and counts down, also after a reload.
+  const resend = page.getByRole("button", { name: /^Send a new code/ });
+  await expect(resend).toHaveText(/^Send a new code in \d+ s$/);
+  await expect(resend).toBeDisabled();
+  await page.reload();
+  await expect(resend).toHaveText(/^Send a new code in \d+ s$/);
+  const first = Number((await resend.textContent())!.match(/(\d+) s$/)![1]);
+  expect(first).toBeGreaterThan(0);
+  expect(first).toBeLessThanOrEqual(30);
+  // A request made anyway (a page without JavaScript) is refused with how long to wait, never "we sent".
+  await resend.evaluate((b) => (b as HTMLButtonElement).form!.requestSubmit());
+  await expect(page.getByText(/Please wait \d+ seconds? before asking for a new code\./).first()).toBeVisible();
+  await expect(page.getByText(/we sent a new code/)).toHaveCount(0);
+  await expect(resend).toBeDisabled();
+  await expect(resend).toHaveText(/^Send a new code in \d+ s$/);
 
   const code = await smsCode(page.request, phone.e164, 1);
   const wrong = code === "000000" ? "111111" : "000000";

@@ -34,8 +34,8 @@ test("SMS code: a phone-registered user with SMS as main method signs in with th
   const user = newUser("sms2fa");
   // The default confirmation mode ("email") asks phone registrations for an address too.
   const phone = await registerByPhone(page, { name: user.name, email: user.email, password: user.password });
-  await page.goto("/account/security");
-  await expect(page.getByRole("heading", { name: /^Text message \(SMS\) · set up/ })).toBeVisible();
+  await page.goto("/account/security?open=methods");
+  await expect(page.getByRole("region", { name: "Text message (SMS)" })).toContainText("On · codes go to");
   await page.getByLabel("Main method").selectOption("sms");
   await page.getByRole("button", { name: "Save methods" }).click();
   await expect(page.getByText("Your methods are saved.")).toBeVisible();
@@ -70,6 +70,7 @@ test("email code: set up on the security tab, chosen as main method, used at sig
   const user = await signUpAndConfirm(page, "mail2fa");
   const codes = await enrolEmail(page, user.email);
   expect(codes).toHaveLength(10);
+  await page.goto("/account/security?open=methods");
   await page.getByLabel("Main method").selectOption("email");
   await page.getByRole("button", { name: "Save methods" }).click();
   await expect(page.getByText("Your methods are saved.")).toBeVisible();

@@ -153,7 +153,7 @@ export async function readRecoveryCodes(page: Page): Promise<string[]> {
 
 /** Sets up the authenticator app with the key shown on the page and a code from oathtool. */
 export async function enrolTotp(page: Page): Promise<{ secret: string; step: number; recoveryCodes: string[] }> {
-  await page.goto("/account/security");
+  await page.goto("/account/security?open=authenticator");
   await page.getByRole("button", { name: "Set up authenticator app" }).click();
   const secretEl = page.getByTestId("totp-secret");
   await expect(secretEl).toBeVisible();
@@ -192,18 +192,18 @@ export async function mailCount(request: APIRequestContext, to: string, subject:
 export const SECURITY_CODE = /security code/i;
 const METHOD_CONFIRM = /Confirm your email for security codes/;
 
-/** Sets up email codes ("Send email", then the emailed code); returns the recovery codes when they appear. */
+/** Sets up email codes ("Email me a code", then the emailed code); returns the recovery codes when they appear. */
 export async function enrolEmail(page: Page, email: string): Promise<string[] | null> {
-  await page.goto("/account/security");
-  const item = page.getByRole("listitem").filter({ has: page.getByRole("heading", { name: /^Email codes/ }) });
+  await page.goto("/account/security?open=email-codes");
+  const item = page.getByRole("region", { name: "Email codes" });
   const before = await mailCount(page.request, email, METHOD_CONFIRM);
-  await item.getByRole("button", { name: "Send email" }).click();
+  await item.getByRole("button", { name: "Email me a code" }).click();
   await expect(item.getByText(`We sent a code to ${email}.`)).toBeVisible();
   const code = await mailCode(page.request, email, METHOD_CONFIRM, before);
   await item.getByLabel("Code").fill(code);
   await item.getByRole("button", { name: "Confirm email codes" }).click();
   await expect(page.getByText("Email codes are set up.")).toBeVisible();
-  await expect(page.getByRole("heading", { name: "Email codes · set up" })).toBeVisible();
+  await expect(item).toContainText("On");
   return (await recoveryList(page).count()) ? readRecoveryCodes(page) : null;
 }
 
@@ -217,7 +217,7 @@ export const NOT_ASKED = "Signing in asks for your password only.";
  * up; ticked and saved here when it is not.
  */
 export async function turnOnWebTwoFactor(page: Page) {
-  await page.goto("/account/security");
+  await page.goto("/account/security?open=two-step");
   if ((await secondStepStatus(page).textContent())?.trim() !== ASKED) {
     await page.getByLabel("Ask for a second step when I sign in").check();
     await page.getByRole("button", { name: "Save", exact: true }).click();
@@ -287,18 +287,22 @@ export async function submitVerifyCode(page: Page, code: string, opts: { label?:
 }
 
 /**
- * Presses "Send code" on the verify page. A new code for the same address is refused within 30 s of
- * the previous one ("Please wait N seconds…"): then it waits, as a person would, and asks again.
+ * Presses "Send code" on the verify page. Within 30 s of the previous code for the same address the
+ * button counts down, disabled ("Send a new code in 24 s"), and the server refuses an early request
+ * ("Please wait N seconds…"): either way it waits, as a person would, and asks again.
  */
 export async function sendCodeRespectingCooldown(page: Page, sent: string) {
   const ok = page.getByText(sent);
   const wait = page.getByText(/Please wait \d+ seconds? before asking for a new code\./);
-  await page.getByRole("button", { name: /^Send (a new )?code$/ }).click();
+  const button = page.getByRole("button", { name: /^Send (a new )?code/ });
+  await expect(button).toBeEnabled({ timeout: 35_000 });
+  await button.click();
   await expect(ok.or(wait)).toBeVisible();
   if (await ok.isVisible()) return;
   const seconds = Number((await wait.textContent())!.match(/(\d+) second/)![1]);
   await page.waitForTimeout((seconds + 1) * 1000);
-  await page.getByRole("button", { name: /^Send (a new )?code$/ }).click();
+  await expect(button).toBeEnabled({ timeout: 35_000 });
+  await button.click();
   await expect(ok).toBeVisible();
 }
 
@@ -371,7 +375,7 @@ export async function restoreAdmin(browser: Browser, page?: Page) {
       await adminRow(p).getByRole("button", { name: `Save rights for ${ADMIN_EMAIL}` }).click();
       await expect(adminRow(p).getByText("Rights saved.")).toBeVisible();
     }
-    await p.goto("/account/security");
+    await p.goto("/account/security?open=email-codes");
     const remove = p.getByRole("button", { name: "Remove email codes" });
     if (await remove.isVisible()) {
       await remove.click();

@@ -45,6 +45,7 @@ test("a remembered device skips the second step until it is forgotten on the sec
   const user = await signUpAndConfirm(page, "trust");
   await enrolEmail(page, user.email);
   await turnOnWebTwoFactor(page);
+  await page.goto("/account/security?open=devices");
   await expect(page.getByText("No remembered devices.")).toBeVisible();
   await signOut(page);
 
@@ -70,7 +71,7 @@ test("a remembered device skips the second step until it is forgotten on the sec
   await other.close();
 
   // Forget it on the security tab.
-  await page.goto("/account/security");
+  await page.goto("/account/security?open=devices");
   const devices = page.getByRole("list", { name: "Remembered devices" });
   await expect(devices.getByRole("listitem")).toHaveCount(1);
   await devices.getByRole("button", { name: /^Forget / }).click();

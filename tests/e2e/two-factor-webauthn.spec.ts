@@ -28,7 +28,7 @@ test("security key: register, rename, second factor, passwordless sign-in", asyn
   const user = await signUpAndConfirm(page, "key");
   const authenticator = await addVirtualAuthenticator(page, "usb");
 
-  await page.goto("/account/security");
+  await page.goto("/account/security?open=keys");
   await page.getByLabel("Security key name").fill("Desk key");
   await page.getByRole("button", { name: "Add a security key" }).click();
   await expect(page.getByText('Security key "Desk key" added.')).toBeVisible();
@@ -61,7 +61,7 @@ test("security key: register, rename, second factor, passwordless sign-in", asyn
   const afterSecondFactor = (await authenticator.credentials())[0]!.signCount;
   expect(afterSecondFactor).toBeGreaterThan(creds[0]!.signCount);
 
-  await page.goto("/account/security");
+  await page.goto("/account/security?open=keys");
   await expect(keys).not.toContainText("last used never");
   // While 2FA is required, the only method cannot be removed.
   await page.getByRole("button", { name: "Remove Travel key" }).click();
@@ -80,7 +80,7 @@ test("security key: register, rename, second factor, passwordless sign-in", asyn
 test("a key that was removed from the account no longer signs in", async ({ page }) => {
   await signUpAndConfirm(page, "keygone");
   const authenticator = await addVirtualAuthenticator(page, "internal");
-  await page.goto("/account/security");
+  await page.goto("/account/security?open=keys,two-step");
   await page.getByLabel("Security key name").fill("Laptop");
   await page.getByRole("button", { name: "Add a security key" }).click();
   await expect(page.getByText('Security key "Laptop" added.')).toBeVisible();

@@ -11,7 +11,7 @@ import {
   linkIsUsable,
   type CodePurpose,
 } from "@/lib/codes";
-import { deliverCode, reserveCode } from "@/lib/codes/send";
+import { cooldownEnd, deliverCode, reserveCode } from "@/lib/codes/send";
 import { LIMITS } from "@/lib/limits/catalogue";
 import { clear } from "@/lib/limits/store";
 import { ErrorCodes, UserError } from "@/lib/shared/errors";
@@ -107,6 +107,24 @@ describe("one-time codes (S8)", () => {
     expect(err.message).toMatch(/wait \d+ seconds/);
     // The cooldown is per (purpose, target): another purpose may send at once.
     await expect(reserveCode({ purpose: "recovery", channel: "email", target })).resolves.toBeTruthy();
+  });
+
+  it("the cooldown's end is told with the refusal and can be read without asking (the resend button counts down to it)", async () => {
+    const target = uniqueEmail();
+    expect(await cooldownEnd(purpose, target)).toBeNull();
+    const before = Date.now();
+    await reserveCode({ purpose, channel: "email", target });
+    const end = await cooldownEnd(purpose, target);
+    expect(end).not.toBeNull();
+    expect(end!).toBeGreaterThan(before + 25_000);
+    expect(end!).toBeLessThanOrEqual(Date.now() + 30_000 + 1_000);
+    const err = await rejection(reserveCode({ purpose, channel: "email", target }));
+    expect(err.code).toBe(ErrorCodes.RESEND_COOLDOWN);
+    expect((err as UserError).retryAt?.getTime()).toBe(end);
+    // Reading it spends nothing: it is the same after being read twice.
+    expect(await cooldownEnd(purpose, target)).toBe(end);
+    await clear(LIMITS.codeCooldown(purpose, target));
+    expect(await cooldownEnd(purpose, target)).toBeNull();
   });
 
   it("parallel requests for a code reserve exactly one; the others wait for the cooldown", async () => {

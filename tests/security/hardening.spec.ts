@@ -139,7 +139,7 @@ test("the security tab answers alike for another account's phone number and a fr
   const section = page.getByRole("region", { name: "Phone" });
   const answers: string[] = [];
   for (const phone of [taken, uniquePhone()]) {
-    await page.goto("/account/security");
+    await page.goto("/account/security?open=phone");
     await section.getByLabel("Phone number").fill(phone.national);
     await section.getByRole("button", { name: "Send SMS" }).click();
     const sent = section.getByText(/^We sent a code to/);

@@ -53,7 +53,7 @@ test("a cookie replayed after a password change is refused (other sessions end)"
   await thief.close();
   expect((await landing(request, "/dashboard", stolen)).status).toBe(200);
 
-  await page.goto("/account/security");
+  await page.goto("/account/security?open=password");
   await page.getByLabel("Current password").fill(user.password);
   const next = strongPassword();
   await page.getByLabel("New password", { exact: true }).fill(next);

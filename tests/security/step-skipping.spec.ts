@@ -42,7 +42,7 @@ const sessionOf = async (ctx: import("@playwright/test").BrowserContext) =>
 test("after the password only the verify step accepts the interim state; the session comes after the second factor, as a new id", async ({ page, browser, request }) => {
   const user = await twoFactorUser(page);
   // A signed-in action to replay later: "Change password" (captured, not run).
-  await page.goto("/account/security");
+  await page.goto("/account/security?open=password");
   await page.getByLabel("Current password").fill(user.password);
   await page.getByLabel("New password", { exact: true }).fill("Amber kettle skipped ridge");
   await page.getByLabel("Confirm new password").fill("Amber kettle skipped ridge");

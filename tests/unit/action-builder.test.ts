@@ -67,6 +67,15 @@ describe("createAction().schema().run(): a form action", () => {
     expect(JSON.stringify(r)).not.toContain("secret-value");
   });
 
+  it("passes a UserError's retry time on as milliseconds (the resend button counts down to it)", async () => {
+    const at = new Date(Date.now() + 25_000);
+    const early = createAction().run(async () => {
+      throw new UserError(ErrorCodes.RESEND_COOLDOWN, "Please wait 25 seconds before asking for a new code.", "phone", at);
+    });
+    const r = await early(null, form({}));
+    expect(r).toMatchObject({ ok: false, code: ErrorCodes.RESEND_COOLDOWN, retryAt: at.getTime(), fieldErrors: { phone: "Please wait 25 seconds before asking for a new code." } });
+  });
+
   it("turns an unexpected error into a generic message, without its text or stack", async () => {
     const log = vi.spyOn(console, "error").mockImplementation(() => {});
     const broken = createAction().run(async () => {

@@ -8,6 +8,7 @@ import { ConfirmEmailForm } from "./confirm-email-form";
 import { PhoneConfirmForm } from "@/app/(app)/account/security/phone-form";
 import { phoneConfirmFlow } from "@/lib/phone/confirm";
 import { countryOptions, formatPhone } from "@/lib/phone/parse";
+import { cooldownEnd } from "@/lib/codes/send";
 
 export const metadata = { title: "Confirm your account" };
 
@@ -33,7 +34,7 @@ export default async function ConfirmPage({ searchParams }: { searchParams: Prom
           <p className="text-sm text-slate-700">
             We sent a code and a link to <strong>{user.email}</strong>. Enter the code below or follow the link.
           </p>
-          <ConfirmEmailForm />
+          <ConfirmEmailForm resendUntil={user.email ? await cooldownEnd("email_confirm", user.email) : null} />
         </section>
       ) : null}
       {needs.phone ? (
@@ -50,6 +51,7 @@ export default async function ConfirmPage({ searchParams }: { searchParams: Prom
                 defaultCountry={defaultCountry}
                 pendingPhone={pending?.userId === user.id ? pending.phone : null}
                 pendingPhoneLabel={pending ? formatPhone(pending.phone) : undefined}
+                resendUntil={pending?.userId === user.id ? await cooldownEnd("phone_confirm", pending.phone) : null}
               />
             </>
           ) : (

@@ -44,15 +44,18 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
         </div>
       ) : null}
       <LoginForm next={next} />
-      <div className="mt-4">
-        <SecurityKeyButton next={next} />
+      <div className="my-6 flex items-center gap-3 text-sm text-slate-600" role="separator" aria-label="or">
+        <span className="h-px flex-1 bg-slate-200" />
+        <span aria-hidden="true">or</span>
+        <span className="h-px flex-1 bg-slate-200" />
       </div>
-      <div className="mt-6 flex flex-wrap justify-between gap-3 border-t border-slate-200 pt-4 text-sm">
-        <Link href={next ? `/login/phone?next=${encodeURIComponent(next)}` : "/login/phone"} className="font-medium text-brand-600 underline">
+      <div className="space-y-3">
+        <SecurityKeyButton next={next} />
+        <Link
+          href={next ? `/login/phone?next=${encodeURIComponent(next)}` : "/login/phone"}
+          className="flex min-h-10 w-full items-center justify-center rounded-md border border-slate-300 bg-white px-4 py-2 text-sm font-semibold text-slate-800 hover:bg-slate-100"
+        >
           Sign in with a phone code
-        </Link>
-        <Link href="/recover" className="text-brand-600 underline">
-          Forgot your password?
         </Link>
       </div>
     </>

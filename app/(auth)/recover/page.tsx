@@ -3,6 +3,7 @@ import { formatPhone } from "@/lib/phone/parse";
 import { recoveryFlow, smsRecoveryEnabled } from "@/lib/accounts/recovery";
 import { RecoverCodeForm, RecoverStartForm } from "./recover-forms";
 import { DeliveryNotice } from "@/components/ui/delivery-notice";
+import { cooldownEnd } from "@/lib/codes/send";
 
 export const metadata = { title: "Reset your password", referrer: "no-referrer" };
 
@@ -19,7 +20,7 @@ export default async function RecoverPage({ searchParams }: { searchParams: Prom
             code{flow.kind === "email" ? " and a link" : " by SMS"}. Enter the code and choose a new password. This signs you out everywhere.
           </p>
           <DeliveryNotice channel={flow.kind === "phone" ? "sms" : "email"} />
-          <RecoverCodeForm />
+          <RecoverCodeForm source={flow.kind === "phone" ? "sms" : "email"} resendUntil={await cooldownEnd("recovery", flow.target)} />
           <p className="mt-6 text-sm">
             <Link href="/recover" className="text-brand-600 underline">
               Start again

@@ -15,12 +15,13 @@ export function RecoverStartForm({ smsEnabled }: { smsEnabled: boolean }) {
   const v = state?.values ?? {};
   return (
     <form action={formAction} className="space-y-4" noValidate>
-      <FormMessage state={state} />
+      <FormMessage state={state} fields={["identifier"]} />
       <Field
         label={smsEnabled ? "Email or phone" : "Email"}
         name="identifier"
         autoComplete="username"
         required
+        autoFocus
         defaultValue={v.identifier}
         key={`i${v.identifier}`}
         hint={smsEnabled ? "A phone number gets a code by SMS; an email address gets a code and a link." : "We'll email you a code and a link."}
@@ -32,12 +33,15 @@ export function RecoverStartForm({ smsEnabled }: { smsEnabled: boolean }) {
   );
 }
 
-export function RecoverCodeForm() {
+export function RecoverCodeForm({ source, resendUntil }: { source: "sms" | "email"; resendUntil: number | null }) {
   return (
     <CodeEntryForm
       verify={resetWithCodeAction}
       resend={resendRecoveryAction}
       submitLabel="Set new password"
+      extraFieldNames={["newPassword", "confirmPassword"]}
+      source={source}
+      resendUntil={resendUntil}
       extraFields={(errors) => <NewPasswordFields errors={errors} />}
     />
   );
@@ -48,7 +52,7 @@ export function ResetWithLinkForm({ token }: { token: string }) {
   const e = (!state?.ok && state?.fieldErrors) || {};
   return (
     <form action={formAction} className="space-y-4" noValidate>
-      <FormMessage state={state} />
+      <FormMessage state={state} fields={["newPassword", "confirmPassword"]} />
       <input type="hidden" name="token" value={token} />
       <NewPasswordFields errors={e} />
       <SubmitButton pendingText="Saving…">Set new password</SubmitButton>

@@ -1,18 +1,21 @@
 "use server";
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { passwordField } from "@/lib/shared/form-schemas";
+import { newPasswordField, SAME_AS_EMAIL, sameAsEmail } from "@/lib/passwords/schema";
 import { createAction } from "@/lib/action";
 import { signUpWithEmail } from "@/lib/accounts/sign-up";
 import { rememberSignUp } from "@/lib/auth/sign-up-browser";
 import { clientIp } from "@/lib/request";
 
-const schema = z.object({
-  name: z.string().trim().min(1, "Enter your name.").max(100, "Use at most 100 characters."),
-  email: z.string().trim().min(1, "Enter your email address.").max(254, "This email address is too long.").email("Enter a valid email address, like name@example.com."),
-  // Oversize input is refused here, before any hashing.
-  password: passwordField("Choose a password."),
-});
+// Every field's problem is found here, the password's rules included, so the form shows them together.
+const schema = z
+  .object({
+    name: z.string().trim().min(1, "Enter your name.").max(100, "Use at most 100 characters."),
+    email: z.string().trim().min(1, "Enter your email address.").max(254, "This email address is too long.").email("Enter a valid email address, like name@example.com."),
+    // Oversize input is refused here, before any hashing.
+    password: newPasswordField("Choose a password."),
+  })
+  .refine((d) => !sameAsEmail(d.password, d.email), { path: ["password"], message: SAME_AS_EMAIL });
 
 export const signUp = createAction().schema(schema)
   .run(async (data) => {

@@ -1,5 +1,6 @@
 "use client";
 import { useActionState } from "react";
+import { PasswordField } from "@/components/forms/password-field";
 import { Field } from "@/components/ui/field";
 import { FormMessage } from "@/components/ui/form-message";
 import { SubmitButton } from "@/components/ui/submit-button";
@@ -11,19 +12,13 @@ export function SignupForm() {
   const e = (!state?.ok && state?.fieldErrors) || {};
   return (
     <form action={formAction} className="space-y-4" noValidate>
-      <FormMessage state={state} />
-      <Field label="Name" name="name" autoComplete="name" required maxLength={100} defaultValue={v.name} key={`n${v.name}`} error={e.name} />
+      <FormMessage state={state} fields={["name", "email", "password"]} />
+      <Field label="Name" name="name" autoComplete="name" required autoFocus maxLength={100} defaultValue={v.name} key={`n${v.name}`} error={e.name} />
       <Field label="Email" name="email" type="email" autoComplete="email" required defaultValue={v.email} key={`e${v.email}`} error={e.email} />
-      <Field
-        label="Password"
-        name="password"
-        type="password"
-        autoComplete="new-password"
-        required
-        hint="At least 8 characters. Avoid common passwords."
-        error={e.password}
-      />
-      <SubmitButton pendingText="Creating account…">Create account</SubmitButton>
+      <PasswordField label="Password" name="password" autoComplete="new-password" hint="At least 8 characters. Avoid common passwords." error={e.password} />
+      <SubmitButton wide pendingText="Creating account…">
+        Create account
+      </SubmitButton>
     </form>
   );
 }

@@ -7,11 +7,12 @@ import { changePassword } from "@/lib/accounts/password";
 import { revokeOtherSessions, revokeSession } from "@/lib/auth/sessions";
 import { audit } from "@/lib/audit";
 import { PASSWORD_MAX } from "@/lib/passwords";
+import { newPasswordField } from "@/lib/passwords/schema";
 import { emailChangeFlow, finishEmailChange, startEmailChange } from "@/lib/accounts/email-change";
 import { ErrorCodes, UserError } from "@/lib/shared/errors";
 import { assertRecentSignIn, confirmPassword } from "@/lib/auth/step-up";
 
-export const changePasswordAction = createAction().use(signedIn).schema(newPasswordPair({ currentPassword: z.string().max(PASSWORD_MAX * 4, "Your current password is not right.").default("") }))
+export const changePasswordAction = createAction().use(signedIn).schema(newPasswordPair({ currentPassword: z.string().max(PASSWORD_MAX * 4, "Your current password is not right.").default("") }, newPasswordField("Choose a new password.")))
   .run(async (data, c) => {
     const { user, sessionId } = c;
     // The current password is the re-authentication; an account without one needs a recent sign-in (B3).

@@ -11,7 +11,7 @@ export function ConfirmPasswordForm() {
   const e = (!state?.ok && state?.fieldErrors) || {};
   return (
     <form action={formAction} className="max-w-md space-y-3" noValidate>
-      <FormMessage state={state} />
+      <FormMessage state={state} fields={["password"]} />
       <Field label="Password" name="password" id="field-reauth-password" type="password" autoComplete="current-password" required error={e.password} />
       <SubmitButton pendingText="Checking…">Confirm password</SubmitButton>
     </form>

@@ -1,6 +1,7 @@
 // Connected apps: the apps that sign in with this account (OpenID Connect), and removing their access.
 import { listConnectedApps } from "@/lib/oidc/grants";
 import { ConnectedAppsList } from "./connected-apps-list";
+import { SummaryRow } from "./summary-row";
 
 const WORDS: Record<string, string> = {
   openid: "your account ID",
@@ -11,13 +12,16 @@ const WORDS: Record<string, string> = {
 };
 const fmt = (d: Date) => d.toISOString().replace("T", " ").slice(0, 16) + " UTC";
 
-export async function ConnectedAppsSection({ userId }: { userId: string }) {
+export async function ConnectedAppsSection({ userId, open }: { userId: string; open: boolean }) {
   const apps = await listConnectedApps(userId);
   return (
-    <section aria-labelledby="apps-h" className="space-y-3">
-      <h2 id="apps-h" className="text-lg font-semibold">
-        Connected apps
-      </h2>
+    <SummaryRow
+      id="apps"
+      title="Connected apps"
+      status={apps.length ? `${apps.length} ${apps.length === 1 ? "app signs" : "apps sign"} you in with Latchkey` : "None"}
+      action="Manage"
+      open={open}
+    >
       <p className="text-sm text-slate-700">Apps you allowed to sign you in with Latchkey. Removing one ends its access now; it asks again next time.</p>
       <ConnectedAppsList
         apps={apps.map((a) => ({
@@ -28,6 +32,6 @@ export async function ConnectedAppsSection({ userId }: { userId: string }) {
           lastUsed: fmt(a.lastUsed),
         }))}
       />
-    </section>
+    </SummaryRow>
   );
 }

@@ -6,7 +6,7 @@ import { FormMessage } from "@/components/ui/form-message";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { cancelEmailChangeAction, confirmEmailChangeAction, sendEmailChangeCode } from "./actions";
 
-/** A10: a new address gets a code ("Send email"), and the code makes it the account's email. */
+/** A10: a new address gets a code ("Send code to new address"), and the code makes it the account's email. */
 export function EmailForm({ current, pendingEmail }: { current: string | null; pendingEmail: string | null }) {
   const [sendState, sendAction] = useActionState(sendEmailChangeCode, null);
   const [state, confirmAction] = useActionState(confirmEmailChangeAction, null);
@@ -20,8 +20,8 @@ export function EmailForm({ current, pendingEmail }: { current: string | null; p
           We sent a code to <strong>{pendingEmail}</strong>.
         </p>
         <form action={confirmAction} className="space-y-4" noValidate>
-          <FormMessage state={state} />
-          <CodeField id="email-change-code" error={e.code} />
+          <FormMessage state={state} fields={["code"]} />
+          <CodeField id="email-change-code" source="email" error={e.code} />
           <SubmitButton pendingText="Checking…">Confirm email</SubmitButton>
         </form>
         <form action={cancelAction}>
@@ -34,7 +34,7 @@ export function EmailForm({ current, pendingEmail }: { current: string | null; p
     <div className="max-w-md space-y-4">
       {state?.ok ? <FormMessage state={state} /> : null}
       <form action={sendAction} className="space-y-4" noValidate>
-        <FormMessage state={sendState?.ok ? null : sendState} />
+        <FormMessage state={sendState?.ok ? null : sendState} fields={["email"]} />
         <Field
           label={current ? "New email address" : "Email address"}
           name="email"
@@ -47,7 +47,7 @@ export function EmailForm({ current, pendingEmail }: { current: string | null; p
           hint="We'll send a code to this address to confirm it."
           error={se.email}
         />
-        <SubmitButton pendingText="Sending…">Send email</SubmitButton>
+        <SubmitButton pendingText="Sending…">Send code to new address</SubmitButton>
       </form>
     </div>
   );

@@ -7,12 +7,14 @@ import { emailChangeFlow } from "@/lib/accounts/email-change";
 import { PhoneConfirmForm } from "@/app/(app)/account/security/phone-form";
 import { countryOptions, formatPhone } from "@/lib/phone/parse";
 import { getSettings } from "@/lib/settings";
+import { cooldownEnd } from "@/lib/codes/send";
 import { loadPolicy, requiredForEveryone } from "@/lib/factors/policy";
 import { enrolmentOf } from "@/lib/factors/enrol";
 import { listTrustedDevices } from "@/lib/factors/trusted-devices";
 import { listCredentials } from "@/lib/factors/webauthn";
 import { remainingRecoveryCodes } from "@/lib/factors/recovery-codes";
 import { ChooseMethods, EmailMethod, RegenerateCodes, RemoveButton, SecurityKeys, SecondStepSettings, TotpMethod } from "./two-factor-section";
+import { SummaryRow } from "./summary-row";
 import { TrustedDevicesList } from "./trusted-devices-list";
 import { SessionsList } from "./sessions-list";
 import { EmailForm } from "./email-form";
@@ -31,10 +33,15 @@ const METHOD_LABELS = { sms: "Text message (SMS)", email: "Email codes", totp: "
 
 const fmt = (d: Date) => d.toISOString().replace("T", " ").slice(0, 16) + " UTC";
 
-export default async function SecurityPage() {
+/** The rows ?open= may name (a link from elsewhere, or a form that must be open after a reload). */
+const ROWS = ["email", "password", "phone", "two-step", "methods", "authenticator", "email-codes", "sms", "keys", "recovery", "devices", "sessions", "apps", "blocking"] as const;
+
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+export default async function SecurityPage({ searchParams }: { searchParams: Promise<{ open?: string }> }) {
   const current = await requireUser();
   const { user, sessionId } = current;
-  const [sessions, { defaultCountry }, pending, policy, devices, keys, enrolled, recoveryLeft] = await Promise.all([
+  const [sessions, { defaultCountry }, pending, policy, devices, keys, enrolled, recoveryLeft, sp] = await Promise.all([
     listSessions(user.id),
     getSettings("regional"),
     phoneConfirmFlow.read(),
@@ -43,12 +50,19 @@ export default async function SecurityPage() {
     listCredentials(user.id),
     enrolmentOf(user),
     remainingRecoveryCodes(user.id),
+    searchParams,
   ]);
   const emailChange = await emailChangeFlow.read();
   const stepUp = await stepUpNeeded(current);
   const enrolledMethods = (Object.keys(enrolled) as Array<keyof typeof enrolled>).filter((m) => enrolled[m] && policy.allowedMethods.includes(m));
+  const requested = new Set((sp.open ?? "").split(",").filter((r): r is (typeof ROWS)[number] => (ROWS as readonly string[]).includes(r)));
+  const pendingEmail = emailChange?.userId === user.id ? emailChange.email : null;
+  const pendingPhone = pending?.userId === user.id ? pending.phone : null;
+  const everyone = requiredForEveryone(policy);
+  const asked = everyone || user.twoFactorWeb;
+  const on = (yes: boolean) => (yes ? <span className="font-medium text-green-800">On</span> : "Not set up");
   return (
-    <div className="space-y-10">
+    <div className="space-y-6">
       <h1 className="text-2xl font-semibold">Security</h1>
       {stepUp ? (
         <section aria-labelledby="reauth-h" className="space-y-3 rounded-lg border border-amber-300 bg-amber-50 p-4">
@@ -65,144 +79,188 @@ export default async function SecurityPage() {
           )}
         </section>
       ) : null}
-      <section aria-labelledby="email-h" className="space-y-2">
-        <h2 id="email-h" className="text-lg font-semibold">
-          Email
-        </h2>
-        <p className="text-sm text-slate-700">
-          {user.email ?? "No email address"} {user.email ? (user.emailVerifiedAt ? "· confirmed" : "· not confirmed") : null}
-        </p>
-        <p className="text-sm text-slate-700">Used for password recovery and email codes.</p>
-        <h3 className="text-sm font-semibold">{user.email ? "Change your email address" : "Add an email address"}</h3>
-        <EmailForm current={user.email} pendingEmail={emailChange?.userId === user.id ? emailChange.email : null} />
-      </section>
-      <section aria-labelledby="password-h" className="space-y-3">
-        <h2 id="password-h" className="text-lg font-semibold">
-          Password
-        </h2>
+      <div className="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white">
+        <SummaryRow
+          id="email"
+          title="Email"
+          status={user.email ? `${user.email} · ${user.emailVerifiedAt ? "confirmed" : "not confirmed"}` : "Not set"}
+          action={user.email ? "Change" : "Add"}
+          open={requested.has("email") || Boolean(pendingEmail)}
+        >
+          <p className="text-sm text-slate-700">Used for password recovery and email codes.</p>
+          <EmailForm current={user.email} pendingEmail={pendingEmail} />
+        </SummaryRow>
         {user.canChangePassword ? (
-          <>
+          <SummaryRow id="password" title="Password" status={user.passwordHash ? "Set" : "Not set"} action={user.passwordHash ? "Change" : "Set"} open={requested.has("password")}>
             <p className="text-sm text-slate-700">Changing your password signs you out everywhere else.</p>
             <PasswordForm hasPassword={Boolean(user.passwordHash)} />
-          </>
+          </SummaryRow>
         ) : (
-          <p className="text-sm text-slate-700">Your administrator manages the password of this account, so it cannot be changed here.</p>
+          <SummaryRow id="password" title="Password" status="Managed by your administrator: it cannot be changed here." />
         )}
-      </section>
-      <section aria-labelledby="phone-h" className="space-y-3">
-        <h2 id="phone-h" className="text-lg font-semibold">
-          Phone
-        </h2>
-        <p className="text-sm text-slate-700">
-          {user.phone && user.phoneVerifiedAt ? `${formatPhone(user.phone)} · confirmed` : "No confirmed phone number"}
-        </p>
         {user.canReceiveSms ? (
-          <div className="max-w-xl">
-            <h3 className="mb-2 text-sm font-semibold">{user.phoneVerifiedAt ? "Change your phone number" : "Add a phone number"}</h3>
-            {pending?.userId === user.id ? <DeliveryNotice channel="sms" /> : null}
-            <PhoneConfirmForm
-              countries={countryOptions()}
-              defaultCountry={defaultCountry}
-              pendingPhone={pending?.userId === user.id ? pending.phone : null}
-              pendingPhoneLabel={pending ? formatPhone(pending.phone) : undefined}
-              sendLabel="Send SMS"
-              context="security"
-            />
-          </div>
+          <SummaryRow
+            id="phone"
+            title="Phone"
+            status={user.phone && user.phoneVerifiedAt ? `${formatPhone(user.phone)} · confirmed` : pendingPhone ? "Waiting for the code" : "Not set"}
+            action={user.phoneVerifiedAt ? "Change" : "Add"}
+            open={requested.has("phone") || Boolean(pendingPhone)}
+          >
+            <div className="max-w-xl space-y-4">
+              {pendingPhone ? <DeliveryNotice channel="sms" /> : null}
+              <PhoneConfirmForm
+                countries={countryOptions()}
+                defaultCountry={defaultCountry}
+                pendingPhone={pendingPhone}
+                pendingPhoneLabel={pending ? formatPhone(pending.phone) : undefined}
+                sendLabel="Send SMS"
+                context="security"
+                resendUntil={pendingPhone ? await cooldownEnd("phone_confirm", pendingPhone) : null}
+              />
+            </div>
+          </SummaryRow>
         ) : (
-          <p className="text-sm text-slate-700">Text messages are turned off for your account by your administrator.</p>
-        )}
-      </section>
-      <section aria-labelledby="twofa-h" className="space-y-5">
-        <h2 id="twofa-h" className="text-lg font-semibold">
-          Two-step verification
-        </h2>
-        {!policy.enabled ? (
-          <p className="text-sm text-slate-700">Two-step verification is turned off for this site by your administrator.</p>
-        ) : (
-        <>
-          <SecondStepSettings
-            web={user.twoFactorWeb}
-            manager={user.twoFactorManager}
-            isAdmin={user.isAdmin}
-            requiredForEveryone={requiredForEveryone(policy)}
-            hasMethod={enrolledMethods.length > 0}
+          <SummaryRow
+            id="phone"
+            title="Phone"
+            status={
+              user.phone && user.phoneVerifiedAt
+                ? `${formatPhone(user.phone)} · confirmed. Text messages are turned off for your account by your administrator.`
+                : "Text messages are turned off for your account by your administrator."
+            }
           />
-          <ul className="space-y-4">
-            {policy.allowedMethods.includes("email") ? (
-              <li className="space-y-2 rounded-lg border border-slate-200 bg-white p-4">
-                <h3 className="font-semibold">
-                  {METHOD_LABELS.email} {enrolled.email ? <span className="text-sm font-normal text-green-800">· set up</span> : null}
-                </h3>
-                <EmailMethod enrolled={enrolled.email} email={user.email} />
-              </li>
-            ) : null}
-            {policy.allowedMethods.includes("sms") && user.canReceiveSms ? (
-              <li className="space-y-2 rounded-lg border border-slate-200 bg-white p-4">
-                <h3 className="font-semibold">
-                  {METHOD_LABELS.sms} {enrolled.sms ? <span className="text-sm font-normal text-green-800">· set up</span> : null}
-                </h3>
-                {enrolled.sms ? (
-                  <>
-                    <p className="text-sm">Codes go to {formatPhone(user.phone)}. Change the number in the Phone section.</p>
-                    <RemoveButton method="sms" label="Remove phone from two-step" />
-                  </>
-                ) : (
-                  <p className="text-sm">Add and confirm a phone number in the Phone section above (“Send SMS”, then the code).</p>
-                )}
-              </li>
-            ) : null}
+        )}
+      </div>
+
+      <div className="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white">
+        {!policy.enabled ? (
+          <SummaryRow id="two-step" title="Two-step verification" status="Two-step verification is turned off for this site by your administrator." />
+        ) : (
+          <>
+            <SummaryRow
+              id="two-step"
+              title="Two-step verification"
+              status={
+                <>
+                  <p data-testid="second-step-status">
+                    {everyone
+                      ? "Your administrator asks every account for a second step when signing in."
+                      : user.twoFactorWeb
+                        ? "A second step is asked each time you sign in."
+                        : "Signing in asks for your password only."}
+                  </p>
+                  {asked && !enrolledMethods.length ? (
+                    <p className="text-amber-900">Set up a method below. If you don&apos;t, your next sign-in will ask you to set one up first.</p>
+                  ) : null}
+                </>
+              }
+              action="Change"
+              open={requested.has("two-step")}
+            >
+              {everyone ? null : <SecondStepSettings web={user.twoFactorWeb} manager={user.twoFactorManager} isAdmin={user.isAdmin} />}
+            </SummaryRow>
             {policy.allowedMethods.includes("totp") ? (
-              <li className="space-y-2 rounded-lg border border-slate-200 bg-white p-4">
-                <h3 className="font-semibold">
-                  {METHOD_LABELS.totp} {enrolled.totp ? <span className="text-sm font-normal text-green-800">· set up</span> : null}
-                </h3>
+              <SummaryRow id="authenticator" title={METHOD_LABELS.totp} status={on(enrolled.totp)} action={enrolled.totp ? "Manage" : "Set up"} open={requested.has("authenticator")}>
                 <TotpMethod enrolled={enrolled.totp} />
-              </li>
+              </SummaryRow>
             ) : null}
             {policy.allowedMethods.includes("webauthn") ? (
-              <li className="space-y-2 rounded-lg border border-slate-200 bg-white p-4">
-                <h3 className="font-semibold">{METHOD_LABELS.webauthn}</h3>
+              <SummaryRow
+                id="keys"
+                title={METHOD_LABELS.webauthn}
+                status={keys.length ? plural(keys.length, "key", "keys") : "None"}
+                action={keys.length ? "Manage" : "Add"}
+                open={requested.has("keys")}
+              >
                 <SecurityKeys
                   keys={keys.map((k) => ({ id: k.id, name: k.name, created: fmt(k.createdAt), lastUsed: k.lastUsedAt ? fmt(k.lastUsedAt) : "never" }))}
                 />
-              </li>
+              </SummaryRow>
             ) : null}
-          </ul>
-          <ChooseMethods enrolled={enrolledMethods} primary={user.primaryMethod} backup={user.backupMethod} />
-          {enrolledMethods.length ? <RegenerateCodes remaining={recoveryLeft} /> : null}
-        </>
+            {policy.allowedMethods.includes("email") ? (
+              <SummaryRow id="email-codes" title={METHOD_LABELS.email} status={on(enrolled.email)} action={enrolled.email ? "Manage" : "Set up"} open={requested.has("email-codes")}>
+                <EmailMethod enrolled={enrolled.email} email={user.email} />
+              </SummaryRow>
+            ) : null}
+            {policy.allowedMethods.includes("sms") && user.canReceiveSms ? (
+              <SummaryRow
+                id="sms"
+                title={METHOD_LABELS.sms}
+                status={enrolled.sms ? <>{on(true)} · codes go to {formatPhone(user.phone)}</> : "Not set up: add and confirm a phone number above"}
+                action={enrolled.sms ? "Manage" : undefined}
+                open={requested.has("sms")}
+              >
+                {enrolled.sms ? (
+                  <>
+                    <p className="text-sm">Change the number in the Phone row above.</p>
+                    <RemoveButton method="sms" label="Remove phone from two-step" />
+                  </>
+                ) : null}
+              </SummaryRow>
+            ) : null}
+            {enrolledMethods.length ? (
+              <SummaryRow
+                id="methods"
+                title="Preferred method"
+                status={`${METHOD_LABELS[(user.primaryMethod as keyof typeof METHOD_LABELS) ?? enrolledMethods[0]!] ?? METHOD_LABELS[enrolledMethods[0]!]}${
+                  user.backupMethod && user.backupMethod in METHOD_LABELS ? ` · backup: ${METHOD_LABELS[user.backupMethod as keyof typeof METHOD_LABELS]}` : ""
+                }`}
+                action="Change"
+                open={requested.has("methods")}
+              >
+                <ChooseMethods enrolled={enrolledMethods} primary={user.primaryMethod} backup={user.backupMethod} />
+              </SummaryRow>
+            ) : null}
+            {enrolledMethods.length ? (
+              <SummaryRow id="recovery" title="Recovery codes" status={`${recoveryLeft} left`} action="Show new" open={requested.has("recovery")}>
+                <RegenerateCodes remaining={recoveryLeft} />
+              </SummaryRow>
+            ) : null}
+          </>
         )}
-      </section>
-      <section aria-labelledby="devices-h" className="space-y-3">
-        <h2 id="devices-h" className="text-lg font-semibold">
-          Trusted devices
-        </h2>
-        <TrustedDevicesList
-          devices={devices.map((d) => ({ id: d.id, label: d.label, lastUsed: fmt(d.lastUsedAt), expires: d.expiresAt ? fmt(d.expiresAt) : "the end of the browser session" }))}
-        />
-      </section>
-      <section aria-labelledby="sessions-h" className="space-y-3">
-        <h2 id="sessions-h" className="text-lg font-semibold">
-          Sessions
-        </h2>
-        <SessionsList
-          sessions={sessions.map((s) => ({
-            id: s.id,
-            device: deviceLabel(s.userAgent),
-            lastActive: fmt(s.lastActiveAt),
-            created: fmt(s.createdAt),
-            current: s.id === sessionId,
-          }))}
-        />
-      </section>
-      <ConnectedAppsSection userId={user.id} />
-      <section aria-labelledby="blocking-h" className="space-y-3">
-        <h2 id="blocking-h" className="text-lg font-semibold">
-          Account blocking notices
-        </h2>
-        <BlockingNoticeForm notify={user.notifyBlocking} blockOnLabel={user.blockOn ? formatDay(user.blockOn) : null} />
-      </section>
+        <SummaryRow
+          id="devices"
+          title="Trusted devices"
+          status={devices.length ? `${plural(devices.length, "device skips", "devices skip")} the second step` : "None"}
+          action="Manage"
+          open={requested.has("devices")}
+        >
+          <TrustedDevicesList
+            devices={devices.map((d) => ({ id: d.id, label: d.label, lastUsed: fmt(d.lastUsedAt), expires: d.expiresAt ? fmt(d.expiresAt) : "the end of the browser session" }))}
+          />
+        </SummaryRow>
+      </div>
+
+      <div className="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white">
+        <SummaryRow id="sessions" title="Sessions" status={`${plural(sessions.length, "browser is", "browsers are")} signed in`} action="Manage" open={requested.has("sessions")}>
+          <SessionsList
+            sessions={sessions.map((s) => ({
+              id: s.id,
+              device: deviceLabel(s.userAgent),
+              lastActive: fmt(s.lastActiveAt),
+              created: fmt(s.createdAt),
+              current: s.id === sessionId,
+            }))}
+          />
+        </SummaryRow>
+        <ConnectedAppsSection userId={user.id} open={requested.has("apps")} />
+        {/* The option matters once a block is scheduled, or after it was turned off (to turn it back on). */}
+        {user.blockOn || !user.notifyBlocking ? (
+          <SummaryRow
+            id="blocking"
+            title="Account blocking notices"
+            status={
+              user.blockOn
+                ? `Your administrator has scheduled this account to be blocked on ${formatDay(user.blockOn)}. ${user.notifyBlocking ? "You are emailed before." : "No email before."}`
+                : "Off: no email before a scheduled block"
+            }
+            action="Change"
+            open={requested.has("blocking")}
+          >
+            <BlockingNoticeForm notify={user.notifyBlocking} blockOnLabel={user.blockOn ? formatDay(user.blockOn) : null} />
+          </SummaryRow>
+        ) : null}
+      </div>
     </div>
   );
 }

@@ -11,7 +11,7 @@ export function PasswordForm({ hasPassword }: { hasPassword: boolean }) {
   const e = (!state?.ok && state?.fieldErrors) || {};
   return (
     <form action={formAction} className="max-w-md space-y-4" noValidate>
-      <FormMessage state={state} />
+      <FormMessage state={state} fields={hasPassword ? ["currentPassword", "newPassword", "confirmPassword"] : ["newPassword", "confirmPassword"]} />
       {hasPassword ? (
         <Field label="Current password" name="currentPassword" type="password" autoComplete="current-password" required error={e.currentPassword} />
       ) : null}

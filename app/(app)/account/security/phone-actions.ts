@@ -9,6 +9,7 @@ import { codeInput, phoneInput, type NewRecoveryCodes } from "@/lib/shared/form-
 import { finishPhoneConfirmation, phoneConfirmFlow, startPhoneConfirmation } from "@/lib/phone/confirm";
 import { clientIp } from "@/lib/request";
 import { assertRecentSignIn } from "@/lib/auth/step-up";
+import { cooldownEnd } from "@/lib/codes/send";
 
 export const sendPhoneConfirmCode = createAction().use(signedIn).schema(z.object(phoneInput))
   .run(async (data, c) => {
@@ -47,7 +48,7 @@ export const verifyPhoneConfirmCode = createAction().use(signedIn).schema(z.obje
 export const resendPhoneConfirmCode = createAction().use(signedIn).run(async (_d, { user }) => {
   const f = await flowFor(user.id);
   await startPhoneConfirmation(user.id, f.phone, await clientIp());
-  return { ok: true, message: "We sent a new code." };
+  return { ok: true, message: "We sent a new code.", retryAt: (await cooldownEnd("phone_confirm", f.phone)) ?? undefined };
 });
 
 export const cancelPhoneConfirm = createAction().use(signedIn).run(async () => {

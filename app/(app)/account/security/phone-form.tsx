@@ -6,6 +6,7 @@ import { PhoneField, type CountryOption } from "@/components/forms/phone-field";
 import { RecoveryCodesList } from "@/components/forms/two-factor-setup";
 import { FormMessage } from "@/components/ui/form-message";
 import { SubmitButton } from "@/components/ui/submit-button";
+import { ResendButton } from "@/components/forms/resend-button";
 import {
   cancelPhoneConfirm,
   resendPhoneConfirmCode,
@@ -20,6 +21,7 @@ export function PhoneConfirmForm({
   pendingPhoneLabel,
   sendLabel = "Send code",
   context = "confirm",
+  resendUntil = null,
 }: {
   countries: CountryOption[];
   defaultCountry: string;
@@ -28,6 +30,8 @@ export function PhoneConfirmForm({
   sendLabel?: string;
   /** "security": the phone also becomes the SMS two-step method, whose recovery codes show here. */
   context?: "confirm" | "security";
+  /** The resend cooldown's end when the page was made (milliseconds since 1970). */
+  resendUntil?: number | null;
 }) {
   const [sendState, sendAction] = useActionState(sendPhoneConfirmCode, null);
   const [codeState, codeAction] = useActionState(verifyPhoneConfirmCode, null);
@@ -41,22 +45,20 @@ export function PhoneConfirmForm({
           We sent a code to <strong>{pendingPhoneLabel ?? pendingPhone}</strong>.
         </p>
         <form action={codeAction} className="space-y-4" noValidate>
-          <FormMessage state={codeState} />
+          <FormMessage state={codeState} fields={["code"]} />
           <input type="hidden" name="context" value={context} />
-          <CodeField error={e.code} />
+          <CodeField source="sms" error={e.code} />
           <SubmitButton pendingText="Checking…">Confirm phone</SubmitButton>
         </form>
         <div className="flex flex-wrap gap-3">
           <form action={resendAction}>
-            <SubmitButton variant="secondary" pendingText="Sending…">
-              Send a new code
-            </SubmitButton>
+            <ResendButton until={resendState ? resendState.retryAt : resendUntil} />
           </form>
           <form action={cancelAction}>
             <SubmitButton variant="secondary">Use a different number</SubmitButton>
           </form>
         </div>
-        <FormMessage state={resendState} />
+        <FormMessage state={resendState} fields={[]} />
       </div>
     );
   }
@@ -66,7 +68,7 @@ export function PhoneConfirmForm({
   return (
     <div className="space-y-4">
       <form action={sendAction} className="space-y-4" noValidate>
-        <FormMessage state={codeState?.ok ? codeState : sendState} />
+        <FormMessage state={codeState?.ok ? codeState : sendState} fields={["phone", "phoneCountry"]} />
         <PhoneField countries={countries} defaultCountry={v.phoneCountry ?? defaultCountry} defaultValue={v.phone} error={e.phone} countryError={e.phoneCountry} />
         <SubmitButton pendingText="Sending…">{sendLabel}</SubmitButton>
       </form>

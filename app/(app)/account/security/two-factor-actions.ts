@@ -13,6 +13,7 @@ import { addSecurityKey, confirmTotpMethod, type EnrolmentResult, confirmEmailMe
 import { choosePrimaryAndBackup, regenerateRecoveryCodes, removeMethod, setTwoFactorFor } from "@/lib/factors/manage";
 import { registrationOptions, renameCredential } from "@/lib/factors/webauthn";
 import { assertRecentSignIn } from "@/lib/auth/step-up";
+import { cooldownEnd } from "@/lib/codes/send";
 
 const done = (message: string, codes?: string[] | null): ActionResult<NewRecoveryCodes> => {
   revalidatePath("/account/security");
@@ -28,7 +29,8 @@ export const sendEmailMethodCode = createAction()
   .run(async (_d, c) => {
     await assertRecentSignIn(c);
     await startEmailMethod(c.user);
-    return { ok: true, message: `We sent a code to ${c.user.email}.`, values: { sent: "1" } };
+    const retryAt = c.user.email ? ((await cooldownEnd("method_confirm", c.user.email)) ?? undefined) : undefined;
+    return { ok: true, message: `We sent a code to ${c.user.email}.`, values: { sent: "1" }, retryAt };
   });
 
 export const confirmEmailMethodAction = createAction()

@@ -5,6 +5,7 @@ import { RecoveryCodesList, TotpSecret } from "@/components/forms/two-factor-set
 import { Checkbox, Field, Select } from "@/components/ui/field";
 import { FormMessage } from "@/components/ui/form-message";
 import { SubmitButton } from "@/components/ui/submit-button";
+import { ResendButton } from "@/components/forms/resend-button";
 import type { FormState } from "@/lib/action";
 import type { NewRecoveryCodes } from "@/lib/shared/form-schemas";
 import { useSecurityKey } from "@/components/webauthn/use-security-key";
@@ -26,11 +27,12 @@ type Method = "sms" | "email" | "totp" | "webauthn";
 const LABEL: Record<Method, string> = { sms: "Text message (SMS)", email: "Email codes", totp: "Authenticator app", webauthn: "Security keys" };
 export type KeyRow = { id: string; name: string; created: string; lastUsed: string };
 
-/** Recovery codes appear once, right after they are made. */
+/** Recovery codes appear once, right after they are made, until "I have saved these codes". */
 function RecoveryCodes({ state }: { state: FormState<NewRecoveryCodes> }) {
   const codes = state?.ok ? state.data?.recoveryCodes : undefined;
-  if (!codes?.length) return null;
-  return <RecoveryCodesList codes={codes} />;
+  const [saved, setSaved] = useState<string[] | undefined>();
+  if (!codes?.length || saved === codes) return null;
+  return <RecoveryCodesList codes={codes} onSaved={() => setSaved(codes)} />;
 }
 
 export function RemoveButton({ method, credentialId, label }: { method: Method; credentialId?: string; label: string }) {
@@ -51,46 +53,17 @@ export function RemoveButton({ method, credentialId, label }: { method: Method; 
 
 /**
  * The account's own switch for the second step (T6): "Ask for a second step when I sign in", and
- * for admins the Manager app's. When the policy asks every account, it says so instead.
+ * for admins the Manager app's. When the policy asks every account, the page shows no switch.
  */
-export function SecondStepSettings({
-  web,
-  manager,
-  isAdmin,
-  requiredForEveryone,
-  hasMethod,
-}: {
-  web: boolean;
-  manager: boolean;
-  isAdmin: boolean;
-  requiredForEveryone: boolean;
-  hasMethod: boolean;
-}) {
+export function SecondStepSettings({ web, manager, isAdmin }: { web: boolean; manager: boolean; isAdmin: boolean }) {
   const [state, action] = useActionState(toggleTwoFactorAction, null);
-  const asked = requiredForEveryone || web;
   return (
-    <div className="space-y-3 rounded-lg border border-slate-200 bg-white p-4">
-      <p className="text-sm" data-testid="second-step-status">
-        {requiredForEveryone
-          ? "Your administrator asks every account for a second step when signing in."
-          : web
-            ? "A second step is asked each time you sign in."
-            : "Signing in asks for your password only."}
-      </p>
-      {asked && !hasMethod ? (
-        <p className="text-sm text-amber-900">Set up a method below. If you don&apos;t, your next sign-in will ask you to set one up first.</p>
-      ) : null}
-      {requiredForEveryone ? null : (
-        <form action={action} className="space-y-3" key={`${web}-${manager}`}>
-          <FormMessage state={state} />
-          <Checkbox label="Ask for a second step when I sign in" name="web" defaultChecked={web} />
-          {isAdmin ? <Checkbox label="Ask for a second step when I open the Manager app" name="manager" defaultChecked={manager} /> : null}
-          <SubmitButton variant="secondary" pendingText="Saving…">
-            Save
-          </SubmitButton>
-        </form>
-      )}
-    </div>
+    <form action={action} className="space-y-3" key={`${web}-${manager}`}>
+      <FormMessage state={state} />
+      <Checkbox label="Ask for a second step when I sign in" name="web" defaultChecked={web} />
+      {isAdmin ? <Checkbox label="Ask for a second step when I open the Manager app" name="manager" defaultChecked={manager} /> : null}
+      <SubmitButton pendingText="Saving…">Save</SubmitButton>
+    </form>
   );
 }
 
@@ -111,14 +84,17 @@ export function EmailMethod({ enrolled, email }: { enrolled: boolean; email: str
   const e = (!state?.ok && state?.fieldErrors) || {};
   return (
     <div className="space-y-3">
-      <form action={sendAction}>
-        <FormMessage state={sendState} />
-        <SubmitButton variant="secondary">Send email</SubmitButton>
+      <form action={sendAction} className="space-y-3">
+        <FormMessage state={sendState} fields={[]} />
+        <p className="text-sm text-slate-700">We&apos;ll email a code to {email} to check that codes reach you there.</p>
+        <ResendButton variant={sendState?.ok ? "secondary" : "primary"} until={sendState?.retryAt}>
+          {sendState?.ok ? "Email me a new code" : "Email me a code"}
+        </ResendButton>
       </form>
       {sendState?.ok ? (
         <form action={action} className="space-y-3" noValidate>
-          <FormMessage state={state} />
-          <CodeField id="email-method-code" error={e.code} />
+          <FormMessage state={state} fields={["code"]} />
+          <CodeField id="email-method-code" source="email" error={e.code} />
           <SubmitButton>Confirm email codes</SubmitButton>
         </form>
       ) : null}
@@ -138,14 +114,14 @@ export function TotpMethod({ enrolled }: { enrolled: boolean }) {
       {!secret ? (
         <form action={beginAction}>
           <FormMessage state={begin} />
-          <SubmitButton variant="secondary">Set up authenticator app</SubmitButton>
+          <SubmitButton>Set up authenticator app</SubmitButton>
         </form>
       ) : state?.ok ? null : (
         <div className="space-y-3">
           <TotpSecret qrDataUrl={secret.qrDataUrl} secret={secret.secret} />
           <form action={action} className="space-y-3" noValidate>
-            <FormMessage state={state} />
-            <CodeField id="totp-setup-code" label="Code from your authenticator app" error={e.code} />
+            <FormMessage state={state} fields={["code"]} />
+            <CodeField id="totp-setup-code" label="Code from your authenticator app" source="app" error={e.code} />
             <SubmitButton>Confirm authenticator app</SubmitButton>
           </form>
         </div>
@@ -207,11 +183,11 @@ export function SecurityKeys({ keys }: { keys: KeyRow[] }) {
       ) : null}
       <form onSubmit={add} className="flex flex-wrap items-end gap-2" noValidate>
         <Field label="Security key name" name="keyName" value={name} onChange={(ev) => setName(ev.target.value)} maxLength={60} error={e.name} />
-        <button type="submit" aria-disabled={busy} className="inline-flex min-h-10 items-center rounded-md border border-slate-300 bg-white px-4 py-2 text-sm font-semibold hover:bg-slate-100">
+        <button type="submit" aria-disabled={busy} className="inline-flex min-h-10 items-center rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white shadow-sm hover:bg-brand-700">
           {busy ? "Waiting for your key…" : "Add a security key"}
         </button>
       </form>
-      <FormMessage state={state} />
+      <FormMessage state={state} fields={["name"]} />
       <RecoveryCodes state={state} />
     </div>
   );
@@ -225,12 +201,12 @@ export function ChooseMethods({ enrolled, primary, backup }: { enrolled: Method[
   return (
     <form action={action} className="grid max-w-xl gap-3 sm:grid-cols-2" noValidate>
       <div className="sm:col-span-2">
-        <FormMessage state={state} />
+        <FormMessage state={state} fields={["primary", "backup"]} />
       </div>
       <Select label="Main method" name="primary" defaultValue={primary ?? enrolled[0]} options={options} error={e.primary} />
       <Select label="Backup method" name="backup" defaultValue={backup ?? "none"} options={[{ value: "none", label: "None" }, ...options]} error={e.backup} />
       <div>
-        <SubmitButton variant="secondary">Save methods</SubmitButton>
+        <SubmitButton>Save methods</SubmitButton>
       </div>
     </form>
   );
@@ -239,12 +215,13 @@ export function ChooseMethods({ enrolled, primary, backup }: { enrolled: Method[
 export function RegenerateCodes({ remaining }: { remaining: number }) {
   const [state, action] = useActionState(regenerateCodesAction, null);
   return (
-    <div className="space-y-2">
-      <p className="text-sm">
-        Recovery codes left: <strong>{remaining}</strong>
+    <div className="space-y-3">
+      <p className="text-sm text-slate-700">
+        {remaining} of your codes {remaining === 1 ? "is" : "are"} left. New codes replace all of them: the old ones stop working.
       </p>
-      <form action={action}>
-        <SubmitButton variant="secondary">Make new recovery codes</SubmitButton>
+      <form action={action} className="space-y-3">
+        <FormMessage state={state?.ok ? null : state} />
+        <SubmitButton>Make new recovery codes</SubmitButton>
       </form>
       <RecoveryCodes state={state} />
     </div>

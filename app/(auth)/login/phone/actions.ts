@@ -9,6 +9,7 @@ import { codeInput, phoneInput } from "@/lib/shared/form-schemas";
 import { finishPhoneLogin, phoneLoginFlow, startPhoneLogin } from "@/lib/phone/login";
 import { clientIp } from "@/lib/request";
 import { smsClientOf } from "@/lib/limits/sms-clients";
+import { cooldownEnd } from "@/lib/codes/send";
 
 export const sendLoginCode = createAction().schema(z.object({ ...phoneInput, next: z.string().max(512).optional() }))
   .run(async (data, _ctx, formData) => {
@@ -35,5 +36,5 @@ export const verifyLoginCode = createAction().schema(z.object(codeInput))
 export const resendLoginCode = createAction().run(async (_d, _ctx, formData) => {
   const f = await flow();
   await startPhoneLogin(f.phone, await clientIp(), await smsClientOf(formData.get("altcha")));
-  return { ok: true, message: "If an account uses this number, we sent a new code." };
+  return { ok: true, message: "If an account uses this number, we sent a new code.", retryAt: (await cooldownEnd("phone_login", f.phone)) ?? undefined };
 });

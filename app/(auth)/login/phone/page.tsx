@@ -6,6 +6,7 @@ import { phoneLoginFlow } from "@/lib/phone/login";
 import { getSettings } from "@/lib/settings";
 import { CodeStep, PhoneStep } from "./phone-login-forms";
 import { DeliveryNotice } from "@/components/ui/delivery-notice";
+import { cooldownEnd } from "@/lib/codes/send";
 
 export const metadata = { title: "Sign in with your phone" };
 
@@ -23,7 +24,7 @@ export default async function PhoneLoginPage({ searchParams }: { searchParams: P
             If an account uses <strong>{formatPhone(flow.phone)}</strong>, we sent it a 6-digit code by SMS. Enter it below.
           </p>
           <DeliveryNotice channel="sms" />
-          <CodeStep />
+          <CodeStep resendUntil={await cooldownEnd("phone_login", flow.phone)} />
           <p className="mt-6 text-sm">
             <Link href="/login/phone" className="text-brand-600 underline">
               Use a different number

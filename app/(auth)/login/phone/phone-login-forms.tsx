@@ -7,6 +7,6 @@ export function PhoneStep({ countries, defaultCountry, next }: { countries: Coun
   return <PhoneSendForm action={sendLoginCode} countries={countries} defaultCountry={defaultCountry} next={next} />;
 }
 
-export function CodeStep() {
-  return <CodeEntryForm verify={verifyLoginCode} resend={resendLoginCode} submitLabel="Sign in" />;
+export function CodeStep({ resendUntil }: { resendUntil: number | null }) {
+  return <CodeEntryForm verify={verifyLoginCode} resend={resendLoginCode} submitLabel="Sign in" source="sms" resendUntil={resendUntil} />;
 }

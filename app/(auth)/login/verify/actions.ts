@@ -12,6 +12,7 @@ import { sendSecondFactorCode } from "@/lib/factors/verify";
 import { authenticationOptions } from "@/lib/factors/webauthn";
 import { formatPhone, parsePhone } from "@/lib/phone/parse";
 import { clientIp } from "@/lib/request";
+import { cooldownEnd } from "@/lib/codes/send";
 import { ErrorCodes, UserError } from "@/lib/shared/errors";
 import { checkbox, codeField, webauthnResponse, type TotpSecret } from "@/lib/shared/form-schemas";
 
@@ -46,10 +47,12 @@ export const sendCodeAction = createAction()
       newPhone = parsePhone(data.phone, data.phoneCountry ?? "").e164;
     }
     await sendSecondFactorCode(user, data.channel, await clientIp(), newPhone);
-    const where = data.channel === "email" ? user.email! : formatPhone(newPhone ?? user.phone);
+    const target = data.channel === "email" ? user.email! : (newPhone ?? user.phone!);
+    const where = data.channel === "email" ? target : formatPhone(target);
     return {
       ok: true,
       message: `We sent a code to ${where}.`,
+      retryAt: (await cooldownEnd("two_factor", target)) ?? undefined,
       values: { sends: String(data.sends + 1), channel: data.channel, ...(newPhone ? { phone: data.phone!, phoneCountry: data.phoneCountry ?? "" } : {}) },
     };
   });

@@ -10,8 +10,15 @@ import { CodeMethodForm, KeyEnrolPanel, RecoveryCodesStep, SecurityKeyPanel, Tot
 import { enrolledRecoveryCodes } from "@/lib/auth/sign-in";
 import { CancelForm, StepUpForm } from "./step-up-form";
 import { DeliveryNotice } from "@/components/ui/delivery-notice";
+import { cooldownEnd } from "@/lib/codes/send";
 
 export const metadata = { title: "Two-step verification" };
+
+/** When the next code by this channel may be sent to the account's own address or confirmed phone. */
+async function sendCooldown(method: "sms" | "email", user: { email: string | null; phone: string | null; phoneVerifiedAt: Date | null }) {
+  const target = method === "email" ? user.email : user.phoneVerifiedAt ? user.phone : null;
+  return target ? cooldownEnd("two_factor", target) : null;
+}
 
 const LABELS: Record<SecondFactor, string> = {
   sms: "Text message (SMS)",
@@ -103,6 +110,7 @@ export default async function VerifyPage({ searchParams }: { searchParams: Promi
           emailFallback={!enrolling && methods.emailFallback}
           failedBefore={challenge.failedAttempts > 0}
           duration={duration}
+          sendUntil={await sendCooldown(method, user)}
         />
       ) : method === "webauthn" ? (
         enrolling ? (

@@ -1,12 +1,13 @@
 "use client";
 import { useActionState, useState } from "react";
-import { CodeField } from "@/components/forms/code-field";
+import { CODE_INPUT_CLASS, CodeField } from "@/components/forms/code-field";
 import { useSecurityKey } from "@/components/webauthn/use-security-key";
 import { RecoveryCodesList, TotpSecret } from "@/components/forms/two-factor-setup";
 import { PhoneField, type CountryOption } from "@/components/forms/phone-field";
 import { Checkbox, Field } from "@/components/ui/field";
 import { FormMessage } from "@/components/ui/form-message";
 import { SubmitButton } from "@/components/ui/submit-button";
+import { ResendButton } from "@/components/forms/resend-button";
 import type { FormState } from "@/lib/action";
 import {
   beginTotpEnrolAction,
@@ -35,6 +36,8 @@ export function CodeMethodForm(props: {
   emailFallback: boolean;
   failedBefore: boolean;
   duration: string;
+  /** The send cooldown's end when the page was made (milliseconds since 1970). */
+  sendUntil: number | null;
 }) {
   const [sendState, sendAction] = useActionState(sendCodeAction, null);
   const [emailState, emailAction] = useActionState(sendCodeAction, null);
@@ -52,7 +55,7 @@ export function CodeMethodForm(props: {
   return (
     <div className="space-y-6">
       <form action={sendAction} className="space-y-4" noValidate>
-        <FormMessage state={sendState} />
+        <FormMessage state={sendState} fields={props.needsPhone ? ["phone", "phoneCountry"] : []} />
         <input type="hidden" name="channel" value={props.method} />
         <input type="hidden" name="sends" value={sends} />
         {props.needsPhone ? (
@@ -63,9 +66,9 @@ export function CodeMethodForm(props: {
         ) : (
           <p className="text-sm text-slate-700">We&apos;ll send a code to {props.target}.</p>
         )}
-        <SubmitButton variant={sends ? "secondary" : "primary"} pendingText="Sending…">
+        <ResendButton variant={sends ? "secondary" : "primary"} until={sendState ? sendState.retryAt : props.sendUntil}>
           {sends ? "Send a new code" : "Send code"}
-        </SubmitButton>
+        </ResendButton>
       </form>
       {offerEmail ? (
         <form action={emailAction} className="space-y-2">
@@ -77,7 +80,7 @@ export function CodeMethodForm(props: {
       ) : null}
       <FormMessage state={emailState} />
       <form action={verifyAction} className="space-y-4" noValidate>
-        <FormMessage state={verifyState} />
+        <FormMessage state={verifyState} fields={["code"]} />
         <input type="hidden" name="method" value={method} />
         {props.needsPhone && sentPhone?.phone ? (
           <>
@@ -85,7 +88,8 @@ export function CodeMethodForm(props: {
             <input type="hidden" name="phoneCountry" value={sentPhone.phoneCountry ?? ""} />
           </>
         ) : null}
-        <CodeField error={ve.code} />
+        {/* Focused once a code was sent (the field is made again with each send). */}
+        <CodeField key={sends} source={method === "email" ? "email" : "sms"} autoFocus={sends > 0 || emailState?.ok === true} error={ve.code} />
         <RememberBox duration={props.duration} />
         <SubmitButton pendingText="Checking…">Verify</SubmitButton>
       </form>
@@ -99,12 +103,24 @@ export function TypedCodeForm({ method, duration }: { method: "totp" | "recovery
   const e = (!state?.ok && state?.fieldErrors) || {};
   return (
     <form action={formAction} className="space-y-4" noValidate>
-      <FormMessage state={state} />
+      <FormMessage state={state} fields={["code"]} />
       <input type="hidden" name="method" value={method} />
       {method === "totp" ? (
-        <CodeField label="Code from your authenticator app" error={e.code} />
+        <CodeField label="Code from your authenticator app" source="app" error={e.code} />
       ) : (
-        <Field label="Recovery code" name="code" autoComplete="off" required maxLength={20} hint="One of the 10 codes you saved, like abcde-fghij." error={e.code} />
+        <Field
+          label="Recovery code"
+          name="code"
+          autoComplete="off"
+          autoCapitalize="off"
+          spellCheck={false}
+          required
+          maxLength={20}
+          autoFocus
+          hint="One of the 10 codes you saved, like abcde-fghij. Each works once."
+          error={e.code}
+          inputClassName={CODE_INPUT_CLASS}
+        />
       )}
       <RememberBox duration={duration} />
       <SubmitButton pendingText="Checking…">Verify</SubmitButton>
@@ -155,7 +171,7 @@ export function RecoveryCodesStep({ codes }: { codes: string[] }) {
       <RecoveryCodesList codes={codes} />
       <form action={action} className="space-y-2">
         <FormMessage state={state} />
-        <SubmitButton>Continue</SubmitButton>
+        <SubmitButton>I have saved these codes, continue</SubmitButton>
       </form>
     </div>
   );
@@ -178,8 +194,8 @@ export function TotpEnrolForm({ duration }: { duration: string }) {
     <div className="space-y-3">
       <TotpSecret qrDataUrl={secret.qrDataUrl} secret={secret.secret} />
       <form action={action} className="space-y-4" noValidate>
-        <FormMessage state={state} />
-        <CodeField label="Code from your authenticator app" error={e.code} />
+        <FormMessage state={state} fields={["code"]} />
+        <CodeField label="Code from your authenticator app" source="app" error={e.code} />
         <RememberBox duration={duration} />
         <SubmitButton pendingText="Checking…">Confirm authenticator app</SubmitButton>
       </form>
@@ -205,7 +221,7 @@ export function KeyEnrolPanel({ duration }: { duration: string }) {
   const e = (!state?.ok && state?.fieldErrors) || {};
   return (
     <form onSubmit={add} className="space-y-4" noValidate>
-      <FormMessage state={state} />
+      <FormMessage state={state} fields={["name"]} />
       <Field label="Security key name" name="keyName" value={name} onChange={(ev) => setName(ev.target.value)} maxLength={60} error={e.name} />
       <div className="flex items-start gap-3">
         <input id="remember-new-key" type="checkbox" checked={remember} onChange={(ev) => setRemember(ev.target.checked)} className="mt-1 h-4 w-4" />

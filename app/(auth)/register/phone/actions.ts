@@ -5,12 +5,13 @@ import { createAction } from "@/lib/action";
 import { afterFirstFactor } from "@/lib/auth/sign-in";
 import { getUser } from "@/lib/accounts/queries";
 import { ErrorCodes, UserError } from "@/lib/shared/errors";
-import { PASSWORD_MAX } from "@/lib/passwords";
+import { newPasswordField, SAME_AS_EMAIL, sameAsEmail } from "@/lib/passwords/schema";
 import { parsePhone } from "@/lib/phone/parse";
 import { codeInput, phoneInput } from "@/lib/shared/form-schemas";
 import { completePhoneRegistration, registrationFlows, startPhoneRegistration, verifyPhoneRegistration } from "@/lib/phone/register";
 import { clientIp } from "@/lib/request";
 import { smsClientOf } from "@/lib/limits/sms-clients";
+import { cooldownEnd } from "@/lib/codes/send";
 
 export const sendRegistrationCode = createAction().schema(z.object(phoneInput))
   .run(async (data, _ctx, formData) => {
@@ -40,16 +41,16 @@ export const verifyRegistrationCode = createAction().schema(z.object(codeInput))
 export const resendRegistrationCode = createAction().run(async (_d, _ctx, formData) => {
   const f = await sentFlow();
   await startPhoneRegistration(f.phone, await clientIp(), await smsClientOf(formData.get("altcha")));
-  return { ok: true, message: "We sent a new code." };
+  return { ok: true, message: "We sent a new code.", retryAt: (await cooldownEnd("phone_register", f.phone)) ?? undefined };
 });
 
-const optional = (s: z.ZodString) => z.preprocess((v) => (v === "" ? undefined : v), s.optional());
+const optional = <S extends z.ZodType<string>>(s: S) => z.preprocess((v) => (v === "" ? undefined : v), s.optional());
 
 export const completeRegistration = createAction().schema(z.object({
     name: z.string().trim().min(1, "Enter your name.").max(100, "Use at most 100 characters."),
     email: optional(z.string().trim().max(254, "This email address is too long.").email("Enter a valid email address, like name@example.com.")),
-    password: optional(z.string().max(PASSWORD_MAX * 4, `Use at most ${PASSWORD_MAX} characters.`)),
-  }))
+    password: optional(newPasswordField("Choose a password.")),
+  }).refine((d) => !sameAsEmail(d.password, d.email), { path: ["password"], message: SAME_AS_EMAIL }))
   .run(async (data) => {
     const f = await registrationFlows.verified.read();
     if (!f) throw new UserError(ErrorCodes.CODE_EXPIRED, "This registration has expired. Start again with your phone number.");

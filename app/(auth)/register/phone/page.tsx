@@ -3,6 +3,7 @@ import { redirectIfSignedIn } from "@/lib/auth/guards";
 import { countryOptions, formatPhone } from "@/lib/phone/parse";
 import { registrationFlows } from "@/lib/phone/register";
 import { getSettings } from "@/lib/settings";
+import { cooldownEnd } from "@/lib/codes/send";
 import { RegisterCodeStep, RegisterDetailsStep, RegisterPhoneStep } from "./register-phone-forms";
 
 export const metadata = { title: "Register with your phone" };
@@ -28,7 +29,7 @@ export default async function RegisterPhonePage({ searchParams }: { searchParams
           <p className="mb-6 text-sm text-slate-700">
             We sent a 6-digit code to <strong>{formatPhone(sent.phone)}</strong>. Enter it below.
           </p>
-          <RegisterCodeStep />
+          <RegisterCodeStep resendUntil={await cooldownEnd("phone_register", sent.phone)} />
           <p className="mt-6 text-sm">
             <Link href="/register/phone" className="text-brand-600 underline">
               Use a different number

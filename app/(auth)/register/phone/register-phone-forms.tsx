@@ -11,8 +11,8 @@ export function RegisterPhoneStep({ countries, defaultCountry }: { countries: Co
   return <PhoneSendForm action={sendRegistrationCode} countries={countries} defaultCountry={defaultCountry} />;
 }
 
-export function RegisterCodeStep() {
-  return <CodeEntryForm verify={verifyRegistrationCode} resend={resendRegistrationCode} submitLabel="Continue" />;
+export function RegisterCodeStep({ resendUntil }: { resendUntil: number | null }) {
+  return <CodeEntryForm verify={verifyRegistrationCode} resend={resendRegistrationCode} submitLabel="Continue" source="sms" resendUntil={resendUntil} />;
 }
 
 export function RegisterDetailsStep({ emailRequired }: { emailRequired: boolean }) {
@@ -21,7 +21,7 @@ export function RegisterDetailsStep({ emailRequired }: { emailRequired: boolean 
   const v = state?.values ?? {};
   return (
     <form action={formAction} className="space-y-4" noValidate>
-      <FormMessage state={state} />
+      <FormMessage state={state} fields={["name", "email", "password"]} />
       <Field label="Name" name="name" autoComplete="name" required maxLength={100} defaultValue={v.name} key={`n${v.name}`} error={e.name} />
       <Field
         label={emailRequired ? "Email" : "Email (optional)"}

@@ -4,6 +4,8 @@ import { codeField } from "@/lib/shared/form-schemas";
 import { createAction } from "@/lib/action";
 import { confirmEmailWithCode, resendConfirmationTo } from "@/lib/accounts/confirm-email";
 import { signInAfterConfirmation } from "@/lib/auth/sign-in";
+import { normalizeEmail } from "@/lib/accounts/queries";
+import { cooldownEnd } from "@/lib/codes/send";
 
 const email = z.string().trim().toLowerCase().min(3).max(254).email("Enter a valid email address.");
 
@@ -16,5 +18,7 @@ export const confirmSignupCode = createAction().schema(z.object({ email, code: c
 export const resendSignupCode = createAction().schema(z.object({ email }))
   .run(async (data) => {
   await resendConfirmationTo(data.email);
-  return { ok: true, message: "If this address is waiting for confirmation, we sent a new code." };
+  // The cooldown is the address's, set before any lookup: the same for every address.
+  const retryAt = (await cooldownEnd("email_confirm", normalizeEmail(data.email))) ?? undefined;
+  return { ok: true, message: "If this address is waiting for confirmation, we sent a new code.", retryAt };
 });

@@ -1,8 +1,9 @@
 "use client";
 import { useActionState } from "react";
-import { Field } from "@/components/ui/field";
+import { CodeField } from "@/components/forms/code-field";
 import { FormMessage } from "@/components/ui/form-message";
 import { SubmitButton } from "@/components/ui/submit-button";
+import { ResendButton } from "@/components/forms/resend-button";
 import { confirmSignupCode, resendSignupCode } from "./actions";
 
 export function CheckEmailForms({ email }: { email: string }) {
@@ -12,26 +13,15 @@ export function CheckEmailForms({ email }: { email: string }) {
   return (
     <div className="space-y-6">
       <form action={formAction} className="space-y-4" noValidate>
-        <FormMessage state={state} />
+        <FormMessage state={state} fields={["code"]} />
         <input type="hidden" name="email" value={email} />
-        <Field
-          label="Code"
-          name="code"
-          inputMode="numeric"
-          autoComplete="one-time-code"
-          pattern="[0-9]*"
-          maxLength={6}
-          required
-          error={e.code ?? e.email}
-        />
+        <CodeField source="email" error={e.code} />
         <SubmitButton pendingText="Checking…">Confirm</SubmitButton>
       </form>
       <form action={resendAction} className="space-y-2">
-        <FormMessage state={resendState} />
+        <FormMessage state={resendState} fields={[]} />
         <input type="hidden" name="email" value={email} />
-        <SubmitButton variant="secondary" pendingText="Sending…">
-          Send a new code
-        </SubmitButton>
+        <ResendButton until={resendState?.retryAt} />
       </form>
     </div>
   );
