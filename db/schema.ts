@@ -149,11 +149,16 @@ export const auditLog = pgTable(
 );
 
 // Fixed-window counters shared by every app instance (see lib/rate-limit.ts).
-export const rateLimits = pgTable("rate_limits", {
-  key: text("key").primaryKey(),
-  count: integer("count").notNull(),
-  resetAt: ts("reset_at").notNull(),
-});
+export const rateLimits = pgTable(
+  "rate_limits",
+  {
+    key: text("key").primaryKey(),
+    count: integer("count").notNull(),
+    resetAt: ts("reset_at").notNull(),
+  },
+  // reset_at: the daily job prunes windows that ended.
+  (t) => [index("rate_limits_reset_idx").on(t.resetAt)],
+);
 
 const bytea = customType<{ data: Uint8Array; driverData: Uint8Array | Buffer }>({
   dataType: () => "bytea",
