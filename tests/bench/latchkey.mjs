@@ -185,9 +185,10 @@ export async function backendPids(adminSql, dbName) {
 /**
  * One autocannon load (loopback, bounded duration) of `scenario` on `port` with `connections`,
  * checking every answer, plus the CPU time the server's process tree (`pid`) and, when `db` is
- * given ({ sql, name }), the database's backends spent during it.
+ * given ({ sql, name }), the database's backends spent during it. With `amount`, a fixed number of
+ * requests instead of a duration: every request counted has finished inside the CPU window.
  */
-export async function measureLoad({ port, scenario, connections, duration, pid, db }) {
+export async function measureLoad({ port, scenario, connections, duration, amount, pid, db }) {
   const problems = new Map();
   let checked = 0;
   const req = {
@@ -202,9 +203,14 @@ export async function measureLoad({ port, scenario, connections, duration, pid, 
   };
   const dbBefore = db ? processesCpuMs(await backendPids(db.sql, db.name)) : null;
   const cpuBefore = processTreeCpuMs(pid);
+  const t0 = performance.now();
   const result = await new Promise((resolve, reject) =>
-    autocannon({ url: `http://127.0.0.1:${port}`, connections, duration, timeout: 30, requests: [req] }, (err, r) => (err ? reject(err) : resolve(r))),
+    autocannon(
+      { url: `http://127.0.0.1:${port}`, connections, ...(amount ? { amount } : { duration }), timeout: 30, requests: [req] },
+      (err, r) => (err ? reject(err) : resolve(r)),
+    ),
   );
+  const elapsedSeconds = (performance.now() - t0) / 1000;
   const cpuMs = processTreeCpuMs(pid) - cpuBefore;
   let dbCpuMs = null;
   if (db) {
@@ -220,9 +226,10 @@ export async function measureLoad({ port, scenario, connections, duration, pid, 
   const ok = Math.max(1, checked);
   return {
     connections,
-    durationSeconds: duration,
+    durationSeconds: round(elapsedSeconds, 2),
     requests: checked,
-    reqPerSec: round(result.requests.average),
+    // With a fixed amount the last second is partial: count over the measured time instead.
+    reqPerSec: amount ? round(checked / elapsedSeconds) : round(result.requests.average),
     p50: result.latency.p50,
     p99: result.latency.p99,
     cpuMsPerRequest: round(cpuMs / ok, 2),

@@ -6,8 +6,8 @@
 //    generate_series per table: accounts (a copy of the real one with its own email and confirmed
 //    phone, created over the last two years), one session per account (a fifth of them ended) and
 //    two audit entries per account spread over the last two years; then ANALYZE.
-// 3. At each size: the signed-in page and successful sign-ins at 1, 10 and 50 connections
-//    (BENCH_SCALE_DURATION seconds each), requests/s and CPU per request of the server process
+// 3. At each size: the signed-in page and successful sign-ins at 1, 10 and 50 connections (a fixed
+//    number of requests each, see AMOUNTS), requests/s and CPU per request of the server process
 //    tree and of its database backends.
 // 4. At the largest size: EXPLAIN (ANALYZE, BUFFERS) of each hot query.
 // 5. Prints the tables and writes the `scale` section of tests/bench/results.json; stops the server
@@ -32,7 +32,10 @@ import {
 
 const RESULTS_FILE = path.join(ROOT, "tests/bench/results.json");
 const PG_ADMIN_URL = process.env.BENCH_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-const DURATION = Number(process.env.BENCH_SCALE_DURATION ?? 5);
+// A fixed number of requests per load (every one finishes inside the CPU window; a duration would
+// leave up to 50 sign-ins in flight at its end), times BENCH_SCALE_FACTOR.
+const FACTOR = Number(process.env.BENCH_SCALE_FACTOR ?? 1);
+const AMOUNTS = { dashboard: { 1: 60, 10: 120, 50: 200 }, loginOk: { 1: 30, 10: 60, 50: 100 } };
 const SIZES = (process.env.BENCH_SCALE_SIZES ?? "10000,100000,1000000").split(",").map(Number);
 const CONNECTIONS = [1, 10, 50];
 const POOL = 3000; // sign-in accounts, each used a few times at most (successful sign-ins clear the count)
@@ -40,8 +43,13 @@ const POOL = 3000; // sign-in accounts, each used a few times at most (successfu
 const log = makeLog("scale");
 cleanupOnSignals();
 
-// Deterministic ids, so sessions and audit entries can name their account without a join.
-const userId = (i) => `md5('scale-u-' || ${i})::uuid::text`;
+// Deterministic ids, so sessions and audit entries can name their account without a join. Every
+// seeded key grows with i (ids, emails, phones, times), so each insert appends to its indexes: a
+// lookup costs the same at the same index depth, and 1 M rows load in a fraction of the time that
+// random keys take (each insert touching a random leaf page once the indexes outgrow the cache).
+const userId = (i) => `lpad(to_hex(${i}), 32, '0')::uuid::text`;
+const sessionId = (i) => `lpad(to_hex(${i}), 64, '0')`;
+const EPOCH = "timestamptz '2024-12-01 00:00:00+00'";
 
 /** Adds accounts [from, to) with one session each and two audit entries each, in one statement per table. */
 async function grow(sql, from, to) {
@@ -54,10 +62,11 @@ async function grow(sql, from, to) {
     `t.email = 'bench-template-0@bench.local'`,
     {
       id: userId(`(i + ${from})`),
-      email: `'scale-' || (i + ${from}) || '@bench.local'`,
+      email: `'scale-' || lpad((i + ${from})::text, 7, '0') || '@bench.local'`,
       phone: `'+1555' || lpad((i + ${from})::text, 7, '0')`,
       phone_verified_at: "now()",
-      created_at: `now() - ((i + ${from}) % 730) * interval '1 day'`,
+      // One account a minute from December 2024: 1 M accounts span about two years.
+      created_at: `${EPOCH} + (i + ${from}) * interval '1 minute'`,
       last_active_at: `now() - ((i + ${from}) % 90) * interval '1 day'`,
     },
     n,
@@ -65,15 +74,16 @@ async function grow(sql, from, to) {
   const t1 = Date.now();
   await sql.unsafe(`
     insert into sessions (id, user_id, created_at, bound_at, last_active_at, expires_at, method)
-    select encode(sha256(('scale-s-' || i)::bytea), 'hex'), ${userId("i")}, now() - interval '1 day', now() - interval '1 day',
-           now() - interval '1 day', case when i % 5 = 0 then now() - interval '1 day' else now() + interval '30 days' end, 'password'
+    select ${sessionId("i")}, ${userId("i")}, now() - interval '1 day', now() - interval '1 day',
+           now() - interval '1 day', case when i % 5 = 0 then now() - interval '2 days' else now() + interval '30 days' end, 'password'
     from generate_series(${from}, ${to - 1}) as g(i)`);
   const t2 = Date.now();
   await sql.unsafe(`
     insert into audit_log (user_id, actor_id, action, detail, created_at)
-    select ${userId("i")}, ${userId("i")}, case when k = 0 then 'account.created' else 'auth.sign_in' end, '{}'::jsonb,
-           now() - ((i * 2 + k) % 730) * interval '1 day'
-    from generate_series(${from}, ${to - 1}) as g(i), generate_series(0, 1) as h(k)`);
+    select ${userId("i")}, ${userId("i")}, case when k = 0 then 'account.created' else 'signin.succeeded' end, '{}'::jsonb,
+           ${EPOCH} + (i * 2 + k) * interval '30 seconds'
+    from generate_series(${from}, ${to - 1}) as g(i), generate_series(0, 1) as h(k)
+    order by i, k`);
   const t3 = Date.now();
   await sql`analyze users`;
   await sql`analyze sessions`;
@@ -91,13 +101,12 @@ async function tableSizes(sql) {
 
 /** EXPLAIN (ANALYZE, BUFFERS) of the hot queries, written as the app issues them (lib/…); writes are rolled back. */
 async function explainHotQueries(sql, i) {
-  const sessionId = `encode(sha256(('scale-s-' || ${i})::bytea), 'hex')`;
   const queries = [
     {
       name: "session and account (every signed-in request; lib/auth/sessions.ts validateSession)",
-      sql: `select * from sessions inner join users on users.id = sessions.user_id where sessions.id = (select ${sessionId}) limit 1`,
+      sql: `select * from sessions inner join users on users.id = sessions.user_id where sessions.id = '${i.toString(16).padStart(64, "0")}' limit 1`,
     },
-    { name: "account by email (sign-in; lib/accounts/queries.ts findUserByEmail)", sql: `select * from users where users.email = 'scale-${i}@bench.local' limit 1` },
+    { name: "account by email (sign-in; lib/accounts/queries.ts findUserByEmail)", sql: `select * from users where users.email = 'scale-${String(i).padStart(7, "0")}@bench.local' limit 1` },
     {
       name: "account by confirmed phone (sign-in; findUserByConfirmedPhone)",
       sql: `select * from users where (users.phone = '+1555${String(i).padStart(7, "0")}' and users.phone_verified_at is not null) limit 1`,
@@ -111,11 +120,21 @@ async function explainHotQueries(sql, i) {
     },
     {
       name: "audit entry (sign-ins, failed sign-ins; lib/audit)",
-      sql: `insert into audit_log (user_id, actor_id, action, detail, ip) values (${userId(i)}, null, 'auth.sign_in_failed', '{"identifier":"email"}'::jsonb, null)`,
+      sql: `insert into audit_log (user_id, actor_id, action, detail, ip) values (${userId(i)}, null, 'signin.failed', '{"identifier":"email"}'::jsonb, null)`,
       write: true,
     },
     { name: "new session (successful sign-in; writeSession)", sql: `insert into sessions (id, user_id, expires_at) values (md5(random()::text), ${userId(i)}, now() + interval '30 days')`, write: true },
     { name: "settings section (lib/settings.ts)", sql: `select value from settings where settings.key = 'account'` },
+    {
+      name: "one pruning batch of audit entries past a 365-day retention (daily job; lib/housekeeping.ts)",
+      sql: `delete from audit_log where audit_log.id in (select audit_log.id from audit_log where audit_log.created_at < now() - interval '365 days' order by audit_log.created_at asc limit 5000) returning audit_log.id`,
+      write: true,
+    },
+    {
+      name: "one pruning batch of ended sessions (daily job)",
+      sql: `delete from sessions where sessions.id in (select sessions.id from sessions where sessions.expires_at < now() - interval '1 day' order by sessions.expires_at asc limit 5000) returning sessions.id`,
+      write: true,
+    },
   ];
   const out = [];
   const conn = await sql.reserve();
@@ -134,7 +153,7 @@ async function explainHotQueries(sql, i) {
 
 async function main() {
   const loadAtStart = loadavg();
-  log(`load average ${loadAtStart.join(" ")} on ${os.cpus().length} cores; sizes ${SIZES.join(", ")}; connections ${CONNECTIONS.join(", ")} × ${DURATION} s`);
+  log(`load average ${loadAtStart.join(" ")} on ${os.cpus().length} cores; sizes ${SIZES.join(", ")}; connections ${CONNECTIONS.join(", ")}; requests per load ${JSON.stringify(AMOUNTS)} × ${FACTOR}`);
   await buildLatchkey(log);
   const db = await createPostgresDb({ adminUrl: PG_ADMIN_URL, prefix: "latchkey_scale", log });
   if (db.skipped) throw new Error(db.skipped);
@@ -162,7 +181,8 @@ async function main() {
       const scenarios = latchkeyScenarios(port, fields, cookie, { good: pool, bad: pool });
       for (const key of ["dashboard", "loginOk"]) {
         for (const connections of CONNECTIONS) {
-          const m = await measureLoad({ port, scenario: scenarios[key], connections, duration: DURATION, pid: server.child.pid, db: { sql: adminSql, name: db.name } });
+          const amount = Math.max(connections, Math.round(AMOUNTS[key][connections] * FACTOR));
+          const m = await measureLoad({ port, scenario: scenarios[key], connections, amount, pid: server.child.pid, db: { sql: adminSql, name: db.name } });
           const row = { accounts: size, scenario: key, loadAverage1m: round(os.loadavg()[0], 2), ...m };
           results.push(row);
           log(
@@ -187,7 +207,7 @@ async function main() {
       date: new Date().toISOString(),
       command: "npm run bench -- --scale",
       machine: { cpus: cpus.length, cpuModel: cpus[0]?.model ?? "unknown", node: process.version, loadAverageAtStart: loadAtStart, loadAverageAtEnd: loadavg() },
-      settings: { durationSeconds: DURATION, sizes: SIZES, connections: CONNECTIONS, sessionsPerAccount: 1, auditEntriesPerAccount: 2 },
+      settings: { requestsPerLoad: AMOUNTS, factor: FACTOR, sizes: SIZES, connections: CONNECTIONS, sessionsPerAccount: 1, auditEntriesPerAccount: 2 },
       seeding,
       tables: await tableSizes(sql),
       results,
