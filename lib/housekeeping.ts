@@ -3,7 +3,7 @@ import "server-only";
 // links, sign-in and security-key challenges, sessions and limiter windows that have ended. Each
 // table is pruned in bounded batches (one short DELETE per batch, oldest first, through an index),
 // so a large backlog never holds long locks; what is left is pruned by the next run.
-import { asc, inArray, lt, type SQL } from "drizzle-orm";
+import { asc, lt, sql, type SQL } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import { db } from "@/lib/db";
 import { auditLog, codes, rateLimits, sessions, signInChallenges, webauthnChallenges } from "@/db/schema";
@@ -29,7 +29,10 @@ async function deleteInBatches(table: PgTable, key: PgColumn, where: SQL, order:
   let deleted = 0;
   for (let i = 0; i < maxBatches; i++) {
     const batch = db.select({ key }).from(table).where(where).orderBy(asc(order)).limit(batchSize);
-    const rows = await db.delete(table).where(inArray(key, batch)).returning({ key });
+    // `= any(array(…))`, not `in (…)`: the batch is read first through the expiry index, then each
+    // row deleted through the primary key. With `in`, Postgres may hash-join against a full scan of
+    // the table (measured at 1 M sessions: 388 ms for a batch of 5,000 ended sessions, against 19 ms).
+    const rows = await db.delete(table).where(sql`${key} = any(array(${batch}))`).returning({ key });
     deleted += rows.length;
     if (rows.length < batchSize) break;
   }

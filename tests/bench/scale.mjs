@@ -127,12 +127,12 @@ async function explainHotQueries(sql, i) {
     { name: "settings section (lib/settings.ts)", sql: `select value from settings where settings.key = 'account'` },
     {
       name: "one pruning batch of audit entries past a 365-day retention (daily job; lib/housekeeping.ts)",
-      sql: `delete from audit_log where audit_log.id in (select audit_log.id from audit_log where audit_log.created_at < now() - interval '365 days' order by audit_log.created_at asc limit 5000) returning audit_log.id`,
+      sql: `delete from audit_log where audit_log.id = any(array((select audit_log.id from audit_log where audit_log.created_at < now() - interval '365 days' order by audit_log.created_at asc limit 5000))) returning audit_log.id`,
       write: true,
     },
     {
       name: "one pruning batch of ended sessions (daily job)",
-      sql: `delete from sessions where sessions.id in (select sessions.id from sessions where sessions.expires_at < now() - interval '1 day' order by sessions.expires_at asc limit 5000) returning sessions.id`,
+      sql: `delete from sessions where sessions.id = any(array((select sessions.id from sessions where sessions.expires_at < now() - interval '1 day' order by sessions.expires_at asc limit 5000))) returning sessions.id`,
       write: true,
     },
   ];
