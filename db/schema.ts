@@ -1,20 +1,6 @@
 // Drizzle tables of Latchkey: accounts, sessions, one-time codes, settings, outbox, audit log, limits, OpenID Provider.
 import { sql } from "drizzle-orm";
-import {
-  bigint,
-  bigserial,
-  customType,
-  boolean,
-  date,
-  index,
-  integer,
-  jsonb,
-  pgTable,
-  primaryKey,
-  text,
-  timestamp,
-  uniqueIndex,
-} from "drizzle-orm/pg-core";
+import { bigint, bigserial, customType, boolean, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 
@@ -30,7 +16,9 @@ export const users = pgTable(
     phone: text("phone"),
     phoneVerifiedAt: ts("phone_verified_at"),
     passwordHash: text("password_hash"),
-    status: text("status", { enum: ["active", "pending", "blocked"] }).notNull().default("active"),
+    status: text("status", { enum: ["active", "pending", "blocked"] })
+      .notNull()
+      .default("active"),
     isAdmin: boolean("is_admin").notNull().default(false),
     canChangePassword: boolean("can_change_password").notNull().default(true),
     canReceiveSms: boolean("can_receive_sms").notNull().default(true),
@@ -59,8 +47,17 @@ export const users = pgTable(
   },
   (t) => [
     uniqueIndex("users_email_key").on(t.email),
-    uniqueIndex("users_confirmed_phone_key").on(t.phone).where(sql`${t.phoneVerifiedAt} is not null`),
+    uniqueIndex("users_confirmed_phone_key")
+      .on(t.phone)
+      .where(sql`${t.phoneVerifiedAt} is not null`),
     index("users_created_at_idx").on(t.createdAt),
+    // The daily job's blocking notices (A9) and the admin look-ups: few rows, so partial indexes.
+    index("users_block_on_idx")
+      .on(t.blockOn)
+      .where(sql`${t.blockOn} is not null`),
+    index("users_admin_idx")
+      .on(t.id)
+      .where(sql`${t.isAdmin}`),
   ],
 );
 
@@ -85,7 +82,8 @@ export const sessions = pgTable(
     secondFactorAt: ts("second_factor_at"),
     managerVerifiedAt: ts("manager_verified_at"),
   },
-  (t) => [index("sessions_user_idx").on(t.userId)],
+  // expires_at: the daily job prunes ended sessions in batches, oldest first.
+  (t) => [index("sessions_user_idx").on(t.userId), index("sessions_expires_idx").on(t.expiresAt)],
 );
 
 export const codes = pgTable(
@@ -108,6 +106,7 @@ export const codes = pgTable(
   (t) => [
     index("codes_purpose_target_idx").on(t.purpose, t.target),
     uniqueIndex("codes_link_hash_key").on(t.linkHash),
+    index("codes_expires_idx").on(t.expiresAt),
   ],
 );
 
@@ -146,19 +145,20 @@ export const auditLog = pgTable(
     ip: text("ip"),
     createdAt: ts("created_at").notNull().defaultNow(),
   },
-  (t) => [
-    index("audit_user_idx").on(t.userId, t.createdAt),
-    index("audit_actor_idx").on(t.actorId, t.createdAt),
-    index("audit_created_idx").on(t.createdAt),
-  ],
+  (t) => [index("audit_user_idx").on(t.userId, t.createdAt), index("audit_actor_idx").on(t.actorId, t.createdAt), index("audit_created_idx").on(t.createdAt)],
 );
 
 // Fixed-window counters shared by every app instance (see lib/rate-limit.ts).
-export const rateLimits = pgTable("rate_limits", {
-  key: text("key").primaryKey(),
-  count: integer("count").notNull(),
-  resetAt: ts("reset_at").notNull(),
-});
+export const rateLimits = pgTable(
+  "rate_limits",
+  {
+    key: text("key").primaryKey(),
+    count: integer("count").notNull(),
+    resetAt: ts("reset_at").notNull(),
+  },
+  // reset_at: the daily job prunes windows that ended.
+  (t) => [index("rate_limits_reset_idx").on(t.resetAt)],
+);
 
 const bytea = customType<{ data: Uint8Array; driverData: Uint8Array | Buffer }>({
   dataType: () => "bytea",
@@ -198,7 +198,7 @@ export const webauthnChallenges = pgTable(
     expiresAt: ts("expires_at").notNull(),
     consumedAt: ts("consumed_at"),
   },
-  (t) => [uniqueIndex("webauthn_challenges_challenge_key").on(t.challenge)],
+  (t) => [uniqueIndex("webauthn_challenges_challenge_key").on(t.challenge), index("webauthn_challenges_expires_idx").on(t.expiresAt)],
 );
 
 export const recoveryCodes = pgTable(
@@ -234,22 +234,26 @@ export const trustedDevices = pgTable(
 
 // The state between the first and the second factor (T3, B4): the browser holds a signed cookie
 // with this row's token; no session exists until the second factor passes.
-export const signInChallenges = pgTable("sign_in_challenges", {
-  // HMAC of the random token in the cookie.
-  id: text("id").primaryKey(),
-  userId: text("user_id")
-    .notNull()
-    .references(() => users.id, { onDelete: "cascade" }),
-  firstFactor: text("first_factor").notNull(),
-  surface: text("surface", { enum: ["web", "manager"] }).notNull(),
-  next: text("next").notNull().default("/dashboard"),
-  failedAttempts: integer("failed_attempts").notNull().default(0),
-  // Set when a session already exists and this is a step-up into the Manager app.
-  sessionId: text("session_id"),
-  createdAt: ts("created_at").notNull().defaultNow(),
-  expiresAt: ts("expires_at").notNull(),
-  completedAt: ts("completed_at"),
-});
+export const signInChallenges = pgTable(
+  "sign_in_challenges",
+  {
+    // HMAC of the random token in the cookie.
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    firstFactor: text("first_factor").notNull(),
+    surface: text("surface", { enum: ["web", "manager"] }).notNull(),
+    next: text("next").notNull().default("/dashboard"),
+    failedAttempts: integer("failed_attempts").notNull().default(0),
+    // Set when a session already exists and this is a step-up into the Manager app.
+    sessionId: text("session_id"),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    expiresAt: ts("expires_at").notNull(),
+    completedAt: ts("completed_at"),
+  },
+  (t) => [index("sign_in_challenges_expires_idx").on(t.expiresAt)],
+);
 
 // A5: the profiles an account owns (a display name and a type from the admin-set list).
 export const profiles = pgTable(
@@ -361,10 +365,18 @@ export const oidcPayloads = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.model, t.id] }),
-    index("oidc_payloads_grant_idx").on(t.grantId).where(sql`${t.grantId} is not null`),
-    uniqueIndex("oidc_payloads_uid_key").on(t.model, t.uid).where(sql`${t.uid} is not null`),
-    index("oidc_payloads_account_idx").on(t.accountId, t.clientId).where(sql`${t.accountId} is not null`),
-    index("oidc_payloads_client_idx").on(t.clientId).where(sql`${t.clientId} is not null`),
+    index("oidc_payloads_grant_idx")
+      .on(t.grantId)
+      .where(sql`${t.grantId} is not null`),
+    uniqueIndex("oidc_payloads_uid_key")
+      .on(t.model, t.uid)
+      .where(sql`${t.uid} is not null`),
+    index("oidc_payloads_account_idx")
+      .on(t.accountId, t.clientId)
+      .where(sql`${t.accountId} is not null`),
+    index("oidc_payloads_client_idx")
+      .on(t.clientId)
+      .where(sql`${t.clientId} is not null`),
     index("oidc_payloads_expires_idx").on(t.expiresAt),
   ],
 );
@@ -382,7 +394,9 @@ export const oidcClients = pgTable("oidc_clients", {
   allowedScopes: jsonb("allowed_scopes").$type<string[]>().notNull(),
   require2fa: boolean("require_2fa").notNull().default(false),
   skipConsent: boolean("skip_consent").notNull().default(false),
-  idTokenAlg: text("id_token_alg", { enum: ["ES256", "RS256"] }).notNull().default("RS256"),
+  idTokenAlg: text("id_token_alg", { enum: ["ES256", "RS256"] })
+    .notNull()
+    .default("RS256"),
   createdBy: text("created_by"),
   disabledAt: ts("disabled_at"),
   createdAt: ts("created_at").notNull().defaultNow(),
@@ -405,8 +419,12 @@ export const oidcSigningKeys = pgTable(
     deleteAfter: ts("delete_after"),
   },
   (t) => [
-    uniqueIndex("oidc_signing_keys_current_key").on(t.alg).where(sql`${t.state} = 'current'`),
-    uniqueIndex("oidc_signing_keys_next_key").on(t.alg).where(sql`${t.state} = 'next'`),
+    uniqueIndex("oidc_signing_keys_current_key")
+      .on(t.alg)
+      .where(sql`${t.state} = 'current'`),
+    uniqueIndex("oidc_signing_keys_next_key")
+      .on(t.alg)
+      .where(sql`${t.state} = 'next'`),
   ],
 );
 

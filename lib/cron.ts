@@ -7,6 +7,7 @@ import { sendBlockingNotices } from "./blocking";
 import { env } from "./env";
 import { retrySecurityNotices } from "@/lib/delivery/notices";
 import { pruneSpentChallenges } from "@/lib/limits/proof-of-work";
+import { pruneRecords } from "@/lib/housekeeping";
 
 const digest = (v: string) => createHash("sha256").update(v).digest();
 
@@ -22,12 +23,14 @@ export function cronAuthorized(header: string | null): "ok" | "denied" | "unconf
 
 /**
  * The daily jobs, each safe to run more than once a day: blocking notices (A9), security notices
- * whose delivery failed, and spent proof-of-work challenges that have expired.
+ * whose delivery failed, spent proof-of-work challenges that have expired, and pruning (audit
+ * entries past the retention setting; ended codes, links, challenges, sessions and limiter windows).
  */
 export async function runDailyJobs(now = new Date()) {
   const blockingNotices = await sendBlockingNotices({ now });
   const securityNotices = await retrySecurityNotices(now);
   const spentChallengesPruned = await pruneSpentChallenges(now);
   const oidc = await oidcHousekeeping();
-  return { blockingNotices, securityNotices, spentChallengesPruned, oidc };
+  const pruned = await pruneRecords(now);
+  return { blockingNotices, securityNotices, spentChallengesPruned, oidc, pruned };
 }

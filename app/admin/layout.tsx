@@ -13,6 +13,7 @@ const nav = [
   { href: "/admin/settings/two-factor", label: "Two-factor" },
   { href: "/admin/clients", label: "Apps (OpenID Connect)" },
   { href: "/admin/audit-log", label: "Audit log" },
+  { href: "/admin/settings/audit-log", label: "Audit log settings" },
 ];
 
 export default async function AdminLayout({ children }: { children: React.ReactNode }) {

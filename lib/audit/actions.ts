@@ -86,6 +86,7 @@ const SECTION: Record<string, string> = {
   sms: "SMS",
   twoFactor: "Two-factor",
   pendingPermissions: "Pending permissions",
+  auditLog: "Audit log",
 };
 
 const methodWords = (m: unknown) =>

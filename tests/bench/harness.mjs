@@ -4,11 +4,12 @@
 // without a browser.
 import { spawn } from "node:child_process";
 import http from "node:http";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
 import postgres from "postgres";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -45,7 +46,7 @@ export function track(child) {
 
 export function run(cmd, args, opts = {}) {
   return new Promise((resolve, reject) => {
-    const child = track(spawn(cmd, args, { cwd: ROOT, env: opts.env ?? process.env, stdio: ["ignore", "pipe", "pipe"] }));
+    const child = track(spawn(cmd, args, { cwd: opts.cwd ?? ROOT, env: opts.env ?? process.env, stdio: ["ignore", "pipe", "pipe"] }));
     let out = "";
     child.stdout.on("data", (d) => (out += d));
     child.stderr.on("data", (d) => (out += d));
@@ -350,3 +351,116 @@ export const sessionCookieOf = (setCookie) =>
     .concat(setCookie ?? [])
     .map((c) => c.split(";")[0])
     .find((c) => /^(__Host-)?latchkey\.session=/.test(c));
+
+// ——— CPU time of processes ———
+
+const CLK_TCK = 100; // USER_HZ: 100 on Linux for every architecture Node supports
+
+/** Every process's parent and CPU ticks (utime+stime of itself, cutime+cstime of its reaped children). */
+function procTable() {
+  const table = new Map();
+  for (const d of readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    let s;
+    try {
+      s = readFileSync(`/proc/${d}/stat`, "utf8");
+    } catch {
+      continue; // exited meanwhile
+    }
+    // Field 2 (comm) may contain spaces and parentheses: split after the last ")".
+    const f = s.slice(s.lastIndexOf(")") + 2).split(" "); // f[0] is field 3 (state)
+    table.set(Number(d), { ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]) });
+  }
+  return table;
+}
+
+/** CPU milliseconds used so far by `rootPid` and all its descendants (Linux /proc). */
+export function processTreeCpuMs(rootPid) {
+  const table = procTable();
+  const children = new Map();
+  for (const [pid, p] of table) {
+    if (!children.has(p.ppid)) children.set(p.ppid, []);
+    children.get(p.ppid).push(pid);
+  }
+  let ticks = 0;
+  const stack = [rootPid];
+  while (stack.length) {
+    const pid = stack.pop();
+    const p = table.get(pid);
+    if (!p) continue;
+    ticks += p.ticks;
+    stack.push(...(children.get(pid) ?? []));
+  }
+  return (ticks * 1000) / CLK_TCK;
+}
+
+/** CPU milliseconds used so far by each of `pids` (utime+stime), as a Map; missing pids are absent. */
+export function processesCpuMs(pids) {
+  const table = procTable();
+  const out = new Map();
+  for (const pid of pids) {
+    const p = table.get(pid);
+    if (p) out.set(pid, (p.ticks * 1000) / CLK_TCK);
+  }
+  return out;
+}
+
+// ——— JavaScript shipped to a page ———
+
+/**
+ * Every script the page's HTML loads (its <script src> tags; legacy noModule polyfills excluded,
+ * since every browser that runs modules skips them), fetched from the server and gzipped at level 9
+ * (as a CDN would serve them): the bytes a first visit downloads before the page is interactive.
+ */
+export async function scriptsShipped(port, pagePath) {
+  const page = await request(port, { path: pagePath });
+  if (page.status !== 200) throw new Error(`GET ${pagePath} answered ${page.status}`);
+  const tags = [...page.body.matchAll(/<script\b[^>]*>/gi)].map((m) => m[0]).filter((t) => !/\bnomodule\b/i.test(t));
+  const srcs = [...new Set(tags.map((t) => /\ssrc="([^"]+\.js[^"]*)"/.exec(t)?.[1]).filter(Boolean).map((s) => s.replace(/&amp;/g, "&")))];
+  let raw = 0;
+  let gzip = 0;
+  for (const src of srcs) {
+    const res = await rawRequest(port, new URL(src, `http://localhost:${port}`).pathname);
+    if (res.status !== 200) throw new Error(`GET ${src} answered ${res.status}`);
+    raw += res.body.length;
+    gzip += gzipSync(res.body, { level: 9 }).length;
+  }
+  return { page: pagePath, scripts: srcs.length, rawBytes: raw, gzipBytes: gzip };
+}
+
+// ——— cookies ———
+
+/**
+ * The cookies a response sets, as a Cookie header ("a=1; b=2"), leaving out the ones it deletes
+ * (empty value, Max-Age=0 or an Expires in the past): what a browser would send next.
+ */
+export function cookieHeaderOf(setCookie) {
+  const out = [];
+  for (const c of [].concat(setCookie ?? [])) {
+    const [pair, ...attrs] = c.split(";").map((s) => s.trim());
+    const eq = pair.indexOf("=");
+    if (eq < 1 || eq === pair.length - 1) continue;
+    const deleted = attrs.some((a) => /^max-age=0$/i.test(a) || (/^expires=/i.test(a) && Date.parse(a.slice(8)) < Date.now()));
+    if (!deleted) out.push(pair);
+  }
+  return out.join("; ");
+}
+
+// ——— results file ———
+
+/**
+ * Writes one section of tests/bench/results.json (`null` = the default run's top-level figures),
+ * keeping the other sections of the file as they were.
+ */
+export function writeResultsSection(file, section, data) {
+  let existing = {};
+  try {
+    existing = JSON.parse(readFileSync(file, "utf8"));
+  } catch {
+    existing = {};
+  }
+  const kept = {};
+  for (const k of ["againstReference", "scale"]) if (existing[k] !== undefined) kept[k] = existing[k];
+  const next = section ? { ...existing, [section]: data } : { ...data, ...kept };
+  writeFileSync(file, JSON.stringify(next, null, 2) + "\n");
+}

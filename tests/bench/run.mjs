@@ -42,8 +42,7 @@
 // Environment (all optional): BENCH_DURATION (seconds per scenario, default 6),
 // BENCH_PG_URL (admin URL of the Postgres server, default postgres://postgres@127.0.0.1:5432/postgres),
 // BENCH_SKIP_BUILD=1 (reuse an existing .next-bench build), BENCH_ONLY=pglite|postgres.
-import { gzipSync } from "node:zlib";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { hash, verify } from "@node-rs/argon2";
@@ -63,14 +62,21 @@ import {
   onCleanup,
   multipart,
   formPostHeaders,
-  rawRequest,
   request,
   round,
   run,
+  scriptsShipped,
+  writeResultsSection,
   sessionCookieOf,
   startNext,
   stopChild,
 } from "./harness.mjs";
+
+// `npm run bench -- --against-reference` and `npm run bench -- --scale` are separate modes.
+const mode = process.argv.includes("--against-reference") ? "./against-reference.mjs" : process.argv.includes("--scale") ? "./scale.mjs" : null;
+if (mode) {
+  await import(mode); // runs to completion and exits
+}
 
 const DIST_DIR = ".next-bench";
 const RESULTS_FILE = path.join(ROOT, "tests/bench/results.json");
@@ -99,26 +105,10 @@ const createPostgresDb = () => createDb({ adminUrl: PG_ADMIN_URL, prefix: "latch
 // Budget for the JS a sign-in page ships, gzip bytes (the product's performance budget).
 const JS_BUDGET_BYTES = 130_000;
 
-/**
- * Every script the page's HTML loads (its <script src> tags, as the production build emits them),
- * fetched from the server and gzipped (zlib level 9, as a CDN would serve them): the bytes a first
- * visit downloads before the page is interactive.
- */
+/** Every script /login or /signup loads, gzipped (tests/bench/harness.mjs scriptsShipped), against the budget. */
 async function jsShipped(port, pagePath) {
-  const page = await request(port, { path: pagePath });
-  if (page.status !== 200) throw new Error(`GET ${pagePath} answered ${page.status}`);
-  // Scripts marked noModule (legacy polyfills) are skipped by every browser that runs modules.
-  const tags = [...page.body.matchAll(/<script\b[^>]*>/gi)].map((m) => m[0]).filter((t) => !/\bnomodule\b/i.test(t));
-  const srcs = [...new Set(tags.map((t) => /\ssrc="([^"]+\.js[^"]*)"/.exec(t)?.[1]).filter(Boolean).map((s) => s.replace(/&amp;/g, "&")))];
-  let raw = 0;
-  let gzip = 0;
-  for (const src of srcs) {
-    const res = await rawRequest(port, new URL(src, `http://localhost:${port}`).pathname);
-    if (res.status !== 200) throw new Error(`GET ${src} answered ${res.status}`);
-    raw += res.body.length;
-    gzip += gzipSync(res.body, { level: 9 }).length;
-  }
-  return { page: pagePath, scripts: srcs.length, rawBytes: raw, gzipBytes: gzip, budgetBytes: JS_BUDGET_BYTES, withinBudget: gzip <= JS_BUDGET_BYTES };
+  const r = await scriptsShipped(port, pagePath);
+  return { ...r, budgetBytes: JS_BUDGET_BYTES, withinBudget: r.gzipBytes <= JS_BUDGET_BYTES };
 }
 
 /**
@@ -510,7 +500,7 @@ async function main() {
     skipped,
     results: rows,
   };
-  writeFileSync(RESULTS_FILE, JSON.stringify(results, null, 2) + "\n");
+  writeResultsSection(RESULTS_FILE, null, results);
   log(`wrote ${path.relative(ROOT, RESULTS_FILE)}`);
 }
 

@@ -19,11 +19,12 @@ async function main() {
   // Confirmation by email, automatic activation, 2FA on and required in the Web app for new
   // accounts, email codes only.
   const account = await getSettings("account");
-  await updateSettings("account", { ...account, enable2fa: true, confirmationMode: "email", automaticActivation: true }, null);
+  await updateSettings("account", { ...account, confirmationMode: "email", automaticActivation: true }, null);
   const twoFactor = await getSettings("twoFactor");
   await updateSettings(
     "twoFactor",
-    { ...twoFactor, allowedMethods: ["email"], deliveryPolicy: "email_only", defaultWeb: true, defaultMethod: "email" },
+    // The master switch belongs to this section (the account section's schema drops unknown keys).
+    { ...twoFactor, enable2fa: true, allowedMethods: ["email"], deliveryPolicy: "email_only", defaultWeb: true, defaultMethod: "email" },
     null,
   );
   for (const email of values.account ?? []) {
