@@ -108,9 +108,12 @@ export async function validateSession(token: string | undefined | null): Promise
   }
   if (now - row.session.lastActiveAt.getTime() > TOUCH_EVERY_MS) {
     const at = new Date(now);
-    await db.update(sessions).set({ lastActiveAt: at }).where(eq(sessions.id, id));
-    await db.update(users).set({ lastActiveAt: at }).where(eq(users.id, row.user.id));
+    // The session's and the account's last activity in one statement.
+    await db.execute(sql`
+      with touched as (update ${sessions} set last_active_at = ${at.toISOString()}::timestamptz where ${sessions.id} = ${id} returning ${sessions.userId})
+      update ${users} set last_active_at = ${at.toISOString()}::timestamptz where ${users.id} in (select user_id from touched)`);
     row.session.lastActiveAt = at;
+    row.user.lastActiveAt = at;
   }
   return row;
 }
