@@ -9,8 +9,6 @@ import { blockingDateReached } from "../blocking";
 
 // Last-activity writes are throttled: one per minute per session keeps each request cheap.
 const TOUCH_EVERY_MS = 60_000;
-// A fresh token must be handed to the browser quickly, and only once.
-const BIND_WITHIN_MS = 2 * 60_000;
 
 export type NewSession = {
   token: string;
@@ -38,6 +36,8 @@ export async function newSession(
       method: meta.method ?? null,
       // A second factor verified at sign-in covers the Manager app too (T6).
       secondFactorAt: meta.secondFactor ? now : null,
+      // The cookie is set in the answer that writes the row.
+      boundAt: now,
       expiresAt: new Date(now.getTime() + absoluteSessionDays * 86_400_000),
     },
   };
@@ -56,24 +56,6 @@ export async function createSession(
   const s = await newSession(userId, meta);
   await writeSession(s);
   return s.token;
-}
-
-/** Marks a new session as handed to a browser; a token binds once, within two minutes of creation. */
-export async function bindSession(token: string): Promise<string | null> {
-  if (typeof token !== "string" || token.length < 40 || token.length > 64) return null;
-  const [row] = await db
-    .update(sessions)
-    .set({ boundAt: new Date() })
-    .where(
-      and(
-        eq(sessions.id, hashSecret(`session:${token}`)),
-        isNull(sessions.boundAt),
-        isNull(sessions.revokedAt),
-        gt(sessions.createdAt, new Date(Date.now() - BIND_WITHIN_MS)),
-      ),
-    )
-    .returning({ userId: sessions.userId });
-  return row?.userId ?? null;
 }
 
 export type ActiveSession = { session: Session; user: User };

@@ -6,7 +6,8 @@ import { checkPassword } from "@/lib/accounts/password";
 import { audit } from "@/lib/audit";
 import { clientIp, userAgent } from "../request";
 import { newSession, revokeSessionByToken, writeSession, type NewSession } from "./sessions";
-import { signIn, signOut } from "./next-auth";
+import { clearSessionCookie, setSessionCookie } from "./cookie";
+import { safeNext } from "@/lib/shared/safe-next";
 import { currentSession } from "./current";
 import { getSettings, TWO_FACTOR_METHODS } from "../settings";
 import { redirect } from "next/navigation";
@@ -95,8 +96,8 @@ export async function completeOpening(o: Opening, w: Written): Promise<never> {
   if (o.claim) await clearChallengeCookie();
   if (previous) await revokeSessionByToken(previous.token);
   await audit({ action: "signin.succeeded", userId: o.userId, actorId: o.userId, ip: o.ip, detail: { method: w.method, secondFactor: o.secondFactor } });
-  await signIn("credentials", { sessionToken: o.session.token, redirectTo: o.next });
-  throw new Error("unreachable: signIn redirects");
+  await setSessionCookie(o.session.token, o.session.values.expiresAt);
+  redirect(safeNext(o.next));
 }
 
 /** Opens a session in a transaction of its own (no factor to consume with it) and redirects. */
@@ -118,7 +119,8 @@ export async function signOutCurrent() {
     await revokeSessionByToken(c.token);
     await audit({ action: "signout", userId: c.user.id, actorId: c.user.id });
   }
-  await signOut({ redirectTo: "/login" });
+  await clearSessionCookie();
+  redirect("/login");
 }
 
 /**
