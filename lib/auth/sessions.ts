@@ -1,6 +1,6 @@
 import "server-only";
 // Server-side sessions: the cookie carries a random token, the database keeps its hash, expiry and activity.
-import { and, desc, eq, gt, isNull, ne, sql } from "drizzle-orm";
+import { and, desc, eq, gt, isNull, ne, sql, type SQL } from "drizzle-orm";
 import { db, type Db as Tx } from "@/lib/db";
 import { sessions, users, type Session, type User } from "@/db/schema";
 import { hashSecret, randomToken } from "../crypto";
@@ -48,6 +48,29 @@ export async function writeSession(s: NewSession, q: Tx = db) {
   await q.insert(sessions).values(s.values);
   await q.update(users).set({ lastActiveAt: new Date() }).where(eq(users.id, s.values.userId));
 }
+
+/**
+ * Writes a new session's row, the account's last activity and `alongside` (other writes: the audit
+ * entry, a cleared count, the previous session ended) in one statement: one round trip, all or nothing.
+ */
+export async function writeSessionWith(s: NewSession, alongside: SQL[]) {
+  const v = s.values;
+  const at = (d: Date | null | undefined) => (d ? sql`${d.toISOString()}::timestamptz` : sql`null`);
+  const parts = alongside.map((w, i) => sql`, ${sql.identifier(`w${i}`)} as (${w})`);
+  await db.execute(sql`
+    with opened as (
+      insert into ${sessions} (id, user_id, user_agent, ip, method, second_factor_at, expires_at, bound_at)
+      values (${v.id}, ${v.userId}, ${v.userAgent ?? null}, ${v.ip ?? null}, ${v.method ?? null}, ${at(v.secondFactorAt)}, ${at(v.expiresAt)}, ${at(v.boundAt)})
+      returning user_id
+    ), active as (
+      update ${users} set last_active_at = now() where ${users.id} in (select user_id from opened)
+    )${sql.join(parts, sql``)}
+    select 1`);
+}
+
+/** Ends the session a token names, as a statement to join to another write (the token need not be live). */
+export const revokeByTokenSql = (token: string) =>
+  sql`update ${sessions} set revoked_at = now() where ${sessions.id} = ${hashSecret(`session:${token}`)} and ${sessions.revokedAt} is null`;
 
 export async function createSession(
   userId: string,
