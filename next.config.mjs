@@ -1,3 +1,10 @@
+// The prerendered home page is answered without proxy.ts (nothing on it changes state), so its
+// Content-Security-Policy is a fixed header. scripts/csp-hashes.mjs, run after the build, writes the
+// page's policy — the one proxy.ts sends, with the hashes of its inline scripts for a nonce — into
+// the built routes manifest. Until then this stand-in allows no script at all.
+const PRERENDERED_PAGE_CSP =
+  "default-src 'self'; script-src 'none'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   // Benchmarks and parallel test runs build into their own folder so they never clobber `.next`.
@@ -32,6 +39,14 @@ const nextConfig = {
         source,
         headers: [{ key: "Referrer-Policy", value: "no-referrer" }],
       })),
+      { source: "/", headers: [{ key: "Content-Security-Policy", value: PRERENDERED_PAGE_CSP }] },
+      // HSTS on the home page of an https site (the TLS proxy in front says so); proxy.ts sends it
+      // with every other page. A browser ignores it over plain http anyway.
+      {
+        source: "/",
+        has: [{ type: "header", key: "x-forwarded-proto", value: "https" }],
+        headers: [{ key: "Strict-Transport-Security", value: "max-age=63072000; includeSubDomains" }],
+      },
       // Nor the parameters of an app's sign-in request (OpenID Connect) to the app or anyone else;
       // same-origin, not no-referrer: the sign-in forms must keep sending their Origin (B5).
       { source: "/oidc/:path*", headers: [{ key: "Referrer-Policy", value: "same-origin" }] },

@@ -1,8 +1,9 @@
-// Runs before the requests that need it (see `config.matcher`): every page gets its
-// Content-Security-Policy (a fresh nonce, or the hashes of a prerendered page) and, on an https
-// site, Strict-Transport-Security; state-changing requests (server actions, form posts, route
-// handlers) are refused unless they come from this site's own pages (B5), carry a body under the
-// size cap and, when multipart, one that parses. Real access checks live in lib/auth/guards.ts.
+// Runs only for the requests that need it (see `config.matcher`): every page rendered on request gets
+// its Content-Security-Policy with a fresh nonce and, on an https site, Strict-Transport-Security;
+// state-changing requests (server actions, form posts, route handlers) are refused unless they come
+// from this site's own pages (B5), carry a body under the size cap and, when multipart, one that
+// parses. The prerendered home page is not seen here: its policy is a fixed header (next.config.mjs,
+// hashes written by scripts/csp-hashes.mjs). Real access checks live in lib/auth/guards.ts.
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { NextResponse, type NextRequest } from "next/server";
@@ -77,13 +78,18 @@ export async function proxy(request: NextRequest) {
   return secured(request, headers);
 }
 
-// The proxy runs for pages (documents: no RSC header) and for anything that can change state — every
-// browser POST carries an Origin, every body a Content-Type. Client-side navigations and prefetches
-// (RSC requests), build assets and the worker script skip it. Values must be literals.
+// The proxy runs for the documents that need a nonce and for anything that can change state: every
+// browser POST (and PUT, PATCH, DELETE, and a cross-origin fetch) carries an Origin, every body a
+// Content-Type and a Content-Length. A GET or HEAD without them does not need it: the prerendered home
+// page ("/", left out by `.+`; scripts/csp-hashes.mjs fails the build if it stops being prerendered),
+// /api (JSON only), client-side navigations and prefetches (RSC requests), build assets and the worker
+// script. The matcher cannot test the method; a GET that carries one of these headers still passes
+// through, which costs time, never safety. Values must be literals (tests/unit/proxy.test.ts).
 export const config = {
   matcher: [
-    { source: "/((?!_next/static|_next/image|favicon\\.ico|altcha/).*)", missing: [{ type: "header", key: "rsc" }] },
+    { source: "/((?!_next/static|_next/image|favicon\\.ico|altcha/|api/).+)", missing: [{ type: "header", key: "rsc" }] },
     { source: "/((?!_next/static|_next/image|favicon\\.ico|altcha/).*)", has: [{ type: "header", key: "origin" }] },
     { source: "/((?!_next/static|_next/image|favicon\\.ico|altcha/).*)", has: [{ type: "header", key: "content-type" }] },
+    { source: "/((?!_next/static|_next/image|favicon\\.ico|altcha/).*)", has: [{ type: "header", key: "content-length" }] },
   ],
 };

@@ -64,13 +64,13 @@ export const users = pgTable(
 export const sessions = pgTable(
   "sessions",
   {
-    // HMAC-SHA-256 of the session token; the token itself lives only in the encrypted cookie.
+    // HMAC-SHA-256 of the session token; the token itself lives only in the browser's cookie.
     id: text("id").primaryKey(),
     userId: text("user_id")
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
     createdAt: ts("created_at").notNull().defaultNow(),
-    // Set when the session is handed to the browser; a token can be bound only once.
+    // When the session was handed to the browser (its cookie is set in the answer that writes the row).
     boundAt: ts("bound_at"),
     lastActiveAt: ts("last_active_at").notNull().defaultNow(),
     expiresAt: ts("expires_at").notNull(),

@@ -1,6 +1,7 @@
 import "server-only";
-// Every admin setting: zod schema with defaults, read at call time from the database, updated with an audit entry.
-import { eq } from "drizzle-orm";
+// Every admin setting: zod schema with defaults, read from the database (all sections in one
+// statement, at most once per request, shared by the process for a second), updated with an audit entry.
+import { cache } from "react";
 import { z } from "zod";
 import { db } from "@/lib/db";
 import { settings } from "@/db/schema";
@@ -137,11 +138,62 @@ const sections = {
 export type SectionName = keyof typeof sections;
 type SectionValue<S extends SectionName> = z.infer<(typeof sections)[S]>;
 
+// How long the process keeps the stored settings: other instances see a change within this time; the
+// instance that saves a change sees it at once.
+const SHARED_FOR_MS = 1000;
+
+type Stored = Map<string, unknown>;
+// On globalThis: every copy of this module in the process (pages, route handlers, actions) shares one.
+const shared = globalThis as unknown as { __latchkeySettings?: { at: number; rows: Promise<Stored> }; __latchkeySettingsVersion?: number };
+const version = () => shared.__latchkeySettingsVersion ?? 0;
+
+async function readStored(): Promise<Stored> {
+  const rows = await db.select({ key: settings.key, value: settings.value }).from(settings);
+  return new Map(rows.map((r) => [r.key, r.value]));
+}
+
+/** The process's copy of every stored section, read again when older than a second. */
+function sharedStored(): Promise<Stored> {
+  const now = Date.now();
+  const current = shared.__latchkeySettings;
+  if (current && now - current.at < SHARED_FOR_MS) return current.rows;
+  const rows = readStored();
+  const entry = { at: now, rows };
+  shared.__latchkeySettings = entry;
+  // A failed read is not kept: the next call asks the database again.
+  rows.catch(() => {
+    if (shared.__latchkeySettings === entry) shared.__latchkeySettings = undefined;
+  });
+  return rows;
+}
+
+/** One request sees one copy of the settings (React cache), unless this process saved a change meanwhile. */
+const requestCopy = cache((): { version: number; rows?: Promise<Stored> } => ({ version: -1 }));
+
+function storedSettings(): Promise<Stored> {
+  const copy = requestCopy();
+  if (!copy.rows || copy.version !== version()) {
+    copy.version = version();
+    const rows = sharedStored();
+    copy.rows = rows;
+    rows.catch(() => {
+      if (copy.rows === rows) copy.rows = undefined;
+    });
+  }
+  return copy.rows;
+}
+
+/** Forgets the process's copy: the next read asks the database (after a save, and in tests). */
+export function forgetStoredSettings() {
+  shared.__latchkeySettingsVersion = version() + 1;
+  shared.__latchkeySettings = undefined;
+}
+
 /** Reads one settings section; stored values are merged over the schema defaults. */
 export async function getSettings<S extends SectionName>(section: S): Promise<SectionValue<S>> {
-  const rows = await db.select({ value: settings.value }).from(settings).where(eq(settings.key, section));
+  const stored = (await storedSettings()).get(section);
   const schema = sections[section];
-  const parsed = schema.safeParse(rows[0]?.value ?? {});
+  const parsed = schema.safeParse(stored ?? {});
   // A stored value that no longer validates (older version) falls back to defaults field by field.
   if (parsed.success) return parsed.data as SectionValue<S>;
   return schema.parse({}) as SectionValue<S>;
@@ -162,6 +214,7 @@ export async function updateSettings<S extends SectionName>(
     .insert(settings)
     .values({ key: section, value, updatedBy: actorId })
     .onConflictDoUpdate({ target: settings.key, set: { value, updatedAt: new Date(), updatedBy: actorId } });
+  forgetStoredSettings();
   const changes: Record<string, { from: unknown; to: unknown }> = {};
   for (const k of Object.keys(value) as Array<keyof typeof value>) {
     if (JSON.stringify(old[k]) === JSON.stringify(value[k])) continue;

@@ -6,9 +6,14 @@
 // page is the same for every request until the next build — as long as nothing revalidates it at run
 // time (no revalidatePath("/", "layout"): a regenerated page would carry other scripts than these
 // hashes); pages rendered on request use a nonce.
+//
+// proxy.ts does not run for the home page ("/"): its policy is the header next.config.mjs sets for it,
+// into which this script writes, in the built routes manifest, the policy proxy.ts sends with a page
+// rendered on request (taken from the running server, so lib/csp.ts stays the one source) with the
+// page's hashes in place of the nonce. The build fails here if "/" is no longer prerendered.
 import { spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -50,6 +55,15 @@ const hashesOf = (html) => [...new Set([...html.matchAll(SCRIPT)].map((m) => `sh
 
 const routes = prerenderedRoutes();
 const pages = {};
+let dynamicPolicy = null;
+// Pages proxy.ts's matcher leaves out: they must be prerendered, or they would get no nonce.
+const OUTSIDE_PROXY = ["/"];
+for (const route of OUTSIDE_PROXY) {
+  if (!routes.includes(route)) {
+    console.error(`csp-hashes: ${route} is not prerendered any more; proxy.ts's matcher leaves it out, so it would get no nonce: match it there again`);
+    process.exit(1);
+  }
+}
 if (routes.length) {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
@@ -93,10 +107,27 @@ if (routes.length) {
       if (res.status !== 200) throw new Error(`GET ${route} answered ${res.status}`);
       pages[route] = hashesOf(await res.text());
     }
+    // A page rendered on request (a 404 needs no database): the policy proxy.ts sends.
+    dynamicPolicy = (await fetch(`${base}/csp-hashes-${randomBytes(6).toString("hex")}`)).headers.get("content-security-policy");
+    if (!dynamicPolicy || !/script-src 'nonce-/.test(dynamicPolicy)) throw new Error(`a page rendered on request came without its nonce policy: ${dynamicPolicy}`);
   } finally {
     server.kill("SIGTERM");
   }
 }
 const out = path.join(root, distDir, "csp-static-pages.json");
 writeFileSync(out, JSON.stringify(pages, null, 2));
+
+// The fixed header of the pages answered without proxy.ts, in the manifest `next start` reads.
+const manifestFile = path.join(root, distDir, "routes-manifest.json");
+const manifest = JSON.parse(readFileSync(manifestFile, "utf8"));
+for (const route of OUTSIDE_PROXY) {
+  const policy = dynamicPolicy.replace(/script-src [^;]*/, `script-src 'self' ${pages[route].map((h) => `'${h}'`).join(" ")}`);
+  const entries = manifest.headers.filter((h) => h.source === route && !h.has && h.headers.some((x) => x.key === "Content-Security-Policy"));
+  if (entries.length !== 1) {
+    console.error(`csp-hashes: next.config.mjs sets no Content-Security-Policy header for ${route}`);
+    process.exit(1);
+  }
+  for (const x of entries[0].headers) if (x.key === "Content-Security-Policy") x.value = policy;
+}
+writeFileSync(manifestFile, JSON.stringify(manifest));
 console.log(`csp-hashes: ${Object.keys(pages).length} prerendered page(s) → ${path.relative(root, out)}`);

@@ -1,39 +1,67 @@
 import "server-only";
 // The password as first factor (A1) and changing it (A7).
-import { eq } from "drizzle-orm";
+import { eq, sql, type SQL } from "drizzle-orm";
 import { db } from "@/lib/db";
 import { users, type User } from "@/db/schema";
 import { audit } from "@/lib/audit";
 import { passwordChangedTemplate } from "@/lib/delivery/email/templates";
 import { ErrorCodes, UserError } from "@/lib/shared/errors";
 import { hashPassword, passwordProblem, verifyPassword } from "@/lib/passwords";
-import { clear, hit, retryAfterText } from "@/lib/limits/store";
-import { LIMITS } from "@/lib/limits/catalogue";
+import { clear, countsInPostgres, hit, hitResults, hitsCte, retryAfterText, type LimitResult } from "@/lib/limits/store";
+import { LIMITS, type KeyedLimit } from "@/lib/limits/catalogue";
 import { revokeOtherSessions } from "@/lib/auth/sessions";
 import { forgetAllTrustedDevices } from "@/lib/factors/trusted-devices";
 import { assertNotBlocked } from "@/lib/blocking";
 import { sendSecurityNotice } from "@/lib/delivery/notices";
 import { getUser } from "@/lib/accounts/queries";
 
-/** First factor by password (A1). Same message for an unknown identifier and a wrong password. */
-export async function checkPassword(input: { user: User | null; identifierKey: string; password: string; ip?: string | null }) {
-  const idLimit = await hit(LIMITS.signInPerIdentifier(input.identifierKey));
-  const ipLimit = input.ip ? await hit(LIMITS.signInPerIp(input.ip)) : null;
-  if (!idLimit.success || (ipLimit && !ipLimit.success)) {
-    const resetAt = !idLimit.success ? idLimit.resetAt : ipLimit!.resetAt;
-    throw new UserError(ErrorCodes.RATE_LIMITED, `Too many sign-in attempts. Try again in ${retryAfterText(resetAt)}.`);
-  }
-  const ok = await verifyPassword(input.user?.passwordHash, input.password, input.user?.id);
-  if (!ok || !input.user) {
-    await audit({ action: "signin.failed", userId: input.user?.id ?? null, ip: input.ip, detail: { method: "password" } });
+/** A password sign-in: the account it names (a condition on `users`, null when none can match) and the key it counts under. */
+export type PasswordTry = { account: SQL | null; identifierKey: string; password: string; ip?: string | null };
+
+/**
+ * First factor by password (A1). Same message for an unknown identifier and a wrong password.
+ * Every attempt is counted before the hash is checked (parallel guesses cannot slip past the limit),
+ * in the statement that finds the account; a wrong one adds its audit entry: two statements. The
+ * right password's count is to be cleared (`countedAs`), so its owner is never locked out by their own
+ * sign-ins; the sign-in clears it in the statement that opens the session.
+ */
+export async function tryPassword(input: PasswordTry): Promise<{ user: User; countedAs: KeyedLimit }> {
+  const limits = [LIMITS.signInPerIdentifier(input.identifierKey), ...(input.ip ? [LIMITS.signInPerIp(input.ip)] : [])];
+  const { user, results } = await countAndFind(limits, input.account);
+  const refused = results.find((r) => !r.success);
+  if (refused) throw new UserError(ErrorCodes.RATE_LIMITED, `Too many sign-in attempts. Try again in ${retryAfterText(refused.resetAt)}.`);
+  const ok = await verifyPassword(user?.passwordHash, input.password, user?.id);
+  if (!ok || !user) {
+    await audit({ action: "signin.failed", userId: user?.id ?? null, ip: input.ip, detail: { method: "password" } });
     throw new UserError(ErrorCodes.INVALID_CREDENTIALS, "The email, phone or password is not right.");
   }
   // Blocked by an admin, or the scheduled blocking date has come (A9).
-  await assertNotBlocked(input.user, { ip: input.ip });
-  // Every attempt is counted before the hash is checked (parallel guesses cannot slip past the limit);
-  // the right password clears the account's count, so its owner is never locked out by their own sign-ins.
-  await clear(LIMITS.signInPerIdentifier(input.identifierKey));
-  return input.user;
+  await assertNotBlocked(user, { ip: input.ip });
+  return { user, countedAs: limits[0]! };
+}
+
+/** The hits and the account in one statement where the counts live in Postgres; with Upstash, one after the other. */
+async function countAndFind(limits: KeyedLimit[], account: SQL | null) {
+  if (!countsInPostgres()) {
+    const results: LimitResult[] = [];
+    for (const l of limits) results.push(await hit(l));
+    const [user] = account ? await db.select().from(users).where(account).limit(1) : [];
+    return { user: user ?? null, results };
+  }
+  const hits = hitsCte(limits);
+  const rows = await db
+    .with(hits)
+    .select({ key: hits.key, count: hits.count, resetAt: hits.resetAt, user: users })
+    .from(hits)
+    .leftJoin(users, account ?? sql`false`);
+  return { user: rows.find((r) => r.user)?.user ?? null, results: hitResults(limits, rows) };
+}
+
+/** The password of a known account checked as a sign-in would, its count then cleared. */
+export async function checkPassword(input: { user: User | null; identifierKey: string; password: string; ip?: string | null }) {
+  const { user, countedAs } = await tryPassword({ ...input, account: input.user ? eq(users.id, input.user.id) : null });
+  await clear(countedAs);
+  return user;
 }
 
 /** A7: change password. Ends every other session. */

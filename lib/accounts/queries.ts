@@ -7,17 +7,18 @@ import { type ConfirmationMode } from "@/lib/settings";
 
 export const normalizeEmail = (email: string) => email.trim().toLowerCase();
 
+/** The account with this email address, as a condition on `users` (for a query that reads more at once). */
+export const accountByEmail = (email: string) => eq(users.email, normalizeEmail(email));
+/** The account whose confirmed phone is this number, as a condition on `users`. */
+export const accountByConfirmedPhone = (phone: string) => and(eq(users.phone, phone), sql`${users.phoneVerifiedAt} is not null`)!;
+
 export async function findUserByEmail(email: string): Promise<User | null> {
-  const [u] = await db.select().from(users).where(eq(users.email, normalizeEmail(email))).limit(1);
+  const [u] = await db.select().from(users).where(accountByEmail(email)).limit(1);
   return u ?? null;
 }
 
 export async function findUserByConfirmedPhone(phone: string): Promise<User | null> {
-  const [u] = await db
-    .select()
-    .from(users)
-    .where(and(eq(users.phone, phone), sql`${users.phoneVerifiedAt} is not null`))
-    .limit(1);
+  const [u] = await db.select().from(users).where(accountByConfirmedPhone(phone)).limit(1);
   return u ?? null;
 }
 

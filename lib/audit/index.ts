@@ -1,6 +1,6 @@
 import "server-only";
 // The audit log: one writer for every authentication event and admin change. Never given secrets.
-import { and, desc, eq, gte, ilike, lte, or, type SQL } from "drizzle-orm";
+import { and, desc, eq, gte, ilike, lte, or, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { db, type Db as Tx } from "@/lib/db";
 import { auditLog, users } from "@/db/schema";
@@ -44,6 +44,13 @@ export async function audit(entry: AuditInput, q?: Tx): Promise<void> {
     // The audit log must not turn a successful sign-in into a failure; the cause is logged instead.
     console.error("audit write failed", entry.action, err);
   }
+}
+
+/** One entry as an INSERT, for a statement that writes it with the change it records (one round trip). */
+export function auditSql(entry: AuditInput): SQL {
+  const detail = entry.detail ? JSON.stringify(entry.detail) : null;
+  return sql`insert into ${auditLog} (action, user_id, actor_id, detail, ip)
+    values (${entry.action}, ${entry.userId ?? null}, ${entry.actorId ?? null}, ${detail}::jsonb, ${entry.ip ?? null})`;
 }
 
 export type AuditFilter = { user?: string; action?: string; from?: Date; to?: Date; limit?: number };

@@ -1,6 +1,6 @@
 import "server-only";
 // Server-side sessions: the cookie carries a random token, the database keeps its hash, expiry and activity.
-import { and, desc, eq, gt, isNull, ne, sql } from "drizzle-orm";
+import { and, desc, eq, gt, isNull, ne, sql, type SQL } from "drizzle-orm";
 import { db, type Db as Tx } from "@/lib/db";
 import { sessions, users, type Session, type User } from "@/db/schema";
 import { hashSecret, randomToken } from "../crypto";
@@ -9,8 +9,6 @@ import { blockingDateReached } from "../blocking";
 
 // Last-activity writes are throttled: one per minute per session keeps each request cheap.
 const TOUCH_EVERY_MS = 60_000;
-// A fresh token must be handed to the browser quickly, and only once.
-const BIND_WITHIN_MS = 2 * 60_000;
 
 export type NewSession = {
   token: string;
@@ -38,6 +36,8 @@ export async function newSession(
       method: meta.method ?? null,
       // A second factor verified at sign-in covers the Manager app too (T6).
       secondFactorAt: meta.secondFactor ? now : null,
+      // The cookie is set in the answer that writes the row.
+      boundAt: now,
       expiresAt: new Date(now.getTime() + absoluteSessionDays * 86_400_000),
     },
   };
@@ -49,6 +49,29 @@ export async function writeSession(s: NewSession, q: Tx = db) {
   await q.update(users).set({ lastActiveAt: new Date() }).where(eq(users.id, s.values.userId));
 }
 
+/**
+ * Writes a new session's row, the account's last activity and `alongside` (other writes: the audit
+ * entry, a cleared count, the previous session ended) in one statement: one round trip, all or nothing.
+ */
+export async function writeSessionWith(s: NewSession, alongside: SQL[]) {
+  const v = s.values;
+  const at = (d: Date | null | undefined) => (d ? sql`${d.toISOString()}::timestamptz` : sql`null`);
+  const parts = alongside.map((w, i) => sql`, ${sql.identifier(`w${i}`)} as (${w})`);
+  await db.execute(sql`
+    with opened as (
+      insert into ${sessions} (id, user_id, user_agent, ip, method, second_factor_at, expires_at, bound_at)
+      values (${v.id}, ${v.userId}, ${v.userAgent ?? null}, ${v.ip ?? null}, ${v.method ?? null}, ${at(v.secondFactorAt)}, ${at(v.expiresAt)}, ${at(v.boundAt)})
+      returning user_id
+    ), active as (
+      update ${users} set last_active_at = now() where ${users.id} in (select user_id from opened)
+    )${sql.join(parts, sql``)}
+    select 1`);
+}
+
+/** Ends the session a token names, as a statement to join to another write (the token need not be live). */
+export const revokeByTokenSql = (token: string) =>
+  sql`update ${sessions} set revoked_at = now() where ${sessions.id} = ${hashSecret(`session:${token}`)} and ${sessions.revokedAt} is null`;
+
 export async function createSession(
   userId: string,
   meta: { userAgent?: string | null; ip?: string | null; method?: string; secondFactor?: boolean },
@@ -56,24 +79,6 @@ export async function createSession(
   const s = await newSession(userId, meta);
   await writeSession(s);
   return s.token;
-}
-
-/** Marks a new session as handed to a browser; a token binds once, within two minutes of creation. */
-export async function bindSession(token: string): Promise<string | null> {
-  if (typeof token !== "string" || token.length < 40 || token.length > 64) return null;
-  const [row] = await db
-    .update(sessions)
-    .set({ boundAt: new Date() })
-    .where(
-      and(
-        eq(sessions.id, hashSecret(`session:${token}`)),
-        isNull(sessions.boundAt),
-        isNull(sessions.revokedAt),
-        gt(sessions.createdAt, new Date(Date.now() - BIND_WITHIN_MS)),
-      ),
-    )
-    .returning({ userId: sessions.userId });
-  return row?.userId ?? null;
 }
 
 export type ActiveSession = { session: Session; user: User };
@@ -108,9 +113,12 @@ export async function validateSession(token: string | undefined | null): Promise
   }
   if (now - row.session.lastActiveAt.getTime() > TOUCH_EVERY_MS) {
     const at = new Date(now);
-    await db.update(sessions).set({ lastActiveAt: at }).where(eq(sessions.id, id));
-    await db.update(users).set({ lastActiveAt: at }).where(eq(users.id, row.user.id));
+    // The session's and the account's last activity in one statement.
+    await db.execute(sql`
+      with touched as (update ${sessions} set last_active_at = ${at.toISOString()}::timestamptz where ${sessions.id} = ${id} returning ${sessions.userId})
+      update ${users} set last_active_at = ${at.toISOString()}::timestamptz where ${users.id} in (select user_id from touched)`);
     row.session.lastActiveAt = at;
+    row.user.lastActiveAt = at;
   }
   return row;
 }

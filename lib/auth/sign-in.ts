@@ -1,12 +1,17 @@
 import "server-only";
 // The sign-in flow: identify the account, check the first factor, open a new session.
 import { parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js";
-import { findUserByConfirmedPhone, findUserByEmail } from "@/lib/accounts/queries";
-import { checkPassword } from "@/lib/accounts/password";
-import { audit } from "@/lib/audit";
+import type { SQL } from "drizzle-orm";
+import { cookies } from "next/headers";
+import { accountByConfirmedPhone, accountByEmail } from "@/lib/accounts/queries";
+import { tryPassword } from "@/lib/accounts/password";
+import { audit, auditSql } from "@/lib/audit";
+import { clear, clearSql, countsInPostgres } from "@/lib/limits/store";
+import type { KeyedLimit } from "@/lib/limits/catalogue";
 import { clientIp, userAgent } from "../request";
-import { newSession, revokeSessionByToken, writeSession, type NewSession } from "./sessions";
-import { signIn, signOut } from "./next-auth";
+import { newSession, revokeByTokenSql, revokeSessionByToken, writeSession, writeSessionWith, type NewSession } from "./sessions";
+import { clearSessionCookie, sessionCookieName, sessionTokenFromCookie, setSessionCookie } from "./cookie";
+import { safeNext } from "@/lib/shared/safe-next";
 import { currentSession } from "./current";
 import { getSettings, TWO_FACTOR_METHODS } from "../settings";
 import { redirect } from "next/navigation";
@@ -25,25 +30,29 @@ import type { TrustedDeviceDuration, TwoFactorMethod } from "../settings";
 import { db, type Db as Tx } from "@/lib/db";
 import type { AuthenticationResponseJSON } from "@simplewebauthn/server";
 
-/** Finds the account for "Email or phone": an address, or a number in any common format. */
-export async function findByIdentifier(identifier: string) {
+/** The account "Email or phone" names (an address, or a number in any common format) and the key its tries count under. */
+export async function identify(identifier: string): Promise<{ key: string; account: SQL | null }> {
   const id = identifier.trim();
   if (id.includes("@")) {
     const email = id.toLowerCase();
-    return { key: `email:${email}`, user: await findUserByEmail(email) };
+    return { key: `email:${email}`, account: accountByEmail(email) };
   }
   const { defaultCountry } = await getSettings("regional");
   const phone = parsePhoneNumberFromString(id, defaultCountry as CountryCode);
-  if (!phone?.isValid()) return { key: `raw:${id.toLowerCase()}`, user: null };
-  return { key: `phone:${phone.number}`, user: await findUserByConfirmedPhone(phone.number) };
+  if (!phone?.isValid()) return { key: `raw:${id.toLowerCase()}`, account: null };
+  return { key: `phone:${phone.number}`, account: accountByConfirmedPhone(phone.number) };
 }
 
-/** Password sign-in: the first factor; the 2FA policy then decides between a session and /login/verify. */
+/**
+ * Password sign-in: the first factor; the 2FA policy then decides between a session and /login/verify.
+ * Without a second step it is two statements (the try counted with the account found; the session
+ * opened with its audit entry and the count cleared), and one more for the settings once a second.
+ */
 export async function signInWithPassword(input: { identifier: string; password: string; next: string }) {
   const ip = await clientIp();
-  const found = await findByIdentifier(input.identifier);
-  const user = await checkPassword({ user: found.user, identifierKey: found.key, password: input.password, ip });
-  await afterFirstFactor(user, "password", input.next);
+  const { key, account } = await identify(input.identifier);
+  const { user, countedAs } = await tryPassword({ account, identifierKey: key, password: input.password, ip });
+  await afterFirstFactor(user, "password", input.next, { clears: countedAs });
 }
 
 /**
@@ -95,13 +104,37 @@ export async function completeOpening(o: Opening, w: Written): Promise<never> {
   if (o.claim) await clearChallengeCookie();
   if (previous) await revokeSessionByToken(previous.token);
   await audit({ action: "signin.succeeded", userId: o.userId, actorId: o.userId, ip: o.ip, detail: { method: w.method, secondFactor: o.secondFactor } });
-  await signIn("credentials", { sessionToken: o.session.token, redirectTo: o.next });
-  throw new Error("unreachable: signIn redirects");
+  await setSessionCookie(o.session.token, o.session.values.expiresAt);
+  redirect(safeNext(o.next));
 }
 
-/** Opens a session in a transaction of its own (no factor to consume with it) and redirects. */
-export async function startSession(userId: string, next: string, method: string, opts: { secondFactor?: boolean; claim?: Opening["claim"] } = {}): Promise<never> {
+/**
+ * Opens a session with no factor to consume with it and redirects. Without a pending second step to
+ * complete, it is one statement: the row, the account's activity, the audit entry, the count the
+ * first factor cleared (`clears`) and the browser's previous session ended.
+ */
+export async function startSession(
+  userId: string,
+  next: string,
+  method: string,
+  opts: { secondFactor?: boolean; claim?: Opening["claim"]; clears?: KeyedLimit } = {},
+): Promise<never> {
   const o = await prepareOpening(userId, next, opts);
+  const clearsHere = opts.clears && countsInPostgres() ? opts.clears : undefined;
+  if (opts.clears && !clearsHere) await clear(opts.clears);
+  if (!o.claim) {
+    o.session.values.method = method;
+    // The previous session of this browser, live or not: ended by its token, no lookup needed.
+    const previous = sessionTokenFromCookie((await cookies()).get(sessionCookieName())?.value);
+    await writeSessionWith(o.session, [
+      auditSql({ action: "signin.succeeded", userId, actorId: userId, ip: o.ip, detail: { method, secondFactor: o.secondFactor } }),
+      ...(clearsHere ? [clearSql(clearsHere)] : []),
+      ...(previous ? [revokeByTokenSql(previous)] : []),
+    ]);
+    await setSessionCookie(o.session.token, o.session.values.expiresAt);
+    redirect(safeNext(o.next));
+  }
+  if (clearsHere) await clear(clearsHere);
   let written: Written;
   try {
     written = await db.transaction((tx) => writeOpening(tx as unknown as Tx, o, method));
@@ -118,19 +151,27 @@ export async function signOutCurrent() {
     await revokeSessionByToken(c.token);
     await audit({ action: "signout", userId: c.user.id, actorId: c.user.id });
   }
-  await signOut({ redirectTo: "/login" });
+  await clearSessionCookie();
+  redirect("/login");
 }
 
 /**
  * After the first factor (password, phone code, email confirmation, security key): the one place
  * where the 2FA policy decides between a session and the verify step (T3, T10, B4).
  */
-export async function afterFirstFactor(user: User, firstFactor: string, next: string, opts: { userVerified?: boolean } = {}): Promise<never> {
+export async function afterFirstFactor(
+  user: User,
+  firstFactor: string,
+  next: string,
+  opts: { userVerified?: boolean; clears?: KeyedLimit } = {},
+): Promise<never> {
   // A9: from its blocking date an account signs in by no route at all.
   await assertNotBlocked(user);
   const policy = await loadPolicy();
   const surface = surfaceOf(next);
-  if (!needsSecondFactor(user, policy, surface)) return startSession(user.id, next, firstFactor);
+  if (!needsSecondFactor(user, policy, surface)) return startSession(user.id, next, firstFactor, { clears: opts.clears });
+  // The right first factor clears its count (A1); a session opened at once clears it with its row.
+  if (opts.clears) await clear(opts.clears);
   const methods = await methodsFor(user, policy);
   if (firstFactorSatisfies(firstFactor, methods, opts.userVerified)) return startSession(user.id, next, firstFactor, { secondFactor: true });
   if (await isTrustedDevice(user.id)) return startSession(user.id, next, `${firstFactor}+trusted_device`, { secondFactor: true });

@@ -68,16 +68,44 @@ export async function clear(limit: Pick<KeyedLimit, "key">): Promise<void> {
   await db.delete(rateLimits).where(eq(rateLimits.key, key));
 }
 
-async function hitPostgres(key: string, limit: Limit): Promise<LimitResult> {
-  const rows = await db.execute<{ count: number; reset_at: string | Date }>(sql`
+/** One hit against each limit (distinct keys) in Postgres, returning `key, count, reset_at` of each. */
+function hitSql(limits: Array<Limit & { key: string }>) {
+  const values = limits.map((l) => sql`(${l.key}, 1, now() + make_interval(secs => ${l.windowSeconds}))`);
+  return sql`
     insert into ${rateLimits} (key, count, reset_at)
-    values (${key}, 1, now() + make_interval(secs => ${limit.windowSeconds}))
+    values ${sql.join(values, sql`, `)}
     on conflict (key) do update set
       count = case when ${rateLimits.resetAt} <= now() then 1 else ${rateLimits.count} + 1 end,
       reset_at = case when ${rateLimits.resetAt} <= now() then excluded.reset_at else ${rateLimits.resetAt} end
-    returning count, reset_at`);
+    returning key, count, reset_at`;
+}
+
+async function hitPostgres(key: string, limit: Limit): Promise<LimitResult> {
+  const rows = await db.execute<{ count: number; reset_at: string | Date }>(hitSql([{ ...limit, key }]));
   return toResult(rowsOf<{ count: number; reset_at: string | Date }>(rows)[0]!, limit);
 }
+
+/** Whether hits are counted in Postgres (no Upstash configured): then a hit can share a statement with a query. */
+export const countsInPostgres = () => upstash() === null;
+
+/**
+ * A hit against each limit as a common table expression (`hits`: key, count, reset_at), for a statement
+ * that reads something else at the same time (the sign-in's account lookup). Postgres only.
+ */
+export const hitsCte = (limits: KeyedLimit[]) =>
+  db.$with("hits", { key: rateLimits.key, count: rateLimits.count, resetAt: rateLimits.resetAt }).as(hitSql(limits));
+
+/** The results of `hitsCte`'s rows, in the order of `limits`. */
+export function hitResults(limits: KeyedLimit[], rows: Array<{ key: string; count: number; resetAt: Date }>): LimitResult[] {
+  return limits.map((l) => {
+    const row = rows.find((r) => r.key === l.key);
+    if (!row) throw new Error(`rate limits: no count returned for ${l.name}`);
+    return toResult({ count: row.count, reset_at: row.resetAt }, l);
+  });
+}
+
+/** Postgres's part of `clear` as a statement of its own, to be joined to another write (Postgres store only). */
+export const clearSql = (limit: Pick<KeyedLimit, "key">) => sql`delete from ${rateLimits} where key = ${limit.key}`;
 
 async function peekPostgres(key: string, limit: Limit): Promise<LimitResult> {
   const rows = await db.execute<{ count: number; reset_at: string | Date }>(

@@ -1,7 +1,7 @@
 import "server-only";
 // The POST routes of the interaction page: plain form posts answered with a 303, never a 500.
 import { unstable_rethrow } from "next/navigation";
-import { sessionCookieName, secureCookies } from "@/lib/auth/next-auth";
+import { sessionCookieName, secureCookies } from "@/lib/auth/cookie";
 import { env } from "@/lib/env";
 import { continuePage, errorPage } from "./html";
 import { errors } from "./provider";

@@ -13,7 +13,7 @@ const load = async (baseUrl: string) => {
   vi.resetModules();
   jarOptions.clear();
   return {
-    auth: await import("@/lib/auth/next-auth"),
+    auth: await import("@/lib/auth/cookie"),
     devices: await import("@/lib/factors/trusted-devices"),
     flow: await import("@/lib/flows"),
     fixtures: await import("../support/fixtures"),
@@ -29,6 +29,11 @@ describe("cookie attributes", () => {
   it("on an https:// base URL: __Host- names, Secure, HttpOnly, SameSite=Lax, Path=/", async () => {
     const lib = await load("https://auth.example.com");
     expect(lib.auth.sessionCookieName()).toBe("__Host-latchkey.session");
+    await lib.auth.setSessionCookie("A".repeat(43), new Date(Date.now() + 86_400_000));
+    expect(jarOptions.get("__Host-latchkey.session")).toMatchObject({ ...STRICT, secure: true });
+    await lib.auth.clearSessionCookie();
+    // Removing a __Host- cookie needs the same attributes, or the browser ignores it.
+    expect(jarOptions.get("__Host-latchkey.session")).toMatchObject({ ...STRICT, secure: true, maxAge: 0 });
     const user = await lib.fixtures.createUser();
     await lib.devices.rememberDevice(user.id, "Mozilla/5.0 (X11; Linux x86_64) Chrome/140.0");
     expect(lib.devices.trustedCookieName()).toBe("__Host-latchkey.device");
@@ -41,6 +46,8 @@ describe("cookie attributes", () => {
   it("on a plain http:// base URL (development): no prefix and no Secure, the rest unchanged", async () => {
     const lib = await load("http://localhost:3000");
     expect(lib.auth.sessionCookieName()).toBe("latchkey.session");
+    await lib.auth.setSessionCookie("A".repeat(43), new Date(Date.now() + 86_400_000));
+    expect(jarOptions.get("latchkey.session")).toMatchObject({ ...STRICT, secure: false });
     const user = await lib.fixtures.createUser();
     await lib.devices.rememberDevice(user.id, "Mozilla/5.0 (X11; Linux x86_64) Chrome/140.0");
     expect(jarOptions.get("latchkey.device")).toMatchObject({ ...STRICT, secure: false });

@@ -8,7 +8,7 @@ import { createAccountByAdmin } from "@/lib/accounts/admin";
 import { RESEND_COOLDOWN_SECONDS } from "@/lib/codes";
 import { LIMITS } from "@/lib/limits/catalogue";
 import { clear } from "@/lib/limits/store";
-import { bindSession, createSession } from "@/lib/auth/sessions";
+import { createSession } from "@/lib/auth/sessions";
 import { hashSecret } from "@/lib/crypto";
 import { listOutbox } from "@/lib/delivery/outbox";
 import { getSettings, updateSettings, type AccountSettings } from "@/lib/settings";
@@ -33,12 +33,9 @@ export async function createUser(overrides: { email?: string; password?: string;
   });
 }
 
-/** A session as the browser gets it: created, then bound once. Returns the raw token. */
+/** A session as the browser gets it (the token its cookie carries). */
 export async function signedInSession(userId: string, meta: { userAgent?: string; ip?: string } = {}) {
-  const token = await createSession(userId, meta);
-  const bound = await bindSession(token);
-  if (bound !== userId) throw new Error("fixture: session did not bind");
-  return token;
+  return createSession(userId, meta);
 }
 
 /** The stored id of a session token (what lib/auth/current.ts derives from the cookie). */

@@ -2,12 +2,11 @@
 // handlers (app/oidc/**, the discovery route) the way Next would call them, a Browser keeps cookies
 // per path like a browser, and openid-client reaches the same handlers through its customFetch.
 import * as client from "openid-client";
-import { encode } from "next-auth/jwt";
 import { handleOidc } from "@/lib/oidc/route";
 import { interactionStep, type Step } from "@/lib/oidc/interaction";
 import { currentSession } from "@/lib/auth/current";
-import { bindSession, createSession } from "@/lib/auth/sessions";
-import { sessionCookieName } from "@/lib/auth/next-auth";
+import { createSession } from "@/lib/auth/sessions";
+import { sessionCookieName } from "@/lib/auth/cookie";
 import { env } from "@/lib/env";
 import { createClient } from "@/lib/oidc/clients";
 import * as loginRoute from "@/app/oidc/interaction/[uid]/login/route";
@@ -107,14 +106,12 @@ export class Browser {
     throw new Error("too many redirects");
   }
 
-  /** Signs this browser in to Latchkey as the lib's sign-in would (a bound session, the encrypted cookie). */
+  /** Signs this browser in to Latchkey as the lib's sign-in would (a session row, its token in the cookie). */
   async signIn(userId: string, opts: { method?: string; secondFactor?: boolean } = {}) {
     const token = await createSession(userId, { method: opts.method ?? "password", secondFactor: opts.secondFactor });
-    await bindSession(token);
     const name = sessionCookieName();
-    const value = await encode({ token: { sub: userId, st: token }, secret: env().secret, salt: name, maxAge: 3600 });
     this.cookies = this.cookies.filter((c) => c.name !== name);
-    this.cookies.push({ name, value, path: "/" });
+    this.cookies.push({ name, value: token, path: "/" });
     return token;
   }
 

@@ -1,6 +1,7 @@
 // proxy.ts on its own: the Origin check with its scheme (both ways), HSTS on an https site, the CSP of
 // every response it sees, and a fresh nonce each time.
 import { NextRequest } from "next/server";
+import { unstable_doesMiddlewareMatch } from "next/experimental/testing/server";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { contentSecurityPolicy } from "@/lib/csp";
 import { sameSiteOrigin } from "@/lib/origin";
@@ -67,5 +68,34 @@ describe("proxy on an https site", () => {
     expect((await post("http://accounts.example.com")).status).toBe(403);
     expect((await post("https://accounts.example.com")).status).toBe(200);
     expect((await post("https://accounts.example.com", { type: "multipart/form-data; boundary=zzz", body: "garbage" })).status).toBe(400);
+  });
+});
+
+describe("which requests the proxy sees (config.matcher)", () => {
+  let config: typeof import("@/proxy").config;
+  beforeAll(async () => {
+    config = (await import("@/proxy")).config;
+  });
+  const sees = (url: string, headers: Record<string, string> = {}) =>
+    unstable_doesMiddlewareMatch({ config, url, headers });
+
+  it("no GET or HEAD that cannot change state: the prerendered home page, /api, client navigations, build assets", () => {
+    expect(sees("/")).toBe(false);
+    expect(sees("/api/me", { authorization: "Bearer x" })).toBe(false);
+    expect(sees("/dashboard", { rsc: "1" })).toBe(false);
+    expect(sees("/_next/static/chunks/app.js")).toBe(false);
+    expect(sees("/altcha/pbkdf2.js")).toBe(false);
+  });
+
+  it("every page rendered on request, for its nonce", () => {
+    for (const page of ["/dashboard", "/login", "/account/security", "/admin", "/oidc/interaction/abc", "/no-such-page"]) expect(sees(page), page).toBe(true);
+  });
+
+  it("every request that can change state: an Origin, a body's Content-Type or Content-Length, on any path", () => {
+    for (const path of ["/", "/login", "/api/me", "/api/cron/daily", "/oidc/token", "/dashboard"]) {
+      expect(sees(path, { origin: "https://evil.example", rsc: "1" }), `${path} with an Origin`).toBe(true);
+      expect(sees(path, { "content-type": "text/plain;charset=UTF-8", rsc: "1", "next-action": "x" }), `${path} with a body`).toBe(true);
+      expect(sees(path, { "content-length": "0" }), `${path} with an empty body`).toBe(true);
+    }
   });
 });
