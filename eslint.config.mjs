@@ -31,7 +31,7 @@ const layer = (files, patterns) => ({
 
 export default tseslint.config(
   {
-    ignores: ["node_modules/**", ".next*/**", "tests/.tmp/**", "test-results/**", "playwright-report/**", "db/migrations/**", "next-env.d.ts", "public/**"],
+    ignores: ["**/node_modules/**", "**/.next*/**", "tests/.tmp/**", "test-results/**", "playwright-report/**", "db/migrations/**", "next-env.d.ts", "public/**"],
   },
   ...nextVitals,
   ...nextTs,
