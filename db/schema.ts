@@ -80,7 +80,6 @@ export const sessions = pgTable(
     // How the session was opened ("password", "sms_code", "webauthn", …) and when a second factor passed.
     method: text("method"),
     secondFactorAt: ts("second_factor_at"),
-    managerVerifiedAt: ts("manager_verified_at"),
   },
   // expires_at: the daily job prunes ended sessions in batches, oldest first.
   (t) => [index("sessions_user_idx").on(t.userId), index("sessions_expires_idx").on(t.expiresAt)],
@@ -246,8 +245,6 @@ export const signInChallenges = pgTable(
     surface: text("surface", { enum: ["web", "manager"] }).notNull(),
     next: text("next").notNull().default("/dashboard"),
     failedAttempts: integer("failed_attempts").notNull().default(0),
-    // Set when a session already exists and this is a step-up into the Manager app.
-    sessionId: text("session_id"),
     createdAt: ts("created_at").notNull().defaultNow(),
     expiresAt: ts("expires_at").notNull(),
     completedAt: ts("completed_at"),
