@@ -49,7 +49,7 @@ async function enforce(limit: KeyedLimit, message: (wait: string) => string, fie
 }
 
 /** The name a target's cooldown and budget are counted under. */
-const countedAs = (t: CodeTarget) => (t.counter ? `${t.purpose}:${t.counter}` : t.purpose);
+const countedAs = (t: Pick<CodeTarget, "purpose" | "counter">) => (t.counter ? `${t.purpose}:${t.counter}` : t.purpose);
 
 const tooMany = (w: string) => `Too many codes were requested. Try again in ${w}.`;
 
@@ -77,8 +77,8 @@ export async function reserveCode(t: CodeTarget): Promise<Reservation> {
  * resend button counts down to it, also after a reload. It looks only at the target, like
  * `reserveCode`, so it says nothing about an account.
  */
-export async function cooldownEnd(purpose: CodePurpose, target: string): Promise<number | null> {
-  const r = await peek(LIMITS.codeCooldown(purpose, target));
+export async function cooldownEnd(purpose: CodePurpose, target: string, counter?: string): Promise<number | null> {
+  const r = await peek(LIMITS.codeCooldown(countedAs({ purpose, counter }), target));
   return !r.success && r.resetAt.getTime() > Date.now() ? r.resetAt.getTime() : null;
 }
 

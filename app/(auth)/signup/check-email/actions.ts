@@ -18,7 +18,7 @@ export const confirmSignupCode = createAction().schema(z.object({ email, code: c
 export const resendSignupCode = createAction().schema(z.object({ email }))
   .run(async (data) => {
   await resendConfirmationTo(data.email);
-  // The cooldown is the address's, set before any lookup: the same for every address.
-  const retryAt = (await cooldownEnd("email_confirm", normalizeEmail(data.email))) ?? undefined;
+  // The resend's own cooldown on the address, set before any lookup: the same for every address.
+  const retryAt = (await cooldownEnd("email_confirm", normalizeEmail(data.email), "resend")) ?? undefined;
   return { ok: true, message: "If this address is waiting for confirmation, we sent a new code.", retryAt };
 });
