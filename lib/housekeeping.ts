@@ -31,8 +31,11 @@ async function deleteInBatches(table: PgTable, key: PgColumn, where: SQL, order:
     const batch = db.select({ key }).from(table).where(where).orderBy(asc(order)).limit(batchSize);
     // `= any(array(…))`, not `in (…)`: the batch is read first through the expiry index, then each
     // row deleted through the primary key. With `in`, Postgres may hash-join against a full scan of
-    // the table (measured at 1 M sessions: 388 ms for a batch of 5,000 ended sessions, against 19 ms).
-    const rows = await db.delete(table).where(sql`${key} = any(array(${batch}))`).returning({ key });
+    // the table (measured at 1 M sessions: 388 ms for a batch of 5,000 ended sessions, against 19–37 ms).
+    const rows = await db
+      .delete(table)
+      .where(sql`${key} = any(array(${batch}))`)
+      .returning({ key });
     deleted += rows.length;
     if (rows.length < batchSize) break;
   }

@@ -100,12 +100,20 @@ async function warmUpLatchkey(port, fields, cookie) {
 
 function fmtTable(rows) {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
-  return rows.map((r, ri) => r.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join("  ") + (ri === 0 ? "\n" + widths.map((w) => "-".repeat(w)).join("  ") : "")).join("\n");
+  return rows
+    .map(
+      (r, ri) =>
+        r.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join("  ") +
+        (ri === 0 ? "\n" + widths.map((w) => "-".repeat(w)).join("  ") : ""),
+    )
+    .join("\n");
 }
 
 async function main() {
   const loadAtStart = loadavg();
-  log(`load average ${loadAtStart.join(" ")} on ${os.cpus().length} cores; ${ROUNDS} rounds × ${SCENARIOS.length} scenarios × 2 apps, ${CONNECTIONS} connections × ${DURATION} s`);
+  log(
+    `load average ${loadAtStart.join(" ")} on ${os.cpus().length} cores; ${ROUNDS} rounds × ${SCENARIOS.length} scenarios × 2 apps, ${CONNECTIONS} connections × ${DURATION} s`,
+  );
   await buildLatchkey(log);
 
   const lk = await createPostgresDb({ adminUrl: PG_ADMIN_URL, prefix: "latchkey_bench", log });
@@ -135,7 +143,9 @@ async function main() {
   const adminSql = postgres(PG_ADMIN_URL, { max: 1, onnotice: () => {} });
   try {
     const js = { latchkey: await scriptsShipped(lkPort, "/login"), reference: await scriptsShipped(refPort, "/login") };
-    log(`JS to /login, gzip: Latchkey ${js.latchkey.gzipBytes} B in ${js.latchkey.scripts} scripts; reference ${js.reference.gzipBytes} B in ${js.reference.scripts} scripts`);
+    log(
+      `JS to /login, gzip: Latchkey ${js.latchkey.gzipBytes} B in ${js.latchkey.scripts} scripts; reference ${js.reference.gzipBytes} B in ${js.reference.scripts} scripts`,
+    );
 
     const fields = await loginFormFields(lkPort);
     const lkCookie = await signInLatchkey(lkPort, fields, ADMIN_EMAIL, ADMIN_PASSWORD);
@@ -144,7 +154,12 @@ async function main() {
 
     const apps = {
       latchkey: { port: lkPort, pid: lkServer.child.pid, db: { sql: adminSql, name: lk.name }, scenarios: latchkeyScenarios(lkPort, fields, lkCookie, pools) },
-      reference: { port: refPort, pid: refServer.child.pid, db: { sql: adminSql, name: REFERENCE_DB }, scenarios: referenceScenarios(refPort, refCookie, pools) },
+      reference: {
+        port: refPort,
+        pid: refServer.child.pid,
+        db: { sql: adminSql, name: REFERENCE_DB },
+        scenarios: referenceScenarios(refPort, refCookie, pools),
+      },
     };
 
     // Warm-up: every scenario on both apps for a short while (JIT, pools, caches), not counted.
@@ -163,7 +178,14 @@ async function main() {
         for (const name of order) {
           const app = apps[name];
           const load1 = os.loadavg()[0];
-          const m = await measureLoad({ port: app.port, scenario: app.scenarios[s.key], connections: CONNECTIONS, duration: DURATION, pid: app.pid, db: app.db });
+          const m = await measureLoad({
+            port: app.port,
+            scenario: app.scenarios[s.key],
+            connections: CONNECTIONS,
+            duration: DURATION,
+            pid: app.pid,
+            db: app.db,
+          });
           runs.push({ round: r, app: name, scenario: s.key, loadAverage1m: round(load1, 2), ...m });
           log(
             `round ${r} ${name.padEnd(9)} ${s.title.padEnd(24)} ${String(m.reqPerSec).padStart(7)} req/s  CPU ${String(m.cpuMsPerRequest).padStart(6)} ms/req (db ${m.dbCpuMsPerRequest})  p50 ${m.p50} ms  errors ${m.errors}${m.errors ? " " + JSON.stringify(m.errorKinds) : ""}  load ${round(load1, 2)}`,
@@ -174,17 +196,52 @@ async function main() {
 
     const summary = SCENARIOS.map((s) => {
       const of = (app, k) => median(runs.filter((x) => x.app === app && x.scenario === s.key).map((x) => x[k]));
-      const L = { reqPerSec: of("latchkey", "reqPerSec"), cpuMsPerRequest: of("latchkey", "cpuMsPerRequest"), dbCpuMsPerRequest: of("latchkey", "dbCpuMsPerRequest") };
-      const P = { reqPerSec: of("reference", "reqPerSec"), cpuMsPerRequest: of("reference", "cpuMsPerRequest"), dbCpuMsPerRequest: of("reference", "dbCpuMsPerRequest") };
+      const L = {
+        reqPerSec: of("latchkey", "reqPerSec"),
+        cpuMsPerRequest: of("latchkey", "cpuMsPerRequest"),
+        dbCpuMsPerRequest: of("latchkey", "dbCpuMsPerRequest"),
+      };
+      const P = {
+        reqPerSec: of("reference", "reqPerSec"),
+        cpuMsPerRequest: of("reference", "cpuMsPerRequest"),
+        dbCpuMsPerRequest: of("reference", "dbCpuMsPerRequest"),
+      };
       const errors = runs.filter((x) => x.scenario === s.key).reduce((a, x) => a + x.errors, 0);
       const reqRatio = round(L.reqPerSec / P.reqPerSec, 2);
       const cpuRatio = round(P.cpuMsPerRequest / L.cpuMsPerRequest, 2);
       const totalCpuRatio = round((P.cpuMsPerRequest + P.dbCpuMsPerRequest) / (L.cpuMsPerRequest + L.dbCpuMsPerRequest), 2);
-      return { scenario: s.key, title: s.title, goal: s.goal, latchkey: L, reference: P, reqPerSecRatio: reqRatio, cpuRatio, cpuWithDatabaseRatio: totalCpuRatio, metReqPerSec: reqRatio >= s.goal, metCpu: cpuRatio >= s.goal, errors };
+      return {
+        scenario: s.key,
+        title: s.title,
+        goal: s.goal,
+        latchkey: L,
+        reference: P,
+        reqPerSecRatio: reqRatio,
+        cpuRatio,
+        cpuWithDatabaseRatio: totalCpuRatio,
+        metReqPerSec: reqRatio >= s.goal,
+        metCpu: cpuRatio >= s.goal,
+        errors,
+      };
     });
     const jsRatio = round(js.latchkey.gzipBytes / js.reference.gzipBytes, 3);
 
-    const head = ["", "Latchkey req/s", "peer req/s", "L÷peer", "goal", "", "Latchkey CPU ms/req", "peer CPU ms/req", "peer÷L", "", "+db: L ms", "+db: peer ms", "peer÷L", "errors"];
+    const head = [
+      "",
+      "Latchkey req/s",
+      "peer req/s",
+      "L÷peer",
+      "goal",
+      "",
+      "Latchkey CPU ms/req",
+      "peer CPU ms/req",
+      "peer÷L",
+      "",
+      "+db: L ms",
+      "+db: peer ms",
+      "peer÷L",
+      "errors",
+    ];
     const rows = summary.map((x) => [
       x.title,
       x.latchkey.reqPerSec,
@@ -201,10 +258,27 @@ async function main() {
       x.cpuWithDatabaseRatio.toFixed(2),
       x.errors,
     ]);
-    rows.push(["JS to /login, gzip bytes", js.latchkey.gzipBytes, js.reference.gzipBytes, jsRatio.toFixed(3), "≤ 1.0", jsRatio <= 1 ? "met" : "NOT MET", "", "", "", "", "", "", "", ""]);
+    rows.push([
+      "JS to /login, gzip bytes",
+      js.latchkey.gzipBytes,
+      js.reference.gzipBytes,
+      jsRatio.toFixed(3),
+      "≤ 1.0",
+      jsRatio <= 1 ? "met" : "NOT MET",
+      "",
+      "",
+      "",
+      "",
+      "",
+      "",
+      "",
+      "",
+    ]);
     const loadAtEnd = loadavg();
     console.log("");
-    console.log(`Latchkey (Postgres) vs Better Auth reference — medians of ${ROUNDS} interleaved rounds, ${CONNECTIONS} connections × ${DURATION} s; load average ${loadAtStart.join(" ")} at start, ${loadAtEnd.join(" ")} at end, ${os.cpus().length} cores`);
+    console.log(
+      `Latchkey (Postgres) vs Better Auth reference — medians of ${ROUNDS} interleaved rounds, ${CONNECTIONS} connections × ${DURATION} s; load average ${loadAtStart.join(" ")} at start, ${loadAtEnd.join(" ")} at end, ${os.cpus().length} cores`,
+    );
     console.log(fmtTable([head, ...rows]));
     console.log("CPU ms/req: the server's process tree (utime+stime from /proc); +db adds its Postgres backends. Ratios > 1 mean Latchkey is ahead.");
 
@@ -212,15 +286,36 @@ async function main() {
     writeResultsSection(RESULTS_FILE, "againstReference", {
       date: new Date().toISOString(),
       command: "npm run bench -- --against-reference",
-      machine: { cpus: cpus.length, cpuModel: cpus[0]?.model ?? "unknown", memoryGiB: round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}`, loadAverageAtStart: loadAtStart, loadAverageAtEnd: loadAtEnd },
-      settings: { rounds: ROUNDS, durationSeconds: DURATION, connections: CONNECTIONS, accountsPerPool: poolSize, reference: path.relative(ROOT, REFERENCE_COPY), argon2id: "m=19456 KiB, t=2, p=1 in both" },
+      machine: {
+        cpus: cpus.length,
+        cpuModel: cpus[0]?.model ?? "unknown",
+        memoryGiB: round(os.totalmem() / 2 ** 30),
+        node: process.version,
+        platform: `${os.platform()} ${os.release()}`,
+        loadAverageAtStart: loadAtStart,
+        loadAverageAtEnd: loadAtEnd,
+      },
+      settings: {
+        rounds: ROUNDS,
+        durationSeconds: DURATION,
+        connections: CONNECTIONS,
+        accountsPerPool: poolSize,
+        reference: path.relative(ROOT, REFERENCE_COPY),
+        argon2id: "m=19456 KiB, t=2, p=1 in both",
+      },
       summary,
       jsToLogin: { ...js, ratio: jsRatio, met: jsRatio <= 1 },
       runs,
     });
     log(`wrote ${path.relative(ROOT, RESULTS_FILE)} (againstReference)`);
-    for (const [name, srv] of [["latchkey", lkServer], ["reference", refServer]]) {
-      const errs = srv.output().split("\n").filter((l) => /⨯|Error/.test(l));
+    for (const [name, srv] of [
+      ["latchkey", lkServer],
+      ["reference", refServer],
+    ]) {
+      const errs = srv
+        .output()
+        .split("\n")
+        .filter((l) => /⨯|Error/.test(l));
       if (errs.length) log(`${name}: the server logged ${errs.length} error line(s), first: ${errs[0].slice(0, 300)}`);
     }
   } finally {

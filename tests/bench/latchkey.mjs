@@ -31,8 +31,7 @@ export const INVALID_CREDENTIALS = "The email, phone or password is not right.";
 // Below the per-identifier limit of 10 password attempts per 15 minutes (lib/rate-limit.ts).
 export const USES_PER_ACCOUNT = 9;
 
-export const buildLatchkey = (log) =>
-  buildInto({ distDir: DIST_DIR, reuse: process.env.BENCH_SKIP_BUILD === "1", reuseVar: "BENCH_SKIP_BUILD", log });
+export const buildLatchkey = (log) => buildInto({ distDir: DIST_DIR, reuse: process.env.BENCH_SKIP_BUILD === "1", reuseVar: "BENCH_SKIP_BUILD", log });
 
 /** `next start` of the .next-bench build on `port` against `dbEnv` (migrations already applied). */
 export function startLatchkey(dbEnv, port) {
@@ -57,12 +56,16 @@ export function startLatchkey(dbEnv, port) {
  * (column → SQL expression that may use i), so the copies stay whatever the app's schema holds.
  */
 export async function cloneRows(sql, table, where, overrides, n) {
-  const cols = (await sql`select column_name from information_schema.columns where table_schema = 'public' and table_name = ${table} order by ordinal_position`).map((c) => c.column_name);
+  const cols = (
+    await sql`select column_name from information_schema.columns where table_schema = 'public' and table_name = ${table} order by ordinal_position`
+  ).map((c) => c.column_name);
   if (!cols.length) throw new Error(`no table ${table}`);
   for (const k of Object.keys(overrides)) if (!cols.includes(k)) throw new Error(`${table} has no column ${k}`);
   const q = (c) => `"${c.replace(/"/g, '""')}"`;
   const select = cols.map((c) => overrides[c] ?? `t.${q(c)}`).join(", ");
-  const res = await sql.unsafe(`insert into ${q(table)} (${cols.map(q).join(", ")}) select ${select} from ${q(table)} t, generate_series(0, ${n - 1}) as g(i) where ${where}`);
+  const res = await sql.unsafe(
+    `insert into ${q(table)} (${cols.map(q).join(", ")}) select ${select} from ${q(table)} t, generate_series(0, ${n - 1}) as g(i) where ${where}`,
+  );
   return res.count;
 }
 
@@ -205,9 +208,8 @@ export async function measureLoad({ port, scenario, connections, duration, amoun
   const cpuBefore = processTreeCpuMs(pid);
   const t0 = performance.now();
   const result = await new Promise((resolve, reject) =>
-    autocannon(
-      { url: `http://127.0.0.1:${port}`, connections, ...(amount ? { amount } : { duration }), timeout: 30, requests: [req] },
-      (err, r) => (err ? reject(err) : resolve(r)),
+    autocannon({ url: `http://127.0.0.1:${port}`, connections, ...(amount ? { amount } : { duration }), timeout: 30, requests: [req] }, (err, r) =>
+      err ? reject(err) : resolve(r),
     ),
   );
   const elapsedSeconds = (performance.now() - t0) / 1000;

@@ -30,7 +30,11 @@ function sourceFiles(dir, base = dir) {
 
 function digest(files) {
   const h = createHash("sha256");
-  for (const f of files) h.update(f).update("\0").update(readFileSync(path.join(REFERENCE_SRC, f))).update("\0");
+  for (const f of files)
+    h.update(f)
+      .update("\0")
+      .update(readFileSync(path.join(REFERENCE_SRC, f)))
+      .update("\0");
   return h.digest("hex");
 }
 
@@ -146,7 +150,12 @@ export async function startReference(dbUrl, port) {
   throw new Error(`reference next start did not answer within 120 s:\n${output.slice(-4000)}`);
 }
 
-const jsonHeaders = (port) => ({ host: `localhost:${port}`, origin: `http://localhost:${port}`, "content-type": "application/json", accept: "application/json" });
+const jsonHeaders = (port) => ({
+  host: `localhost:${port}`,
+  origin: `http://localhost:${port}`,
+  "content-type": "application/json",
+  accept: "application/json",
+});
 
 async function refPost(port, p, body) {
   return request(port, { method: "POST", path: p, headers: jsonHeaders(port), body: JSON.stringify(body) });

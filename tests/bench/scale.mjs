@@ -106,7 +106,10 @@ async function explainHotQueries(sql, i) {
       name: "session and account (every signed-in request; lib/auth/sessions.ts validateSession)",
       sql: `select * from sessions inner join users on users.id = sessions.user_id where sessions.id = '${i.toString(16).padStart(64, "0")}' limit 1`,
     },
-    { name: "account by email (sign-in; lib/accounts/queries.ts findUserByEmail)", sql: `select * from users where users.email = 'scale-${String(i).padStart(7, "0")}@bench.local' limit 1` },
+    {
+      name: "account by email (sign-in; lib/accounts/queries.ts findUserByEmail)",
+      sql: `select * from users where users.email = 'scale-${String(i).padStart(7, "0")}@bench.local' limit 1`,
+    },
     {
       name: "account by confirmed phone (sign-in; findUserByConfirmedPhone)",
       sql: `select * from users where (users.phone = '+1555${String(i).padStart(7, "0")}' and users.phone_verified_at is not null) limit 1`,
@@ -123,7 +126,11 @@ async function explainHotQueries(sql, i) {
       sql: `insert into audit_log (user_id, actor_id, action, detail, ip) values (${userId(i)}, null, 'signin.failed', '{"identifier":"email"}'::jsonb, null)`,
       write: true,
     },
-    { name: "new session (successful sign-in; writeSession)", sql: `insert into sessions (id, user_id, expires_at) values (md5(random()::text), ${userId(i)}, now() + interval '30 days')`, write: true },
+    {
+      name: "new session (successful sign-in; writeSession)",
+      sql: `insert into sessions (id, user_id, expires_at) values (md5(random()::text), ${userId(i)}, now() + interval '30 days')`,
+      write: true,
+    },
     { name: "settings section (lib/settings.ts)", sql: `select value from settings where settings.key = 'account'` },
     {
       name: "one pruning batch of audit entries past a 365-day retention (daily job; lib/housekeeping.ts)",
@@ -153,7 +160,9 @@ async function explainHotQueries(sql, i) {
 
 async function main() {
   const loadAtStart = loadavg();
-  log(`load average ${loadAtStart.join(" ")} on ${os.cpus().length} cores; sizes ${SIZES.join(", ")}; connections ${CONNECTIONS.join(", ")}; requests per load ${JSON.stringify(AMOUNTS)} × ${FACTOR}`);
+  log(
+    `load average ${loadAtStart.join(" ")} on ${os.cpus().length} cores; sizes ${SIZES.join(", ")}; connections ${CONNECTIONS.join(", ")}; requests per load ${JSON.stringify(AMOUNTS)} × ${FACTOR}`,
+  );
   await buildLatchkey(log);
   const db = await createPostgresDb({ adminUrl: PG_ADMIN_URL, prefix: "latchkey_scale", log });
   if (db.skipped) throw new Error(db.skipped);
@@ -175,7 +184,9 @@ async function main() {
       have = size;
       seeding.push({ size, ...g });
       const sizes = await tableSizes(sql);
-      log(`grown to ${size} accounts in ${(g.totalMs / 1000).toFixed(1)} s (users ${g.usersMs} ms, sessions ${g.sessionsMs} ms, audit ${g.auditMs} ms, analyze ${g.analyzeMs} ms): ${sizes.map((s) => `${s.table} ${s.rows} rows ${s.size}`).join(", ")}`);
+      log(
+        `grown to ${size} accounts in ${(g.totalMs / 1000).toFixed(1)} s (users ${g.usersMs} ms, sessions ${g.sessionsMs} ms, audit ${g.auditMs} ms, analyze ${g.analyzeMs} ms): ${sizes.map((s) => `${s.table} ${s.rows} rows ${s.size}`).join(", ")}`,
+      );
       // A fresh session for the page at each size (the previous one may have gone idle while seeding).
       const cookie = await signInLatchkey(port, fields, ADMIN_EMAIL, ADMIN_PASSWORD);
       const scenarios = latchkeyScenarios(port, fields, cookie, { good: pool, bad: pool });
@@ -197,7 +208,16 @@ async function main() {
 
     console.log(`\nCost against size (load average ${loadAtStart.join(" ")} at start, ${loadavg().join(" ")} at end, ${os.cpus().length} cores)`);
     const head = ["accounts", "scenario", "conns", "req/s", "app CPU ms/req", "db CPU ms/req", "p50 ms", "errors"];
-    const rows = results.map((r) => [r.accounts, r.scenario === "dashboard" ? "signed-in GET /dashboard" : "successful sign-in", r.connections, r.reqPerSec, r.cpuMsPerRequest, r.dbCpuMsPerRequest, r.p50, r.errors]);
+    const rows = results.map((r) => [
+      r.accounts,
+      r.scenario === "dashboard" ? "signed-in GET /dashboard" : "successful sign-in",
+      r.connections,
+      r.reqPerSec,
+      r.cpuMsPerRequest,
+      r.dbCpuMsPerRequest,
+      r.p50,
+      r.errors,
+    ]);
     const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
     console.log(head.map((h, i) => h.padStart(widths[i])).join("  "));
     for (const r of rows) console.log(r.map((c, i) => (i === 1 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join("  "));
@@ -206,7 +226,13 @@ async function main() {
     writeResultsSection(RESULTS_FILE, "scale", {
       date: new Date().toISOString(),
       command: "npm run bench -- --scale",
-      machine: { cpus: cpus.length, cpuModel: cpus[0]?.model ?? "unknown", node: process.version, loadAverageAtStart: loadAtStart, loadAverageAtEnd: loadavg() },
+      machine: {
+        cpus: cpus.length,
+        cpuModel: cpus[0]?.model ?? "unknown",
+        node: process.version,
+        loadAverageAtStart: loadAtStart,
+        loadAverageAtEnd: loadavg(),
+      },
       settings: { requestsPerLoad: AMOUNTS, factor: FACTOR, sizes: SIZES, connections: CONNECTIONS, sessionsPerAccount: 1, auditEntriesPerAccount: 2 },
       seeding,
       tables: await tableSizes(sql),

@@ -54,3 +54,39 @@ test("entries name the admin who acted and the account affected", async ({ page,
     await ctx.close();
   }
 });
+
+test("the audit log's retention is a Manager setting: shown, checked, saved and audited", async ({ browser }) => {
+  const ctx = await adminContext(browser);
+  try {
+    const ap = await ctx.newPage();
+    await ap.goto("/admin/settings/audit-log");
+    await expect(ap.getByRole("heading", { name: "Settings › Audit log" })).toBeVisible();
+    const days = ap.getByLabel("Keep audit log entries for (days)");
+    const before = await days.inputValue();
+    expect(Number(before)).toBeGreaterThanOrEqual(30);
+
+    await days.fill("7");
+    await ap.getByRole("button", { name: "Save settings" }).click();
+    await expect(ap.getByText("Keep entries for at least 30 days.")).toBeVisible();
+    await expect(ap.getByLabel("Keep audit log entries for (days)")).toHaveAttribute("aria-invalid", "true");
+
+    const next = before === "400" ? "401" : "400";
+    await ap.getByLabel("Keep audit log entries for (days)").fill(next);
+    await ap.getByRole("button", { name: "Save settings" }).click();
+    await expect(ap.getByText("Settings saved.")).toBeVisible();
+    await ap.reload();
+    await expect(ap.getByLabel("Keep audit log entries for (days)")).toHaveValue(next);
+
+    await ap.goto("/admin/audit-log");
+    await ap.getByLabel("Action").selectOption({ label: "Settings changed" });
+    await ap.getByRole("button", { name: "Filter" }).click();
+    await expect(ap.getByRole("row").filter({ hasText: "Settings changed (Audit log)" }).first()).toBeVisible();
+
+    await ap.goto("/admin/settings/audit-log");
+    await ap.getByLabel("Keep audit log entries for (days)").fill(before);
+    await ap.getByRole("button", { name: "Save settings" }).click();
+    await expect(ap.getByText("Settings saved.")).toBeVisible();
+  } finally {
+    await ctx.close();
+  }
+});
