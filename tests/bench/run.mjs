@@ -42,6 +42,7 @@
 // Environment (all optional): BENCH_DURATION (seconds per scenario, default 6),
 // BENCH_PG_URL (admin URL of the Postgres server, default postgres://postgres@127.0.0.1:5432/postgres),
 // BENCH_SKIP_BUILD=1 (reuse an existing .next-bench build), BENCH_ONLY=pglite|postgres.
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -428,6 +429,17 @@ function printTable(rows, argon2, ratios, skipped) {
   for (const r of errored) console.log(`errors in ${r.title} (${r.database}): ${JSON.stringify(r.errorKinds)}`);
 }
 
+/** The nonce and policy every page rendered on request pays for, measured in its own process (tests/bench/csp-cost.ts). */
+function cspCost() {
+  const r = spawnSync(path.join(ROOT, "node_modules", ".bin", "tsx"), [path.join(ROOT, "tests/bench/csp-cost.ts")], { cwd: ROOT, encoding: "utf8" });
+  try {
+    return JSON.parse(r.stdout.trim().split("\n").at(-1));
+  } catch {
+    log(`csp cost: not measured (${(r.stderr || "no output").trim().slice(0, 200)})`);
+    return null;
+  }
+}
+
 // ——— main ———
 
 async function main() {
@@ -487,6 +499,8 @@ async function main() {
   printTable(rows, argon2, ratios, skipped);
   for (const [db, ls] of Object.entries(lighthouseRows)) for (const l of ls) console.log(`${db}: Lighthouse ${l.page}: performance ${l.performance}, accessibility ${l.accessibility}`);
   for (const j of jsShippedRows) console.log(`JS shipped to ${j.page}: ${j.gzipBytes} bytes gzip in ${j.scripts} scripts (budget ${j.budgetBytes}: ${j.withinBudget ? "within" : "over"})`);
+  const csp = cspCost();
+  if (csp) console.log(`Content-Security-Policy of a page rendered on request: nonce ${csp.nonceMicroseconds} µs, nonce + policy ${csp.nonceAndPolicyMicroseconds} µs, header ${csp.headerBytes} bytes`);
   const cpus = os.cpus();
   const results = {
     date: new Date().toISOString(),
@@ -497,6 +511,7 @@ async function main() {
     ratios,
     jsShipped: jsShippedRows,
     lighthouse: lighthouseRows,
+    csp,
     skipped,
     results: rows,
   };
