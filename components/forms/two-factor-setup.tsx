@@ -81,12 +81,10 @@ export function TotpSecret({ qrDataUrl, secret }: { qrDataUrl: string; secret: s
       <img src={qrDataUrl} alt="QR code for your authenticator app" width={180} height={180} className="rounded border border-slate-200" />
       <div className="flex flex-wrap items-center gap-3 text-sm">
         <span>Key:</span>
-        {/* The groups are spaced by margins, not spaces: the key reads and copies as one word. */}
-        <code data-testid="totp-secret" className="rounded bg-slate-100 px-2 py-1 font-mono text-base">
+        {/* The groups are spaced by a gap, not spaces: the key reads and copies as one word, and wraps on a phone. */}
+        <code data-testid="totp-secret" className="flex max-w-full flex-wrap gap-x-2 rounded bg-slate-100 px-2 py-1 font-mono text-base">
           {groups.map((g, i) => (
-            <span key={i} className={i < groups.length - 1 ? "mr-2" : undefined}>
-              {g}
-            </span>
+            <span key={i}>{g}</span>
           ))}
         </code>
         <CopyButton text={secret} label="Copy key" />

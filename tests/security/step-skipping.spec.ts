@@ -29,6 +29,7 @@ const PROTECTED = ["/dashboard", "/account/security", "/account/tokens", "/profi
 async function twoFactorUser(page: import("@playwright/test").Page): Promise<TestUser> {
   const user = await signUpAndConfirm(page, "step");
   await enrolEmail(page, user.email);
+  await page.goto("/account/security?open=methods");
   await page.getByLabel("Main method").selectOption("email");
   await page.getByRole("button", { name: "Save methods" }).click();
   await expect(page.getByText("Your methods are saved.")).toBeVisible();
