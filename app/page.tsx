@@ -7,8 +7,8 @@ export default function HomePage() {
     <BrandCard>
       <h1 className="text-2xl font-semibold">Your account for this site</h1>
       <p className="mt-3 text-sm text-slate-700">
-        Latchkey keeps your account here: sign in with a password, a text message or a security key, keep it safe with two-step
-        verification, and use it to sign in to the apps that trust this site.
+        Latchkey keeps your account here: sign in with a password, a text message or a security key, keep it safe with two-step verification, and use it to sign
+        in to the apps that trust this site.
       </p>
       <div className="mt-6 flex flex-wrap gap-3">
         <Link href="/login" className={primaryLink}>

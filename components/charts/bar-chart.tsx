@@ -99,7 +99,15 @@ export function BarChart({
         ))}
         {drawLimit ? (
           <g>
-            <line x1={PAD.left} x2={W - PAD.right} y1={y(drawLimit.value)} y2={y(drawLimit.value)} className="stroke-red-700" strokeWidth={1.5} strokeDasharray="6 4" />
+            <line
+              x1={PAD.left}
+              x2={W - PAD.right}
+              y1={y(drawLimit.value)}
+              y2={y(drawLimit.value)}
+              className="stroke-red-700"
+              strokeWidth={1.5}
+              strokeDasharray="6 4"
+            />
             <text x={W - PAD.right} y={y(drawLimit.value) - 4} textAnchor="end" className="fill-red-700 text-[11px]">
               {drawLimit.label}
             </text>

@@ -11,7 +11,8 @@ const links = [
   { href: "/account/tokens", label: "API tokens" },
 ];
 
-const inline = "rounded px-1 py-0.5 hover:underline aria-[current=page]:font-semibold aria-[current=page]:underline aria-[current=page]:decoration-2 aria-[current=page]:underline-offset-4";
+const inline =
+  "rounded px-1 py-0.5 hover:underline aria-[current=page]:font-semibold aria-[current=page]:underline aria-[current=page]:decoration-2 aria-[current=page]:underline-offset-4";
 const stacked = "block rounded-md px-3 py-2 hover:bg-slate-100 aria-[current=page]:bg-slate-100 aria-[current=page]:font-semibold";
 
 function NavItems({ isAdmin, linkClass }: { isAdmin: boolean; linkClass: string }) {
@@ -72,7 +73,10 @@ export function SiteHeader({ user, area = "site" }: { user: Pick<User, "name" | 
           <summary className="flex min-h-10 cursor-pointer list-none items-center gap-2 rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium hover:bg-slate-100 [&::-webkit-details-marker]:hidden">
             <svg aria-hidden="true" viewBox="0 0 20 20" className="h-4 w-4" fill="currentColor">
               <path d="M3 5h14v2H3zM3 9h14v2H3zM3 13h14v2H3z" className="group-open:hidden" />
-              <path d="M5.05 3.64 10 8.59l4.95-4.95 1.41 1.41L11.41 10l4.95 4.95-1.41 1.41L10 11.41l-4.95 4.95-1.41-1.41L8.59 10 3.64 5.05z" className="hidden group-open:block" />
+              <path
+                d="M5.05 3.64 10 8.59l4.95-4.95 1.41 1.41L11.41 10l4.95 4.95-1.41 1.41L10 11.41l-4.95 4.95-1.41-1.41L8.59 10 3.64 5.05z"
+                className="hidden group-open:block"
+              />
             </svg>
             Menu
           </summary>

@@ -11,7 +11,10 @@ export type BadgeTone = keyof typeof TONES;
 
 export function Badge({ tone = "grey", children, testId }: { tone?: BadgeTone; children: React.ReactNode; testId?: string }) {
   return (
-    <span data-testid={testId} className={`inline-flex items-center gap-1 whitespace-nowrap rounded-full border px-2 py-0.5 text-xs font-medium ${TONES[tone]}`}>
+    <span
+      data-testid={testId}
+      className={`inline-flex items-center gap-1 whitespace-nowrap rounded-full border px-2 py-0.5 text-xs font-medium ${TONES[tone]}`}
+    >
       {children}
     </span>
   );

@@ -14,7 +14,10 @@ export function lastDays(n: number, now = new Date()): string[] {
 }
 
 export async function accountsByStatus(): Promise<Record<Status, number>> {
-  const rows = await db.select({ status: users.status, n: sql<number>`count(*)::int` }).from(users).groupBy(users.status);
+  const rows = await db
+    .select({ status: users.status, n: sql<number>`count(*)::int` })
+    .from(users)
+    .groupBy(users.status);
   const out: Record<Status, number> = { active: 0, pending: 0, blocked: 0 };
   for (const r of rows) if (r.status in out) out[r.status as Status] = Number(r.n);
   return out;

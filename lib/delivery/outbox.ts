@@ -30,6 +30,9 @@ export async function listOutbox(to?: string, limit = 100) {
 
 /** The HTML version of one email in the outbox, or null. */
 export async function outboxHtml(id: number): Promise<string | null> {
-  const [row] = await db.select({ html: outbox.html }).from(outbox).where(and(eq(outbox.id, id), isNotNull(outbox.html)));
+  const [row] = await db
+    .select({ html: outbox.html })
+    .from(outbox)
+    .where(and(eq(outbox.id, id), isNotNull(outbox.html)));
   return row?.html ?? null;
 }

@@ -7,7 +7,8 @@ import { setAutomaticProfiles } from "./account-settings-helpers";
 import { expectNoViolations, expectPageAccessible } from "./axe";
 
 test("signed-out pages", async ({ page }) => {
-  for (const path of ["/", "/login", "/signup", "/signup/check-email?email=a@b.co", "/confirm/email?token=not-a-real-token"]) await expectNoViolations(page, path);
+  for (const path of ["/", "/login", "/signup", "/signup/check-email?email=a@b.co", "/confirm/email?token=not-a-real-token"])
+    await expectNoViolations(page, path);
 });
 
 test("the page-not-found page", async ({ page }) => {
@@ -32,9 +33,20 @@ test("the confirmation page and banner of an unconfirmed account", async ({ page
 });
 
 test("Manager pages", async ({ browser }) => {
+  // Seven pages, each in both schemes.
+  test.setTimeout(150_000);
   const ctx = await adminContext(browser);
   const page = await ctx.newPage();
-  for (const path of ["/admin/accounts", "/admin/settings/account", "/admin/settings/permissions", "/admin/clients", "/admin/clients/keys", "/dev/outbox"]) await expectNoViolations(page, path);
+  for (const path of [
+    "/admin",
+    "/admin/accounts",
+    "/admin/settings/account",
+    "/admin/settings/permissions",
+    "/admin/clients",
+    "/admin/clients/keys",
+    "/dev/outbox",
+  ])
+    await expectNoViolations(page, path);
   await ctx.close();
 });
 

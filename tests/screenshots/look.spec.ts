@@ -9,7 +9,11 @@ const only = process.env.LOOK_PAGES ? new RegExp(process.env.LOOK_PAGES) : null;
 const WIDTHS = [360, 1280];
 const SCHEMES = ["light", "dark"] as const;
 
-const fileName = (p: string) => p.replace(/^\//, "").replace(/[^a-z0-9]+/gi, "-").replace(/-+$/, "") || "home";
+const fileName = (p: string) =>
+  p
+    .replace(/^\//, "")
+    .replace(/[^a-z0-9]+/gi, "-")
+    .replace(/-+$/, "") || "home";
 
 async function shoot(page: Page, pages: string[]) {
   for (const p of pages.filter((x) => !only || only.test(x))) {

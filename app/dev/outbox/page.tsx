@@ -7,6 +7,7 @@ import { container } from "@/components/layout/container";
 export const metadata = { title: "Outbox" };
 export const dynamic = "force-dynamic";
 
+const OPEN_PREVIEWS = 5;
 const URL_PATTERN = /(https?:\/\/[^\s<>"]+)/g;
 
 /** The text of a message with its addresses as links (they are the site's own: confirmation, reset). */
@@ -36,7 +37,9 @@ export default async function OutboxPage({ searchParams }: { searchParams: Promi
   return (
     <main id="main" className={`${container} py-8`}>
       <h1 className="text-2xl font-semibold">Development outbox</h1>
-      <p className="mt-1 text-sm text-slate-600">Emails and SMS sent while no provider is configured, newest first. Links open as they would from the message.</p>
+      <p className="mt-1 text-sm text-slate-600">
+        Emails and SMS sent while no provider is configured, newest first. Links open as they would from the message.
+      </p>
       <form className="mt-4 flex flex-wrap items-end gap-2" method="get">
         <div className="min-w-0 flex-1 sm:flex-none">
           <label htmlFor="to" className="block text-sm font-medium">
@@ -61,7 +64,7 @@ export default async function OutboxPage({ searchParams }: { searchParams: Promi
         </button>
       </form>
       <ol className="mt-6 space-y-4">
-        {rows.map((m) => (
+        {rows.map((m, i) => (
           <li key={m.id} className="rounded-lg border border-slate-200 bg-white p-4">
             <p className="text-xs text-slate-600 [overflow-wrap:anywhere]">
               #{m.id} · {m.channel.toUpperCase()} · to {m.to} · <time dateTime={m.createdAt.toISOString()}>{formatDateTime(m.createdAt)}</time>
@@ -75,8 +78,9 @@ export default async function OutboxPage({ searchParams }: { searchParams: Promi
                 </pre>
               </section>
               {m.hasHtml ? (
-                <section aria-label={`HTML of message ${m.id}`}>
-                  <h3 className="mb-1 text-xs font-semibold uppercase tracking-wide text-slate-600">HTML</h3>
+                // The newest emails show their HTML at once; older ones on request (a page of framed emails is heavy).
+                <details open={i < OPEN_PREVIEWS} aria-label={`HTML of message ${m.id}`}>
+                  <summary className="mb-1 cursor-pointer text-xs font-semibold uppercase tracking-wide text-slate-600">HTML</summary>
                   <iframe
                     src={`/dev/outbox/${m.id}/html`}
                     title={`HTML version of message ${m.id}${m.subject ? `: ${m.subject}` : ""}`}
@@ -84,7 +88,7 @@ export default async function OutboxPage({ searchParams }: { searchParams: Promi
                     loading="lazy"
                     className="h-96 w-full rounded-md border border-slate-200 bg-white"
                   />
-                </section>
+                </details>
               ) : null}
             </div>
           </li>

@@ -12,9 +12,7 @@ export default async function ResetPage({ searchParams }: { searchParams: Promis
     return (
       <>
         <h1 className="mb-2 text-2xl font-semibold">This link has expired or was already used</h1>
-        <p className="mb-6 text-sm text-slate-700">
-          Password reset links work once, for a limited time. Ask for a new one: it takes a minute.
-        </p>
+        <p className="mb-6 text-sm text-slate-700">Password reset links work once, for a limited time. Ask for a new one: it takes a minute.</p>
         <Link
           href="/recover"
           className="inline-flex min-h-10 items-center rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white shadow-sm hover:bg-brand-700"
