@@ -27,7 +27,7 @@ test("the overview counts accounts and today's failed sign-ins, and draws them a
     // A wrong password is a failed sign-in of today.
     await page.context().clearCookies();
     await fillLogin(page, user.email, "not the password at all");
-    await expect(page.getByRole("alert").first()).toBeVisible();
+    await expect(page.getByText("The email, phone or password is not right.").first()).toBeVisible();
     await ap.reload();
     expect(await failedToday()).toBe(before + 1);
 

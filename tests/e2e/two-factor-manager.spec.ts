@@ -69,9 +69,10 @@ test("Manager-app-only 2FA: sign-in lands on the dashboard; the Manager app asks
     const code = await mailCode(bp.request, ADMIN_EMAIL, SECURITY_CODE, before);
     await bp.getByLabel("Code", { exact: true }).fill(code);
     await bp.getByRole("button", { name: "Verify" }).click();
-    await expect(bp).toHaveURL(/\/admin\/accounts$/);
+    // The Manager app opens on its overview.
+    await expect(bp).toHaveURL(/\/admin$/);
     await expect(bp.getByRole("navigation", { name: "Manager" })).toBeVisible();
-    await expect(bp.getByRole("heading", { name: "Accounts" })).toBeVisible();
+    await expect(bp.getByRole("heading", { name: "Overview", level: 1 })).toBeVisible();
     verified = true;
     // Once per session: other Manager pages open without asking again.
     await bp.goto("/admin/settings/two-factor");
