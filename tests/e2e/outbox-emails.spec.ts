@@ -19,6 +19,7 @@ test("the outbox shows an email's text with live links and its HTML in the site'
   // The HTML version, in a sandboxed frame: the layout's header, heading, code and button.
   const frame = message.locator("iframe");
   await expect(frame).toHaveAttribute("sandbox", /allow-popups/);
+  await expect(frame).toHaveAttribute("title", /^HTML version of message \d+: Your Latchkey confirmation code/);
   const html = page.frameLocator(`iframe[title^="HTML version of message"]`).first();
   await expect(html.getByRole("heading", { name: "Confirm your email address" })).toBeVisible();
   await expect(html.getByRole("link", { name: "Latchkey", exact: true })).toBeVisible();

@@ -85,6 +85,7 @@ export default async function OutboxPage({ searchParams }: { searchParams: Promi
                     src={`/dev/outbox/${m.id}/html`}
                     title={`HTML version of message ${m.id}${m.subject ? `: ${m.subject}` : ""}`}
                     sandbox="allow-popups allow-popups-to-escape-sandbox"
+                    data-email-preview
                     loading="lazy"
                     className="h-96 w-full rounded-md border border-slate-200 bg-white"
                   />
