@@ -65,11 +65,11 @@ export function BarChart({
         {summary}
       </p>
       <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby={`${id}-title ${id}-summary`} className="mt-3 h-auto w-full">
-        {[0, top / 2, top].map((t) => (
+        {(Number.isInteger(top / 2) ? [0, top / 2, top] : [0, top]).map((t) => (
           <g key={t}>
             <line x1={PAD.left} x2={W - PAD.right} y1={y(t)} y2={y(t)} className="stroke-slate-200" strokeWidth={1} />
             <text x={PAD.left - 6} y={y(t) + 4} textAnchor="end" className="fill-slate-600 text-[11px]">
-              {Number.isInteger(t) ? t : t.toFixed(1)}
+              {t}
             </text>
           </g>
         ))}
