@@ -9,7 +9,7 @@ test("the outbox shows an email's text with live links and its HTML in the site'
   await signUp(page, user);
   const mail = await waitForMail(page.request, user.email, /confirmation code/i);
   // The text part ends with the site's name and address.
-  expect(mail.body.trim().split("\n").at(-1)).toBe(`Latchkey · ${BASE_URL}`);
+  expect(mail.body.trim().split("\n").at(-1)).toBe(`Latchkey · ${BASE_URL}/`);
 
   await page.goto(`/dev/outbox?to=${encodeURIComponent(user.email)}`);
   const message = page.getByRole("listitem").filter({ hasText: mail.subject ?? "" });
@@ -37,7 +37,7 @@ test("the site name setting names the site in emails", async ({ page, browser })
     await signUp(page, user);
     const mail = await waitForMail(page.request, user.email, /confirmation code/i);
     expect(mail.subject).toMatch(/^Your Acme Accounts confirmation code: \d{6}$/);
-    expect(mail.body).toContain(`Acme Accounts · ${BASE_URL}`);
+    expect(mail.body).toContain(`Acme Accounts · ${BASE_URL}/`);
   } finally {
     await changeAccountSettings(browser, (p) => p.getByLabel("Site name").fill("Latchkey"));
   }

@@ -17,8 +17,8 @@ describe("renderEmail", () => {
   it("puts the site's name and address in the header and footer, escaped", () => {
     expect(m.html).toContain("Acme &lt;Accounts&gt;");
     expect(m.html).not.toContain("Acme <Accounts>");
-    expect(m.html).toContain('href="https://id.acme.test"');
-    expect(m.text.trim().split("\n").at(-1)).toBe("Acme <Accounts> · https://id.acme.test");
+    expect(m.html).toContain('href="https://id.acme.test/"');
+    expect(m.text.trim().split("\n").at(-1)).toBe("Acme <Accounts> · https://id.acme.test/");
   });
 
   it("shows the code, the button and the address, escaped in HTML and plain in text", () => {

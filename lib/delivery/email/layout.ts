@@ -42,7 +42,7 @@ function Button(action: { label: string; url: string }) {
 }
 
 function Frame(site: Site, preheader: string, body: string) {
-  const home = escapeHtml(site.baseUrl);
+  const home = escapeHtml(`${site.baseUrl}/`);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="color-scheme" content="light"><title>${escapeHtml(preheader)}</title></head>
 <body style="margin:0;padding:0;background:${COLORS.page};font-family:${FONT}">
@@ -66,7 +66,7 @@ export function renderEmail(site: Site, c: EmailContent): RenderedEmail {
     "",
     ...c.paragraphs.flatMap((p) => [p, ""]),
     ...(c.action ? [`${c.action.label}: ${c.action.url}`, ""] : []),
-    `${site.name} · ${site.baseUrl}`,
+    `${site.name} · ${site.baseUrl}/`,
   ].join("\n");
   return { subject: c.subject, text, html: Frame(site, c.subject, body) };
 }
