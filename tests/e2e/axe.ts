@@ -9,9 +9,11 @@ export const SCHEMES = ["light", "dark"] as const;
 export type Scheme = (typeof SCHEMES)[number];
 
 /** The lightness (0–255) of the page's background: the proof that a scheme took effect. */
-async function backgroundLightness(page: Page) {
+async function backgroundLightness(page: Page): Promise<number | null> {
   return page.evaluate(() => {
     const c = getComputedStyle(document.body).backgroundColor;
+    // A page that paints no background of its own (not one of the site's) is not judged here.
+    if (c === "rgba(0, 0, 0, 0)" || c === "transparent") return null;
     // Chromium answers rgb(…) for the palette's oklch() colours once computed.
     const probe = document.createElement("canvas").getContext("2d")!;
     probe.fillStyle = c;
@@ -24,8 +26,12 @@ async function backgroundLightness(page: Page) {
 /** axe on the page as it is now, in one colour scheme: no violations. */
 export async function expectAccessibleIn(page: Page, scheme: Scheme, what = page.url()) {
   await page.emulateMedia({ colorScheme: scheme });
+  // The stylesheet applied: the colours judged are the page's.
+  await page.waitForLoadState("load");
   const lightness = await backgroundLightness(page);
-  if (scheme === "dark") expect(lightness, `${what}: the dark scheme darkens the page`).toBeLessThan(60);
+  if (lightness === null) {
+    // Nothing to compare.
+  } else if (scheme === "dark") expect(lightness, `${what}: the dark scheme darkens the page`).toBeLessThan(60);
   else expect(lightness, `${what}: the light scheme keeps the page light`).toBeGreaterThan(200);
   // The outbox's email previews are emails, not pages of the site, and run no script (a sandboxed
   // frame), where axe cannot run: their frames stay out; outbox-emails.spec.ts checks their titles.
