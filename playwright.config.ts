@@ -79,6 +79,11 @@ export default defineConfig({
     { name: "chromium", use: { browserName: "chromium" } },
     // The attack suite (tests/security/*.spec.ts) against the same server, in the same run.
     { name: "security", testDir: "tests/security", testMatch: "*.spec.ts", use: { browserName: "chromium" } },
+    // Pictures of the pages (docs/images, and tests/.tmp/look for a look at every page), made on
+    // demand: `npm run screenshots` (LATCHKEY_SCREENSHOTS=1 playwright test --project=screenshots).
+    ...(process.env.LATCHKEY_SCREENSHOTS === "1"
+      ? [{ name: "screenshots", testDir: "tests/screenshots", testMatch: "*.spec.ts", use: { browserName: "chromium" as const } }]
+      : []),
   ],
   webServer: {
     // The build as `npm run build` makes it: next build, then the prerendered pages' CSP hashes.

@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { NextResponse, type NextRequest } from "next/server";
-import { contentSecurityPolicy, newNonce, STRICT_TRANSPORT_SECURITY } from "@/lib/csp";
+import { contentSecurityPolicy, EMAIL_PREVIEW_POLICY, newNonce, STRICT_TRANSPORT_SECURITY } from "@/lib/csp";
 import { env } from "@/lib/env";
 import { sameSiteOrigin } from "@/lib/origin";
 
@@ -39,7 +39,9 @@ function secured(request: NextRequest, headers: Headers): NextResponse {
   const https = e.baseUrl.startsWith("https://");
   const hashes = request.method === "GET" || request.method === "HEAD" ? staticPages[request.nextUrl.pathname] : undefined;
   const nonce = hashes ? null : newNonce();
-  const csp = contentSecurityPolicy({ nonce, hashes, development: e.NODE_ENV === "development", https });
+  const csp = /^\/dev\/outbox\/\d+\/html$/.test(request.nextUrl.pathname)
+    ? EMAIL_PREVIEW_POLICY
+    : contentSecurityPolicy({ nonce, hashes, development: e.NODE_ENV === "development", https });
   headers.set("content-security-policy", csp);
   const response = NextResponse.next({ request: { headers } });
   response.headers.set("Content-Security-Policy", csp);

@@ -1,15 +1,23 @@
 import Link from "next/link";
+import type { Metadata } from "next";
+import { BrandCard, primaryLink, secondaryLink } from "@/components/layout/brand-card";
+
+export const metadata: Metadata = { title: "Page not found" };
 
 export default function NotFound() {
   return (
-    <main id="main" className="mx-auto flex min-h-screen max-w-xl flex-col justify-center px-6">
-      <h1 className="text-3xl font-bold">Page not found</h1>
-      <p className="mt-3 text-slate-700">The page you asked for does not exist.</p>
-      <p className="mt-6">
-        <Link href="/" className="text-brand-600 underline">
-          Go to the home page
+    <BrandCard>
+      <p className="text-sm font-semibold text-slate-600">Error 404</p>
+      <h1 className="mt-1 text-2xl font-semibold">Page not found</h1>
+      <p className="mt-3 text-sm text-slate-700">There is no page at this address. It may have moved, or the link may be mistyped.</p>
+      <div className="mt-6 flex flex-wrap gap-3">
+        <Link href="/login" className={primaryLink}>
+          Sign in
         </Link>
-      </p>
-    </main>
+        <Link href="/" className={secondaryLink}>
+          Home
+        </Link>
+      </div>
+    </BrandCard>
   );
 }

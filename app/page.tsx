@@ -1,19 +1,23 @@
 import Link from "next/link";
+import { BrandCard, primaryLink, secondaryLink } from "@/components/layout/brand-card";
 
 // The public home page. Static: it reads no session, so it is served from the build.
 export default function HomePage() {
   return (
-    <main id="main" className="mx-auto flex min-h-screen max-w-2xl flex-col justify-center px-6 py-16">
-      <h1 className="text-4xl font-bold tracking-tight">Latchkey</h1>
-      <p className="mt-4 text-lg text-slate-700">Sign in or create an account to continue.</p>
-      <div className="mt-8 flex flex-wrap gap-3">
-        <Link href="/login" className="rounded-md bg-brand-600 px-5 py-2.5 font-semibold text-white hover:bg-brand-700">
+    <BrandCard>
+      <h1 className="text-2xl font-semibold">Your account for this site</h1>
+      <p className="mt-3 text-sm text-slate-700">
+        Latchkey keeps your account here: sign in with a password, a text message or a security key, keep it safe with two-step verification, and use it to sign
+        in to the apps that trust this site.
+      </p>
+      <div className="mt-6 flex flex-wrap gap-3">
+        <Link href="/login" className={primaryLink}>
           Sign in
         </Link>
-        <Link href="/signup" className="rounded-md border border-slate-300 bg-white px-5 py-2.5 font-semibold hover:bg-slate-100">
+        <Link href="/signup" className={secondaryLink}>
           Create account
         </Link>
       </div>
-    </main>
+    </BrandCard>
   );
 }

@@ -130,6 +130,12 @@ export const outbox = pgTable(
   (t) => [index("outbox_to_idx").on(t.to, t.createdAt)],
 );
 
+/** SMS codes sent per UTC day, for the Manager's overview (the budget itself is a limit, lib/limits). */
+export const smsDaily = pgTable("sms_daily", {
+  day: text("day").primaryKey(),
+  sent: integer("sent").notNull().default(0),
+});
+
 export const auditLog = pgTable(
   "audit_log",
   {

@@ -109,7 +109,7 @@ export async function sendBlockingNotices(opts: { now?: Date; send?: (m: EmailMe
       continue;
     }
     try {
-      await send({ to: u.email!, ...blockingNoticeTemplate({ name: u.name, date: formatDay(u.blockOn!) }) });
+      await send({ to: u.email!, ...(await blockingNoticeTemplate({ name: u.name, date: formatDay(u.blockOn!) })) });
       run.sent++;
       await audit({ action: "account.blocking_notice_sent", userId: u.id, actorId: SYSTEM_ACTOR, detail: { blockOn: u.blockOn, day: today } });
     } catch (err) {

@@ -15,6 +15,8 @@ const checkbox = z.preprocess((v) => v === true || v === "on" || v === "true" ||
 export const blankAsMissing = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), schema);
 
 export const accountSettingsSchema = z.object({
+  // The name people know this site by: in every email's subject, heading and footer.
+  siteName: z.string().trim().min(1, "Enter the site's name.").max(60, "Use at most 60 characters.").default("Latchkey"),
   onlineTimeframeMinutes: blankAsMissing(
     z.coerce
       .number({ error: "Enter a number of minutes." })

@@ -1,6 +1,7 @@
 import { requireUser } from "@/lib/auth/guards";
 import { SiteHeader } from "@/components/layout/site-header";
 import { AccountBanners } from "@/components/layout/account-banners";
+import { container } from "@/components/layout/container";
 
 export default async function AppLayout({ children }: { children: React.ReactNode }) {
   const { user } = await requireUser();
@@ -8,7 +9,7 @@ export default async function AppLayout({ children }: { children: React.ReactNod
     <>
       <SiteHeader user={user} />
       <AccountBanners user={user} />
-      <main id="main" className="mx-auto max-w-5xl px-4 py-8">
+      <main id="main" className={`${container} py-8`}>
         {children}
       </main>
     </>

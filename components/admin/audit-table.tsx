@@ -3,9 +3,10 @@
 import { listAudit } from "@/lib/audit";
 import { AUDIT_ACTION_OPTIONS, actionLabel } from "@/lib/audit/actions";
 import { auditFilterSchema, describeAudit } from "@/lib/audit/view";
+import { formatDateTime } from "@/lib/shared/format";
 
-const time = (d: Date) => `${d.toISOString().replace("T", " ").slice(0, 19)} UTC`;
-const input = "rounded-md border border-slate-300 bg-white px-3 py-2";
+const time = formatDateTime;
+const input = "mt-1 block h-10 w-full min-w-0 rounded-md border border-slate-300 bg-white px-3";
 
 export async function AuditTable({ params, basePath }: { params: Record<string, string | undefined>; basePath: string }) {
   const parsed = auditFilterSchema.safeParse(params);
@@ -16,9 +17,9 @@ export async function AuditTable({ params, basePath }: { params: Record<string, 
   const qs = new URLSearchParams(Object.entries({ user: filter.user, action: filter.action, from: params.from, to: params.to }).filter(([, v]) => v) as [string, string][]);
   return (
     <div className="space-y-4">
-      <form method="get" action={basePath} className="flex flex-wrap items-end gap-3" role="search">
+      <form method="get" action={basePath} className="grid items-end gap-3 sm:grid-cols-2 lg:grid-cols-[minmax(0,1.3fr)_minmax(0,1.3fr)_minmax(0,1fr)_minmax(0,1fr)_auto_auto]" role="search">
         {params.tab ? <input type="hidden" name="tab" value={params.tab} /> : null}
-        <div>
+        <div className="min-w-0">
           <label htmlFor="audit-user" className="block text-sm font-medium">
             User
           </label>
@@ -37,7 +38,7 @@ export async function AuditTable({ params, basePath }: { params: Record<string, 
             </p>
           ) : null}
         </div>
-        <div>
+        <div className="min-w-0">
           <label htmlFor="audit-action" className="block text-sm font-medium">
             Action
           </label>
@@ -50,22 +51,22 @@ export async function AuditTable({ params, basePath }: { params: Record<string, 
             ))}
           </select>
         </div>
-        <div>
+        <div className="min-w-0">
           <label htmlFor="audit-from" className="block text-sm font-medium">
             From
           </label>
           <input id="audit-from" name="from" type="date" defaultValue={params.from} className={input} />
         </div>
-        <div>
+        <div className="min-w-0">
           <label htmlFor="audit-to" className="block text-sm font-medium">
             To
           </label>
           <input id="audit-to" name="to" type="date" defaultValue={params.to} className={input} />
         </div>
-        <button type="submit" className="rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white">
+        <button type="submit" className="h-10 rounded-md bg-brand-600 px-4 text-sm font-semibold text-white hover:bg-brand-700">
           Filter
         </button>
-        <a href={`/admin/audit-log/export?${qs}`} className="rounded-md border border-slate-300 bg-white px-4 py-2 text-sm font-semibold">
+        <a href={`/admin/audit-log/export?${qs}`} className="inline-flex h-10 items-center justify-center rounded-md border border-slate-300 bg-white px-4 text-sm font-semibold hover:bg-slate-100">
           Export CSV
         </a>
       </form>

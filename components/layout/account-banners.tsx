@@ -12,7 +12,7 @@ export async function AccountBanners({ user }: { user: User }) {
     <>
       {needs.email || needs.phone ? (
         <div role="region" aria-label="Account confirmation" className="border-b border-amber-300 bg-amber-50">
-          <p className="mx-auto max-w-5xl px-4 py-2 text-sm text-amber-950">
+          <p className="mx-auto w-full max-w-6xl px-4 py-2 text-sm text-amber-950">
             Please confirm your {what}.{" "}
             <Link href="/confirm" className="font-semibold underline">
               Confirm now
@@ -22,7 +22,7 @@ export async function AccountBanners({ user }: { user: User }) {
       ) : null}
       {user.status === "pending" ? (
         <div role="region" aria-label="Account activation" className="border-b border-blue-200 bg-blue-50">
-          <p className="mx-auto max-w-5xl px-4 py-2 text-sm text-blue-950">
+          <p className="mx-auto w-full max-w-6xl px-4 py-2 text-sm text-blue-950">
             Your account is awaiting activation by an administrator. Some features are unavailable until then.
           </p>
         </div>

@@ -13,7 +13,7 @@ export function SubmitButton({
 }: {
   children: React.ReactNode;
   pendingText?: string;
-  variant?: "primary" | "secondary" | "danger";
+  variant?: "primary" | "secondary" | "danger" | "danger-outline";
   name?: string;
   value?: string;
   /** The form's main action, as wide as the form. */
@@ -24,7 +24,8 @@ export function SubmitButton({
   const styles = {
     primary: "bg-brand-600 text-white hover:bg-brand-700",
     secondary: "bg-white text-slate-800 border border-slate-300 hover:bg-slate-100",
-    danger: "bg-red-700 text-white hover:bg-red-800",
+    danger: "bg-red-700 text-white hover:bg-red-800 dark:bg-red-600 dark:hover:bg-red-500",
+    "danger-outline": "border border-red-700 bg-transparent text-red-700 hover:bg-red-50",
   }[variant];
   return (
     <button

@@ -22,7 +22,7 @@ export async function sendActivationLetter(user: Pick<User, "id" | "name" | "ema
       .where(and(eq(users.id, user.id), isNull(users.activationLetterSentAt), eq(users.status, "active")))
       .returning({ id: users.id });
     if (!claimed) return;
-    await sendEmail({ to: user.email, ...activationLetterTemplate({ name: user.name }) });
+    await sendEmail({ to: user.email, ...(await activationLetterTemplate({ name: user.name })) });
   } catch (err) {
     console.error("activation letter not sent", err instanceof Error ? err.message : err);
   }

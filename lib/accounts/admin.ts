@@ -1,7 +1,7 @@
 import "server-only";
 // The Manager app's work on accounts (A2, A9, A12): blocking, rights, accounts it creates, the first admin, the list.
 import { insertAccount } from "@/lib/accounts/create";
-import { and, asc, desc, eq, ilike, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, ilike, isNull, ne, or, sql, type SQL } from "drizzle-orm";
 import { db } from "@/lib/db";
 import { users } from "@/db/schema";
 import { audit } from "@/lib/audit";
@@ -125,11 +125,13 @@ export async function ensureAdmin(email: string | undefined, password: string | 
   return u.id;
 }
 
-export type AccountListFilter = { q?: string; status?: "active" | "pending" | "blocked"; page?: number };
+/** `phone: "missing"`: the accounts without a confirmed phone that are not blocked (as the two-factor page counts them). */
+export type AccountListFilter = { q?: string; status?: "active" | "pending" | "blocked"; phone?: "missing"; page?: number };
 
 export async function listAccounts(filter: AccountListFilter) {
   const where: SQL[] = [];
   if (filter.status) where.push(eq(users.status, filter.status));
+  if (filter.phone === "missing") where.push(isNull(users.phoneVerifiedAt), ne(users.status, "blocked"));
   if (filter.q) {
     const q = `%${filter.q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
     where.push(or(ilike(users.email, q), ilike(users.name, q), ilike(users.phone, q))!);

@@ -32,7 +32,7 @@ export async function startEmailChange(user: User, newEmail: string): Promise<st
   const reservation = await reserveCode({ purpose: "email_change", channel: "email", target: email, field: "email" });
   const owner = await findUserByEmail(email);
   if (owner) {
-    await sendEmail({ to: email, ...emailInUseTemplate() });
+    await sendEmail({ to: email, ...(await emailInUseTemplate()) });
     return email;
   }
   await deliverCode(reservation, { userId: user.id, template: (code) => emailChangeCodeTemplate({ code }) });
@@ -66,6 +66,6 @@ export async function finishEmailChange(user: User, newEmail: string, code: stri
     throw err;
   }
   if (user.email) {
-    await sendSecurityNotice({ userId: user.id, to: user.email, kind: "email_changed", message: emailChangedTemplate({ name: user.name, newEmail }) });
+    await sendSecurityNotice({ userId: user.id, to: user.email, kind: "email_changed", message: await emailChangedTemplate({ name: user.name, newEmail }) });
   }
 }

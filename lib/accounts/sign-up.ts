@@ -76,5 +76,5 @@ export async function notifySignupAttempt(email: string) {
   // A victim's inbox must not be floodable through the sign-up form: at most a few notices an hour.
   const r = await hit(LIMITS.signUpNoticesPerAddress(email));
   if (!r.success) return;
-  await sendEmail({ to: email, ...signupAttemptTemplate() });
+  await sendEmail({ to: email, ...(await signupAttemptTemplate()) });
 }

@@ -9,10 +9,11 @@ import { ErrorCodes, UserError } from "@/lib/shared/errors";
 import { LIMITS, type KeyedLimit } from "@/lib/limits/catalogue";
 import { clear, hit, peek, retryAfterText } from "@/lib/limits/store";
 import { getSettings } from "@/lib/settings";
+import { countSmsSent } from "@/lib/delivery/sms/daily";
 
 export { smsAllowedFor } from "@/lib/delivery/sms";
 
-type EmailTemplate = (code: string, linkToken?: string) => { subject: string; text: string; html: string };
+type EmailTemplate = (code: string, linkToken?: string) => Promise<{ subject: string; text: string; html: string }>;
 
 /**
  * What a code goes to: the field of the form that named the target carries any refusal. `counter`
@@ -109,9 +110,10 @@ export async function deliverCode(r: Reservation, d: Delivery = {}) {
     try {
       if (r.channel === "sms") {
         await sendSms({ to: r.target, body: `${SMS_TEXT[r.purpose]} ${issued.code}. It expires in 10 minutes.`, code: issued.code });
+        await countSmsSent();
       } else {
         if (!d.template) throw new Error(`no email template for ${r.purpose}`);
-        await sendEmail({ to: r.target, ...d.template(issued.code, issued.linkToken) });
+        await sendEmail({ to: r.target, ...(await d.template(issued.code, issued.linkToken)) });
       }
     } catch (err) {
       await discardCode(issued.id);

@@ -4,10 +4,12 @@ import { and, sql } from "drizzle-orm";
 import { db } from "@/lib/db";
 import { users } from "@/db/schema";
 
-/** T8: accounts without a confirmed phone (shown while SMS is an allowed method). */
-export async function accountsWithoutPhone(limit = 100) {
+/**
+ * T8: how many accounts have no confirmed phone and are not blocked (shown while SMS is an allowed
+ * method; the Manager's account list shows them with `?phone=missing`).
+ */
+export async function countAccountsWithoutPhone(): Promise<number> {
   const where = and(sql`${users.phoneVerifiedAt} is null`, sql`${users.status} <> 'blocked'`);
   const [count] = await db.select({ n: sql<number>`count(*)::int` }).from(users).where(where);
-  const rows = await db.select({ id: users.id, name: users.name, email: users.email }).from(users).where(where).orderBy(users.createdAt).limit(limit);
-  return { count: Number(count?.n ?? 0), rows };
+  return Number(count?.n ?? 0);
 }

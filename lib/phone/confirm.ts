@@ -46,8 +46,12 @@ export async function claimPhone(user: User, phone: string, purpose: "phone_conf
       .limit(1);
     if (owner) {
       if (owner.email) {
-        const notice = { userId: owner.id, to: owner.email, kind: "phone_in_use" as const, message: phoneInUseTemplate({ name: owner.name, phone: formatPhone(phone) }) };
-        deliverLater("phone-in-use notice", "email", async () => void (await sendSecurityNotice(notice)));
+        const to = owner.email;
+        // The message is written after the answer, with the rest of the delivery.
+        deliverLater("phone-in-use notice", "email", async () => {
+          const message = await phoneInUseTemplate({ name: owner.name, phone: formatPhone(phone) });
+          await sendSecurityNotice({ userId: owner.id, to, kind: "phone_in_use", message });
+        });
       }
       return false;
     }

@@ -10,3 +10,18 @@ export function formatDay(day: string | Date): string {
   const at = typeof day === "string" ? new Date(`${day}T00:00:00Z`) : day;
   return readable.format(at);
 }
+
+const readableTime = new Intl.DateTimeFormat("en-GB", {
+  day: "numeric",
+  month: "short",
+  year: "numeric",
+  hour: "2-digit",
+  minute: "2-digit",
+  hourCycle: "h23",
+  timeZone: "UTC",
+});
+
+/** "24 Nov 2026, 14:05 UTC": the one way the Manager writes a moment (always with its time zone). */
+export function formatDateTime(at: Date): string {
+  return `${readableTime.format(at)} UTC`;
+}

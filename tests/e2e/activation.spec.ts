@@ -2,7 +2,7 @@
 // and the activation letter goes out only then.
 import { type Page } from "@playwright/test";
 import { expect, test } from "./test";
-import { adminContext, outbox, signUpAndConfirm, waitForMail } from "./helpers";
+import { accountRow, adminContext, outbox, signUpAndConfirm, waitForMail } from "./helpers";
 
 const AUTO = "Automatic account activation after creation";
 
@@ -36,8 +36,8 @@ test("an admin activates a pending account; the user gets the letter and loses t
     await adminPage.getByLabel("Search").fill(user.email);
     await adminPage.getByRole("button", { name: "Search", exact: true }).click();
     await expect(adminPage).toHaveURL(/[?&]q=/);
-    const row = adminPage.locator(`tr[data-email="${user.email}"]`);
-    await expect(row).toHaveCount(1);
+    await expect(adminPage.locator(`li[data-email="${user.email}"]`)).toHaveCount(1);
+    const row = await accountRow(adminPage, user.email);
     await expect(row.getByTestId("status")).toHaveText(/pending/i);
     await row.getByRole("button", { name: "Activate" }).click();
     await expect(row.getByRole("status")).toHaveText("Account activated.");

@@ -36,6 +36,6 @@ test("the admin does see the Manager pages", async ({ browser }) => {
     expect(res?.status(), path).toBe(200);
     await expect(page.getByRole("navigation", { name: "Manager" })).toBeVisible();
   }
-  await expect(page.getByRole("heading", { name: "Settings › Account" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Account settings", level: 1 })).toBeVisible();
   await ctx.close();
 });

@@ -2,7 +2,7 @@
 // user for their own changes, with the account affected in its own column; actions in words; the
 // action filter is a list; the CSV export carries the same columns.
 import { expect, test } from "./test";
-import { ADMIN_EMAIL, adminContext, signUpAndConfirm } from "./helpers";
+import { accountRow, ADMIN_EMAIL, adminContext, signUpAndConfirm } from "./helpers";
 import { setTwoFactorDefaults } from "./two-factor-helpers";
 
 test("entries name the admin who acted and the account affected", async ({ page, browser }) => {
@@ -15,7 +15,7 @@ test("entries name the admin who acted and the account affected", async ({ page,
     const ap = await ctx.newPage();
     // The admin switches the account's Web app second step off, then on.
     await ap.goto(`/admin/accounts?q=${encodeURIComponent(user.email)}`);
-    const row = ap.locator(`tr[data-email="${user.email}"]`);
+    const row = await accountRow(ap, user.email);
     const web = row.getByLabel("2FA in Web app");
     await web.setChecked(!(await web.isChecked()));
     await row.getByRole("button", { name: `Save rights for ${user.email}` }).click();

@@ -206,7 +206,8 @@ test("confirm page code form and a broken confirmation link", async ({ page }) =
   for (const token of ["short", LONG, "<script>alert(1)</script>"]) {
     const res = await page.goto(`/confirm/email?token=${encodeURIComponent(token)}`);
     expect(res?.status()).toBe(200);
-    await expect(page.getByText("This link has expired or was already used.")).toBeVisible();
+    await expect(page.getByRole("heading", { name: "This link has expired or was already used" })).toBeVisible();
+    await expect(page.getByRole("button", { name: "Send a new link" })).toBeVisible();
     await expect(page.getByRole("button", { name: "Confirm email" })).toHaveCount(0);
   }
   await expectNoServerError(page, errors);

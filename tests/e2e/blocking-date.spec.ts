@@ -1,7 +1,7 @@
 // A9: an admin schedules the blocking of an account; a past date is refused; from the date on the
 // user's session ends and sign-in is refused with "This account was blocked on DATE".
 import { expect, test } from "./test";
-import { adminContext, fillLogin, signUpAndConfirm } from "./helpers";
+import { accountRow, adminContext, fillLogin, signUpAndConfirm } from "./helpers";
 
 const day = (offsetDays: number) => new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
 const readable = (d: string) =>
@@ -13,7 +13,7 @@ test("a blocking date: past dates refused, set and cleared, and from the date on
   const adminPage = await admin.newPage();
   try {
     await adminPage.goto(`/admin/accounts?q=${encodeURIComponent(user.email)}`);
-    const row = adminPage.locator(`tr[data-email="${user.email}"]`);
+    const row = await accountRow(adminPage, user.email);
     const date = row.getByLabel("Blocking date");
 
     await date.fill(day(-1));

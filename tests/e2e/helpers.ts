@@ -99,6 +99,15 @@ export async function fillLogin(page: Page, identifier: string, password: string
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
 }
 
+/** An account's entry in /admin/accounts, with its "Manage" panel open. */
+export async function accountRow(page: Page, email: string): Promise<Locator> {
+  const row = page.locator(`li[data-email="${email}"]`);
+  const panel = row.getByTestId("manage");
+  if (!(await panel.evaluate((d) => (d as HTMLDetailsElement).open))) await panel.locator(":scope > summary").click();
+  await expect(row.getByRole("button", { name: `Save rights for ${email}` })).toBeVisible();
+  return row;
+}
+
 export async function signIn(page: Page, identifier: string, password: string) {
   await fillLogin(page, identifier, password);
   await expect(page).toHaveURL(/\/dashboard$/);
@@ -132,7 +141,7 @@ export async function adminContext(browser: Browser): Promise<BrowserContext> {
   // The specs that turn 2FA on are about other accounts: the shared admin keeps signing in with the
   // password alone (two-factor-manager.spec.ts turns the admin's own switch on and back off).
   await page.goto(`/admin/accounts?q=${encodeURIComponent(ADMIN_EMAIL)}`);
-  const row = page.locator(`tr[data-email="${ADMIN_EMAIL}"]`);
+  const row = await accountRow(page, ADMIN_EMAIL);
   const web = row.getByLabel("2FA in Web app");
   const manager = row.getByLabel("2FA in Manager app");
   if ((await web.isChecked()) || (await manager.isChecked())) {

@@ -24,7 +24,8 @@ test("sign up, then confirm with the emailed link: signed in on the dashboard wi
 
   // The link is single use.
   await page.goto(link);
-  await expect(page.getByText("This link has expired or was already used.")).toBeVisible();
+  await expect(page.getByRole("heading", { name: "This link has expired or was already used" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Send a new link" })).toBeVisible();
   await expect(page.getByRole("button", { name: "Confirm email" })).toHaveCount(0);
 });
 

@@ -25,10 +25,12 @@ test("admin configures Twilio (secret never shown back), test SMS succeeds and f
   const ctx = await adminContext(browser);
   const page = await ctx.newPage();
   await page.goto("/admin/settings/sms");
+  // A provider's fields show once it is chosen.
+  await expect(page.getByLabel("Account SID")).toBeHidden();
+  await page.getByLabel("Active provider").selectOption("twilio");
   await page.getByLabel("Account SID").fill(TWILIO_SID);
   await page.getByLabel("Auth Token").fill(TWILIO_TOKEN);
   await page.getByLabel("From number").fill("+15005550006");
-  await page.getByLabel("Active provider").selectOption("twilio");
   await page.getByRole("button", { name: "Save settings" }).click();
   await expect(page.getByText("SMS settings saved.")).toBeVisible();
   await page.reload();

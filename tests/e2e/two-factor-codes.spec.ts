@@ -1,7 +1,7 @@
 // T2/T3/T7: second factors by SMS and by email, read from the dev outbox; the email fallback of
 // the sms_then_email policy; T10: a phone-code sign-in is the SMS factor.
 import { expect, test } from "./test";
-import { adminContext, fillLogin, newUser, signOut, signUpAndConfirm } from "./helpers";
+import { accountRow, adminContext, fillLogin, newUser, signOut, signUpAndConfirm } from "./helpers";
 import { registerByPhone, smsCode, smsCount, uniquePhone } from "./phone-helpers";
 import {
   enrolEmail,
@@ -131,7 +131,7 @@ test("the admin's '2FA in Web app' checkbox: a user without a phone is asked for
   const admin = await adminContext(browser);
   const ap = await admin.newPage();
   await ap.goto(`/admin/accounts?q=${encodeURIComponent(user.email)}`);
-  const row = ap.locator(`tr[data-email="${user.email}"]`);
+  const row = await accountRow(ap, user.email);
   await expect(row.getByLabel("2FA in Manager app")).toHaveCount(0);
   await row.getByLabel("2FA in Web app").check();
   await row.getByRole("button", { name: `Save rights for ${user.email}` }).click();

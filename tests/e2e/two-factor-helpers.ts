@@ -2,7 +2,7 @@
 // TOTP codes from the independent `oathtool`, Chromium's virtual authenticator, codes from the outbox.
 import { execFileSync } from "node:child_process";
 import { expect, type APIRequestContext, type Browser, type BrowserContext, type Page } from "@playwright/test";
-import { ADMIN_EMAIL, adminContext, fillLogin, outbox } from "./helpers";
+import { accountRow, ADMIN_EMAIL, adminContext, fillLogin, outbox } from "./helpers";
 
 // ——— Admin settings (/admin/settings/two-factor, General tab) ———
 
@@ -26,7 +26,7 @@ export async function setTwoFactorGeneral(as: Browser | BrowserContext, patch: P
   try {
     const page = await ctx.newPage();
     await page.goto("/admin/settings/two-factor");
-    await expect(page.getByRole("heading", { name: "Settings › Two-factor authentication" })).toBeVisible();
+    await expect(page.getByRole("heading", { name: "Two-factor authentication", exact: true })).toBeVisible();
     const enable = page.getByLabel("Enable 2FA");
     const everyone = page.getByRole("radio", { name: /^everyone/ });
     const individual = page.getByRole("radio", { name: /^accounts switched on individually/ });
@@ -232,7 +232,7 @@ export async function requireWebTwoFactor(browser: Browser, email: string) {
   try {
     const ap = await admin.newPage();
     await ap.goto(`/admin/accounts?q=${encodeURIComponent(email)}`);
-    const row = ap.locator(`tr[data-email="${email}"]`);
+    const row = await accountRow(ap, email);
     await row.getByLabel("2FA in Web app").check();
     await row.getByRole("button", { name: `Save rights for ${email}` }).click();
     await expect(row.getByText("Rights saved.")).toBeVisible();
@@ -332,7 +332,7 @@ export async function addVirtualAuthenticator(page: Page, transport: "usb" | "in
 
 // ——— The shared admin when a policy asks it for a second step ———
 
-export const adminRow = (page: Page) => page.locator(`tr[data-email="${ADMIN_EMAIL}"]`);
+export const adminRow = (page: Page) => page.locator(`li[data-email="${ADMIN_EMAIL}"]`);
 
 /**
  * Passes the Manager app's second step with an emailed code, if it is asked for: with email codes
@@ -355,9 +355,9 @@ export async function passManagerStepUp(page: Page) {
   await page.getByRole("button", { name: "Verify" }).click();
   // A method set up here shows its recovery codes first.
   const cont = page.getByRole("button", { name: "Continue" });
-  await expect(page.getByRole("list", { name: "Recovery codes" }).or(page.getByRole("heading", { name: "Accounts" }))).toBeVisible();
+  await expect(page.getByRole("list", { name: "Recovery codes" }).or(page.getByRole("heading", { name: "Overview", level: 1 }))).toBeVisible();
   if (await cont.isVisible()) await cont.click();
-  await expect(page).toHaveURL(/\/admin\/accounts$/);
+  await expect(page).toHaveURL(/\/admin$/);
 }
 
 /** Puts the shared admin back as it was: no second step for either app, no email codes. */
@@ -367,6 +367,7 @@ export async function restoreAdmin(browser: Browser, page?: Page) {
   try {
     await passManagerStepUp(p);
     await p.goto(`/admin/accounts?q=${encodeURIComponent(ADMIN_EMAIL)}`);
+    await accountRow(p, ADMIN_EMAIL);
     const manager = adminRow(p).getByLabel("2FA in Manager app");
     const web = adminRow(p).getByLabel("2FA in Web app");
     if ((await manager.isChecked()) || (await web.isChecked())) {

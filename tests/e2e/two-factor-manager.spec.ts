@@ -5,8 +5,8 @@
 // session the other specs share. The admin's changes (email codes set up, "2FA in Manager app"
 // ticked) are undone in `finally`, also when the test fails half-way.
 import { expect, test } from "./test";
-import { ADMIN_EMAIL, ADMIN_PASSWORD, adminContext, fillLogin } from "./helpers";
-import { adminRow, enrolEmail, mailCode, mailCount, NOT_ASKED, restoreAdmin, SECURITY_CODE, secondStepStatus, sendCodeRespectingCooldown, enableTwoFactorIndividually } from "./two-factor-helpers";
+import { accountRow, ADMIN_EMAIL, ADMIN_PASSWORD, adminContext, fillLogin } from "./helpers";
+import { enrolEmail, mailCode, mailCount, NOT_ASKED, restoreAdmin, SECURITY_CODE, secondStepStatus, sendCodeRespectingCooldown, enableTwoFactorIndividually } from "./two-factor-helpers";
 
 let restore: (() => Promise<void>) | undefined;
 
@@ -30,7 +30,7 @@ test("Manager-app-only 2FA: sign-in lands on the dashboard; the Manager app asks
     // on the own account row, leaves only "2FA in Manager app" ticked.
     await enrolEmail(ap, ADMIN_EMAIL);
     await ap.goto(`/admin/accounts?q=${encodeURIComponent(ADMIN_EMAIL)}`);
-    const row = adminRow(ap);
+    const row = await accountRow(ap, ADMIN_EMAIL);
     await expect(row.getByLabel("2FA in Web app")).toBeChecked();
     await row.getByLabel("2FA in Web app").uncheck();
     await row.getByLabel("2FA in Manager app").check();
@@ -69,13 +69,14 @@ test("Manager-app-only 2FA: sign-in lands on the dashboard; the Manager app asks
     const code = await mailCode(bp.request, ADMIN_EMAIL, SECURITY_CODE, before);
     await bp.getByLabel("Code", { exact: true }).fill(code);
     await bp.getByRole("button", { name: "Verify" }).click();
-    await expect(bp).toHaveURL(/\/admin\/accounts$/);
+    // The Manager app opens on its overview.
+    await expect(bp).toHaveURL(/\/admin$/);
     await expect(bp.getByRole("navigation", { name: "Manager" })).toBeVisible();
-    await expect(bp.getByRole("heading", { name: "Accounts" })).toBeVisible();
+    await expect(bp.getByRole("heading", { name: "Overview", level: 1 })).toBeVisible();
     verified = true;
     // Once per session: other Manager pages open without asking again.
     await bp.goto("/admin/settings/two-factor");
-    await expect(bp.getByRole("heading", { name: "Settings › Two-factor authentication" })).toBeVisible();
+    await expect(bp.getByRole("heading", { name: "Two-factor authentication", exact: true })).toBeVisible();
   } finally {
     await restoreAdmin(browser, verified ? bp : undefined);
     await b.close();

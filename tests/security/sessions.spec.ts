@@ -1,7 +1,7 @@
 // Session attacks (B2, A7, A2): a new session id at sign-in (no fixation), cookie attributes, and a
 // stolen cookie replayed after sign-out, after a password change and after an admin block.
 import { expect, test } from "../e2e/test";
-import { adminContext, BASE_URL, signIn, signOut, signUpAndConfirm, strongPassword } from "../e2e/helpers";
+import { accountRow, adminContext, BASE_URL, signIn, signOut, signUpAndConfirm, strongPassword } from "../e2e/helpers";
 import { cookieHeader, landing, SESSION_COOKIE } from "./http";
 
 const sessionValue = async (ctx: import("@playwright/test").BrowserContext) =>
@@ -70,8 +70,10 @@ test("a cookie replayed after an admin blocks the account is refused", async ({ 
   try {
     const ap = await admin.newPage();
     await ap.goto(`/admin/accounts?q=${encodeURIComponent(user.email)}`);
-    const row = ap.locator(`tr[data-email="${user.email}"]`);
-    await row.getByRole("button", { name: "Block", exact: true }).click();
+    const row = await accountRow(ap, user.email);
+    // Block asks first: "Block …" opens the question, "Block account" answers it.
+    await row.locator("summary", { hasText: /^Block/ }).click();
+    await row.getByRole("button", { name: "Block account", exact: true }).click();
     await expect(row.getByRole("button", { name: "Unblock", exact: true })).toBeVisible();
   } finally {
     await admin.close();

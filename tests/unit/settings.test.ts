@@ -11,6 +11,7 @@ const errorsOf = (input: unknown) => {
 describe("account settings schema", () => {
   it("fills every field with its documented default", () => {
     expect(accountSettingsSchema.parse({})).toEqual({
+      siteName: "Latchkey",
       onlineTimeframeMinutes: 30,
       automaticActivation: true,
       activationLetter: true,

@@ -7,8 +7,8 @@ export default async function DashboardPage() {
   const { user } = await requireUser();
   return (
     <div className="space-y-6">
-      <h1 className="text-2xl font-semibold">Welcome, {user.name}</h1>
-      <dl className="grid gap-4 rounded-xl border border-slate-200 bg-white p-6 sm:grid-cols-3">
+      <h1 className="text-2xl font-semibold [overflow-wrap:anywhere]">Welcome, {user.name}</h1>
+      <dl className="grid min-w-0 gap-4 rounded-xl border border-slate-200 bg-white p-6 sm:grid-cols-3">
         <div>
           <dt className="text-xs uppercase tracking-wide text-slate-600">Account status</dt>
           <dd className="mt-1 font-medium capitalize" data-testid="account-status">
@@ -17,7 +17,7 @@ export default async function DashboardPage() {
         </div>
         <div>
           <dt className="text-xs uppercase tracking-wide text-slate-600">Email</dt>
-          <dd className="mt-1 font-medium">
+          <dd className="mt-1 font-medium [overflow-wrap:anywhere]">
             {user.email ?? "—"} {user.email ? (user.emailVerifiedAt ? "(confirmed)" : "(not confirmed)") : null}
           </dd>
         </div>

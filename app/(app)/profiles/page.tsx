@@ -22,10 +22,10 @@ export default async function ProfilesPage() {
         <ul className="space-y-4" aria-label="Your profiles">
           {profiles.map((p) => (
             <li key={p.id} data-profile={p.name} className="space-y-3 rounded-lg border border-slate-200 bg-white p-4">
-              <h2 className="font-semibold">
+              <h2 className="font-semibold [overflow-wrap:anywhere]">
                 {p.name} <span className="text-sm font-normal text-slate-600">· {p.type}</span>
               </h2>
-              <div className="grid gap-4 sm:grid-cols-[1fr_auto] sm:items-end">
+              <div className="grid min-w-0 gap-4 sm:grid-cols-[minmax(0,1fr)_auto] sm:items-end">
                 <ProfileForm
                   action={updateProfileAction}
                   types={profileTypes}

@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { z } from "zod";
 import { searchText } from "@/lib/shared/text-input";
 import { requireAdmin } from "@/lib/auth/guards";
@@ -8,16 +9,20 @@ import { CreateAccountForm } from "./create-account-form";
 import { countryOptions } from "@/lib/phone/parse";
 import { loadPolicy } from "@/lib/factors/policy";
 import { blockingDateReached, dayOf, formatDay } from "@/lib/blocking";
+import { formatDateTime } from "@/lib/shared/format";
+import { Badge, Check } from "@/components/ui/badge";
 
 export const metadata = { title: "Accounts" };
 
 const filterSchema = z.object({
   q: searchText(100),
   status: z.enum(["active", "pending", "blocked"]).optional().catch(undefined),
+  phone: z.enum(["missing"]).optional().catch(undefined),
   page: z.coerce.number().int().min(1).max(10_000).optional().catch(undefined),
 });
 
-const fmt = (d: Date) => d.toISOString().replace("T", " ").slice(0, 16) + " UTC";
+const STATUS_LABEL = { active: "Active", pending: "Pending", blocked: "Blocked" } as const;
+const STATUS_TONE = { active: "green", pending: "amber", blocked: "red" } as const;
 
 export default async function AccountsPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
   const { user: me } = await requireAdmin();
@@ -27,7 +32,7 @@ export default async function AccountsPage({ searchParams }: { searchParams: Pro
   const qError = parsed.success ? undefined : parsed.error.issues.find((i) => i.path[0] === "q")?.message;
   const filter = parsed.success ? parsed.data : filterSchema.parse({ ...params, q: undefined });
   const [{ rows, hasMore, page }, { onlineTimeframeMinutes }, regional, policy] = await Promise.all([
-    qError ? { rows: [], hasMore: false, page: 1 } : listAccounts({ q: filter.q, status: filter.status, page: filter.page }),
+    qError ? { rows: [], hasMore: false, page: 1 } : listAccounts({ q: filter.q, status: filter.status, phone: filter.phone, page: filter.page }),
     getSettings("account"),
     getSettings("regional"),
     loadPolicy(),
@@ -36,119 +41,117 @@ export default async function AccountsPage({ searchParams }: { searchParams: Pro
   const now = new Date();
   const onlineSince = now.getTime() - onlineTimeframeMinutes * 60_000;
   const today = dayOf(now);
-  const qs = (p: number) => `?${new URLSearchParams({ ...(filter.q ? { q: filter.q } : {}), ...(filter.status ? { status: filter.status } : {}), page: String(p) })}`;
+  const qs = (p: number) => `?${new URLSearchParams({ ...(filter.q ? { q: filter.q } : {}), ...(filter.status ? { status: filter.status } : {}), ...(filter.phone ? { phone: filter.phone } : {}), page: String(p) })}`;
   return (
     <div className="space-y-8">
       <h1 className="text-2xl font-semibold">Accounts</h1>
-      <form method="get" className="flex flex-wrap items-end gap-3" role="search">
-        <div>
+      <form method="get" className="grid gap-3 sm:grid-cols-[minmax(0,1fr)_12rem_auto] sm:items-end" role="search">
+        <div className="min-w-0">
           <label htmlFor="q" className="block text-sm font-medium">
             Search
           </label>
           <input
             id="q"
             name="q"
+            type="search"
             defaultValue={filter.q}
             placeholder="Name, email or phone"
             aria-invalid={qError ? true : undefined}
             aria-describedby={qError ? "q-error" : undefined}
-            className="rounded-md border border-slate-300 px-3 py-2"
+            className="mt-1 block h-10 w-full rounded-md border border-slate-300 bg-white px-3"
           />
-          {qError ? (
-            <p id="q-error" className="text-sm text-red-700">
-              {qError}
-            </p>
-          ) : null}
         </div>
         <div>
           <label htmlFor="status" className="block text-sm font-medium">
             Status
           </label>
-          <select id="status" name="status" defaultValue={filter.status ?? ""} className="rounded-md border border-slate-300 px-3 py-2">
+          <select id="status" name="status" defaultValue={filter.status ?? ""} className="mt-1 block h-10 w-full rounded-md border border-slate-300 bg-white px-3">
             <option value="">Any</option>
             <option value="active">Active</option>
             <option value="pending">Pending</option>
             <option value="blocked">Blocked</option>
           </select>
         </div>
-        <button type="submit" className="rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white">
+        {filter.phone ? <input type="hidden" name="phone" value={filter.phone} /> : null}
+        <button type="submit" className="h-10 rounded-md bg-brand-600 px-5 text-sm font-semibold text-white hover:bg-brand-700">
           Search
         </button>
+        {qError ? (
+          <p id="q-error" className="text-sm text-red-700 sm:col-span-3">
+            {qError}
+          </p>
+        ) : null}
       </form>
-      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-        <table className="min-w-full text-left text-sm">
-          <caption className="sr-only">Accounts</caption>
-          <thead className="bg-slate-100 text-xs uppercase text-slate-700">
-            <tr>
-              <th scope="col" className="px-3 py-2">Account</th>
-              <th scope="col" className="px-3 py-2">Status</th>
-              <th scope="col" className="px-3 py-2">Confirmed</th>
-              <th scope="col" className="px-3 py-2">Last activity</th>
-              <th scope="col" className="px-3 py-2">Actions</th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-200">
-            {rows.map((u) => {
-              const online = u.lastActiveAt && u.lastActiveAt.getTime() >= onlineSince;
-              return (
-                <tr key={u.id} data-email={u.email ?? ""} className="align-top">
-                  <td className="px-3 py-3">
-                    <p className="font-medium">
-                      {u.name} {u.isAdmin ? <span className="ml-1 rounded bg-slate-900 px-1.5 py-0.5 text-xs text-white">admin</span> : null}
+      {filter.phone === "missing" ? (
+        <p className="flex flex-wrap items-center gap-2 text-sm text-slate-700">
+          <Badge tone="amber">No confirmed phone</Badge> Showing accounts without a confirmed phone number, blocked ones left out.
+          <Link href={`/admin/accounts?${new URLSearchParams({ ...(filter.q ? { q: filter.q } : {}), ...(filter.status ? { status: filter.status } : {}) })}`} className="text-brand-600 underline">
+            Show all accounts
+          </Link>
+        </p>
+      ) : null}
+      {rows.length === 0 ? (
+        <p className="rounded-lg border border-slate-200 bg-white px-4 py-6 text-center text-slate-600">No accounts match.</p>
+      ) : (
+        <ul aria-label="Accounts" className="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white">
+          {rows.map((u) => {
+            const online = Boolean(u.lastActiveAt && u.lastActiveAt.getTime() >= onlineSince);
+            return (
+              <li key={u.id} data-email={u.email ?? ""} className="relative p-4 md:pr-36">
+                <div className="grid gap-3 md:grid-cols-[minmax(0,5fr)_minmax(0,4fr)_minmax(0,3fr)]">
+                  <div className="min-w-0">
+                    <p className="flex flex-wrap items-center gap-2 font-medium">
+                      <span className="min-w-0 [overflow-wrap:anywhere]">{u.name}</span>
+                      {u.isAdmin ? <Badge tone="blue">admin</Badge> : null}
                     </p>
-                    <p className="text-slate-600">{u.email ?? "no email"}</p>
-                    {u.phone ? <p className="text-slate-600">{u.phone}</p> : null}
-                  </td>
-                  <td className="px-3 py-3">
-                    <p className="capitalize" data-testid="status">
-                      {u.status}
+                    <p className="text-sm text-slate-600 [overflow-wrap:anywhere]">{u.email ?? "no email"}</p>
+                    {u.phone ? <p className="text-sm text-slate-600">{u.phone}</p> : null}
+                  </div>
+                  <div className="min-w-0 space-y-1">
+                    <p className="flex flex-wrap gap-1.5">
+                      <Badge tone={STATUS_TONE[u.status]} testId="status">
+                        {STATUS_LABEL[u.status]}
+                      </Badge>
+                      {u.email ? u.emailVerifiedAt ? <Check label="Email" /> : <Badge>Email not confirmed</Badge> : null}
+                      {u.phone ? u.phoneVerifiedAt ? <Check label="Phone" /> : <Badge>Phone not confirmed</Badge> : null}
                     </p>
                     {u.blockOn ? (
                       <p className="text-xs text-slate-700" data-testid="blocking-date">
                         {blockingDateReached(u) ? "Blocked since" : "Blocks on"} {formatDay(u.blockOn)}
                       </p>
                     ) : null}
-                  </td>
-                  <td className="px-3 py-3 text-xs">
-                    <p>Email: {u.emailVerifiedAt ? "yes" : "no"}</p>
-                    <p>Phone: {u.phoneVerifiedAt ? "yes" : "no"}</p>
-                  </td>
-                  <td className="px-3 py-3 text-xs">
-                    {online ? (
-                      <span className="mb-1 inline-flex items-center gap-1 rounded bg-green-100 px-1.5 py-0.5 font-medium text-green-900">
-                        <span aria-hidden="true">●</span> online
-                      </span>
-                    ) : null}
-                    <p>{u.lastActiveAt ? fmt(u.lastActiveAt) : "never"}</p>
-                  </td>
-                  <td className="px-3 py-3">
-                    <AccountRowActions
-                      userId={u.id}
-                      email={u.email ?? u.name}
-                      status={u.status}
-                      canChangePassword={u.canChangePassword}
-                      canReceiveSms={u.canReceiveSms}
-                      twoFactorWeb={u.twoFactorWeb}
-                      twoFactorManager={u.twoFactorManager}
-                      isAdmin={u.isAdmin}
-                      isSelf={u.id === me.id}
-                      blockOn={u.blockOn}
-                      today={today}
-                    />
-                  </td>
-                </tr>
-              );
-            })}
-            {rows.length === 0 ? (
-              <tr>
-                <td colSpan={5} className="px-3 py-6 text-center text-slate-600">
-                  No accounts match.
-                </td>
-              </tr>
-            ) : null}
-          </tbody>
-        </table>
-      </div>
+                  </div>
+                  <div className="min-w-0 text-xs text-slate-700">
+                    <p className="font-medium text-slate-600">Last activity</p>
+                    <p className="flex flex-wrap items-center gap-1.5">
+                      {online ? (
+                        <Badge tone="green">
+                          <span aria-hidden="true">●</span> online
+                        </Badge>
+                      ) : null}
+                      {u.lastActiveAt ? <time dateTime={u.lastActiveAt.toISOString()}>{formatDateTime(u.lastActiveAt)}</time> : "never"}
+                    </p>
+                  </div>
+                </div>
+                <AccountRowActions
+                  userId={u.id}
+                  name={u.name}
+                  email={u.email ?? u.name}
+                  status={u.status}
+                  canChangePassword={u.canChangePassword}
+                  canReceiveSms={u.canReceiveSms}
+                  twoFactorWeb={u.twoFactorWeb}
+                  twoFactorManager={u.twoFactorManager}
+                  isAdmin={u.isAdmin}
+                  isSelf={u.id === me.id}
+                  blockOn={u.blockOn}
+                  today={today}
+                />
+              </li>
+            );
+          })}
+        </ul>
+      )}
       <nav aria-label="Pages" className="flex gap-3 text-sm">
         {page > 1 ? <a href={qs(page - 1)} className="text-brand-600 underline">Previous page</a> : null}
         {hasMore ? <a href={qs(page + 1)} className="text-brand-600 underline">Next page</a> : null}

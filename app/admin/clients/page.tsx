@@ -1,3 +1,4 @@
+import { formatDay } from "@/lib/shared/format";
 import { requireAdmin } from "@/lib/auth/guards";
 import Link from "next/link";
 import { listClients } from "@/lib/oidc/clients";
@@ -5,7 +6,7 @@ import { env } from "@/lib/env";
 
 export const metadata = { title: "Apps (OpenID Connect)" };
 
-const fmt = (d: Date) => d.toISOString().slice(0, 10);
+const fmt = (d: Date) => formatDay(d);
 
 export default async function ClientsPage() {
   await requireAdmin();

@@ -33,10 +33,11 @@ export default async function TokensPage() {
           Your tokens
         </h2>
         {tokens.length ? (
-          <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-            <table className="min-w-full text-left text-sm">
+          <div className="rounded-lg border border-slate-200 bg-white">
+            {/* A table from md up; below, each token is a card (the cells stack, each with its label). */}
+            <table className="block w-full text-left text-sm md:table">
               <caption className="sr-only">Your API tokens</caption>
-              <thead className="bg-slate-100 text-xs uppercase text-slate-700">
+              <thead className="hidden bg-slate-100 text-xs uppercase text-slate-700 md:table-header-group">
                 <tr>
                   <th scope="col" className="px-3 py-2">Name</th>
                   <th scope="col" className="px-3 py-2">Status</th>
@@ -45,23 +46,27 @@ export default async function TokensPage() {
                   <th scope="col" className="px-3 py-2">Actions</th>
                 </tr>
               </thead>
-              <tbody className="divide-y divide-slate-200">
+              <tbody className="block divide-y divide-slate-200 md:table-row-group">
                 {tokens.map((t) => (
-                  <tr key={t.id} data-token={t.name} className="align-top">
-                    <td className="px-3 py-3">
-                      <p className="font-medium">{t.name}</p>
+                  <tr key={t.id} data-token={t.name} className="block space-y-2 p-4 align-top md:table-row md:space-y-0 md:p-0">
+                    <td className="block md:table-cell md:px-3 md:py-3">
+                      <p className="font-medium [overflow-wrap:anywhere]">{t.name}</p>
                       <p className="font-mono text-xs text-slate-600">{t.prefix}…</p>
                     </td>
-                    <td className="px-3 py-3">
+                    <td className="block md:table-cell md:px-3 md:py-3">
                       <span className={`rounded px-1.5 py-0.5 text-xs font-medium ${STATUS_STYLE[t.status]}`} data-testid="token-status">
                         {t.status}
                       </span>
                     </td>
-                    <td className="px-3 py-3" data-testid="token-expires">
-                      {formatDay(t.expiresAt)}
+                    <td className="block md:table-cell md:px-3 md:py-3">
+                      <span className="text-slate-600 md:hidden">Expires </span>
+                      <span data-testid="token-expires">{formatDay(t.expiresAt)}</span>
                     </td>
-                    <td className="px-3 py-3">{t.lastUsedAt ? formatDay(t.lastUsedAt) : "never"}</td>
-                    <td className="px-3 py-3">
+                    <td className="block md:table-cell md:px-3 md:py-3">
+                      <span className="text-slate-600 md:hidden">Last used </span>
+                      {t.lastUsedAt ? formatDay(t.lastUsedAt) : "never"}
+                    </td>
+                    <td className="block pt-1 md:table-cell md:px-3 md:py-3">
                       <TokenRowActions tokenId={t.id} name={t.name} revocable={t.status === "active"} />
                     </td>
                   </tr>

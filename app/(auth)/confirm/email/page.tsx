@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { linkIsUsable } from "@/lib/codes";
 import { ConfirmLinkForm } from "./confirm-link-form";
+import { NewLinkForm } from "./new-link-form";
 
 export const metadata = { title: "Confirm email", referrer: "no-referrer" };
 
@@ -8,20 +9,29 @@ export const metadata = { title: "Confirm email", referrer: "no-referrer" };
 export default async function ConfirmEmailLinkPage({ searchParams }: { searchParams: Promise<{ token?: string }> }) {
   const token = (await searchParams).token ?? "";
   const usable = token ? await linkIsUsable("email_confirm", token) : false;
+  if (!usable) {
+    return (
+      <>
+        <h1 className="mb-2 text-2xl font-semibold">This link has expired or was already used</h1>
+        <p className="mb-6 text-sm text-slate-700">
+          Confirmation links work once, for a limited time. Enter your email address and we will send a new link and code if the
+          address is waiting for confirmation.
+        </p>
+        <NewLinkForm />
+        <p className="mt-6 text-sm text-slate-600">
+          Already confirmed?{" "}
+          <Link href="/login" className="text-brand-600 underline">
+            Sign in
+          </Link>
+        </p>
+      </>
+    );
+  }
   return (
     <>
       <h1 className="mb-2 text-2xl font-semibold">Confirm your email</h1>
-      {usable ? (
-        <>
-          <p className="mb-6 text-sm text-slate-700">Press the button to confirm your email address.</p>
-          <ConfirmLinkForm token={token} />
-        </>
-      ) : (
-        <p className="text-sm text-slate-700">
-          This link has expired or was already used. <Link href="/login" className="text-brand-600 underline">Sign in</Link> and ask
-          for a new code from the confirmation page.
-        </p>
-      )}
+      <p className="mb-6 text-sm text-slate-700">Press the button to confirm your email address.</p>
+      <ConfirmLinkForm token={token} />
     </>
   );
 }

@@ -8,23 +8,31 @@ export const metadata = { title: "Choose a new password", referrer: "no-referrer
 export default async function ResetPage({ searchParams }: { searchParams: Promise<{ token?: string }> }) {
   const token = (await searchParams).token ?? "";
   const usable = token ? await linkIsUsable("recovery", token) : false;
+  if (!usable) {
+    return (
+      <>
+        <h1 className="mb-2 text-2xl font-semibold">This link has expired or was already used</h1>
+        <p className="mb-6 text-sm text-slate-700">Password reset links work once, for a limited time. Ask for a new one: it takes a minute.</p>
+        <Link
+          href="/recover"
+          className="inline-flex min-h-10 items-center rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white shadow-sm hover:bg-brand-700"
+        >
+          Send a new link
+        </Link>
+        <p className="mt-6 text-sm text-slate-600">
+          Remembered it?{" "}
+          <Link href="/login" className="text-brand-600 underline">
+            Sign in
+          </Link>
+        </p>
+      </>
+    );
+  }
   return (
     <>
       <h1 className="mb-1 text-2xl font-semibold">Choose a new password</h1>
-      {usable ? (
-        <>
-          <p className="mb-6 text-sm text-slate-700">Setting a new password signs you out everywhere.</p>
-          <ResetWithLinkForm token={token} />
-        </>
-      ) : (
-        <p className="text-sm text-slate-700">
-          This link has expired or was already used.{" "}
-          <Link href="/recover" className="text-brand-600 underline">
-            Ask for a new one
-          </Link>
-          .
-        </p>
-      )}
+      <p className="mb-6 text-sm text-slate-700">Setting a new password signs you out everywhere.</p>
+      <ResetWithLinkForm token={token} />
     </>
   );
 }

@@ -5,10 +5,11 @@ import { env } from "@/lib/env";
 import { getClient } from "@/lib/oidc/clients";
 import { ClientForm } from "../client-form";
 import { ClientStatus, RotateSecret } from "./client-actions";
+import { formatDateTime } from "@/lib/shared/format";
 
 export const metadata = { title: "App" };
 
-const fmt = (d: Date) => d.toISOString().replace("T", " ").slice(0, 16) + " UTC";
+const fmt = formatDateTime;
 
 export default async function ClientPage({ params }: { params: Promise<{ id: string }> }) {
   await requireAdmin();

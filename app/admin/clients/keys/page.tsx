@@ -2,10 +2,11 @@ import { requireAdmin } from "@/lib/auth/guards";
 import Link from "next/link";
 import { ALGS, listKeys, NEXT_KEY_ACTIVATES_AFTER_SECONDS } from "@/lib/oidc/keys";
 import { KeyForms } from "./key-forms";
+import { formatDateTime } from "@/lib/shared/format";
 
 export const metadata = { title: "Signing keys" };
 
-const fmt = (d: Date | null) => (d ? d.toISOString().replace("T", " ").slice(0, 16) + " UTC" : "—");
+const fmt = (d: Date | null) => (d ? formatDateTime(d) : "—");
 const STATE = { current: "Signs ID tokens", next: "Published, not signing yet", retired: "Retired, still published" } as const;
 
 export default async function KeysPage() {

@@ -10,7 +10,7 @@ export default async function AccountSettingsPage() {
   const settings = await getSettings("account");
   return (
     <div className="space-y-6">
-      <h1 className="text-2xl font-semibold">Settings › Account</h1>
+      <h1 className="text-2xl font-semibold">Account settings</h1>
       <AccountSettingsForm settings={settings} />
       <section aria-labelledby="profile-types-h" className="space-y-4 border-t border-slate-200 pt-6">
         <h2 id="profile-types-h" className="text-lg font-semibold">

@@ -1,17 +1,8 @@
+import { redirect } from "next/navigation";
 import { requireAdmin } from "@/lib/auth/guards";
-import { countryOptions } from "@/lib/phone/parse";
-import { getSettings } from "@/lib/settings";
-import { RegionalForm } from "./regional-form";
 
-export const metadata = { title: "Regional settings" };
-
+// The regional country is set on the SMS page now; old links land on its section.
 export default async function RegionalSettingsPage() {
   await requireAdmin();
-  const { defaultCountry } = await getSettings("regional");
-  return (
-    <div className="space-y-6">
-      <h1 className="text-2xl font-semibold">Settings › Regional</h1>
-      <RegionalForm countries={countryOptions()} defaultCountry={defaultCountry} />
-    </div>
-  );
+  redirect("/admin/settings/sms#regional");
 }

@@ -6,12 +6,13 @@ import { audit } from "@/lib/audit";
 import { ErrorCodes, UserError } from "@/lib/shared/errors";
 import { isCountryCode, parsePhone } from "@/lib/phone/parse";
 import { phoneInput, checkbox } from "@/lib/shared/form-schemas";
-import { blankAsMissing, SMS_PROVIDERS } from "@/lib/settings";
+import { blankAsMissing, getSettings, SMS_PROVIDERS, updateSettings } from "@/lib/settings";
 import { resolveSmsConfig, sendTestSms, updateSmsSettings } from "@/lib/delivery/sms";
 
 const text = (max: number) => z.string().trim().max(max, `Use at most ${max} characters.`).default("");
 
 const schema = z.object({
+  defaultCountry: z.string().trim().toUpperCase().refine(isCountryCode, "Choose a country from the list.").optional(),
   provider: z.enum(SMS_PROVIDERS, { error: "Choose a provider." }).optional(),
   fallbackProvider: z.enum(["none", ...SMS_PROVIDERS], { error: "Choose a fallback provider." }),
   twilioAccountSid: text(64).refine((v) => v === "" || /^AC[0-9a-fA-F]{32}$/.test(v), "An Account SID is AC followed by 32 hexadecimal characters."),
@@ -66,6 +67,9 @@ export const saveSmsSettings = createAction().use(admin).schema(schema)
     },
     user.id,
   );
+  if (data.defaultCountry && data.defaultCountry !== (await getSettings("regional")).defaultCountry) {
+    await updateSettings("regional", { defaultCountry: data.defaultCountry }, user.id);
+  }
   revalidatePath("/admin/settings/sms");
   return { ok: true, message: "SMS settings saved." };
 });

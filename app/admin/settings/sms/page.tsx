@@ -6,7 +6,7 @@ import { getSettings } from "@/lib/settings";
 import { resolveSmsConfig } from "@/lib/delivery/sms";
 import { SmsSettingsForm, TestSmsForm } from "./sms-settings-form";
 
-export const metadata = { title: "SMS settings" };
+export const metadata = { title: "SMS and regional settings" };
 
 export default async function SmsSettingsPage() {
   await requireAdmin();
@@ -14,7 +14,7 @@ export default async function SmsSettingsPage() {
   return (
     <div className="space-y-10">
       <div>
-        <h1 className="text-2xl font-semibold">Settings › SMS</h1>
+        <h1 className="text-2xl font-semibold">SMS and regional</h1>
         <p className="mt-1 text-sm text-slate-600">
           SMS is sent for phone confirmation, phone registration and sign-in, two-factor codes and password recovery. Credentials are
           encrypted at rest and never shown again in full.
@@ -33,6 +33,7 @@ export default async function SmsSettingsPage() {
         globalDaily={sms.globalDaily}
         newNumbersHourly={sms.newNumbersHourly}
         regionalCountry={regional.defaultCountry}
+        countries={countryOptions()}
       />
       <section aria-labelledby="test-h" className="space-y-3">
         <h2 id="test-h" className="text-lg font-semibold">

@@ -5,12 +5,23 @@ import { FormMessage } from "@/components/ui/form-message";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { PhoneField, type CountryOption } from "@/components/forms/phone-field";
 import type { SmsConfigView } from "@/lib/delivery/sms";
+import type { SmsProviderName } from "@/lib/settings";
 import { saveSmsSettings, sendTestSmsAction } from "./actions";
 
 const clearName: Record<string, string> = {
   twilioAuthToken: "clearTwilioAuthToken",
   clickatellApiKey: "clearClickatellApiKey",
   twofactorApiKey: "clearTwofactorApiKey",
+};
+
+/**
+ * A provider's settings show only while it is chosen as the active or the fallback provider: plain
+ * CSS (:has on the form), so it works before JavaScript loads. Every provider needs its line here.
+ */
+const SHOWN_WHEN_CHOSEN: Record<Exclude<SmsProviderName, "outbox">, string> = {
+  twilio: "hidden group-has-[option[value=twilio]:checked]/sms:block",
+  clickatell: "hidden group-has-[option[value=clickatell]:checked]/sms:block",
+  twofactor: "hidden group-has-[option[value=twofactor]:checked]/sms:block",
 };
 
 export function SmsSettingsForm({
@@ -20,6 +31,7 @@ export function SmsSettingsForm({
   globalDaily,
   newNumbersHourly,
   regionalCountry,
+  countries,
 }: {
   view: SmsConfigView;
   allowedCountries: string[];
@@ -27,6 +39,7 @@ export function SmsSettingsForm({
   globalDaily: number;
   newNumbersHourly: number;
   regionalCountry: string;
+  countries: CountryOption[];
 }) {
   const [state, formAction] = useActionState(saveSmsSettings, null);
   const e = (!state?.ok && state?.fieldErrors) || {};
@@ -36,7 +49,7 @@ export function SmsSettingsForm({
     label: `${p.label}${p.name !== "outbox" && !p.configured ? " (not configured)" : ""}`,
   }));
   return (
-    <form action={formAction} className="space-y-8" noValidate key={state?.ok ? "saved" : JSON.stringify(v)}>
+    <form action={formAction} className="group/sms space-y-8" noValidate key={state?.ok ? "saved" : JSON.stringify(v)}>
       <FormMessage state={state} />
       <div className="grid max-w-2xl gap-4 sm:grid-cols-2">
         {view.providerSetByEnvironment ? (
@@ -58,10 +71,15 @@ export function SmsSettingsForm({
           error={e.fallbackProvider}
         />
       </div>
+      <p className="max-w-2xl text-sm text-slate-600">Only the settings of the active and the fallback provider are shown.</p>
       {Object.values(view.providers)
         .filter((p) => p.name !== "outbox")
         .map((p) => (
-          <fieldset key={p.name} className="max-w-2xl space-y-4 rounded-lg border border-slate-200 bg-white p-5">
+          <fieldset
+            key={p.name}
+            data-provider={p.name}
+            className={`max-w-2xl space-y-4 rounded-lg border border-slate-200 bg-white p-5 ${view.providerSetByEnvironment && view.provider === p.name ? "" : SHOWN_WHEN_CHOSEN[p.name as keyof typeof SHOWN_WHEN_CHOSEN]}`}
+          >
             <legend className="px-1 text-base font-semibold">
               {p.label}{" "}
               <span className={`ml-2 rounded px-1.5 py-0.5 text-xs ${p.configured ? "bg-green-100 text-green-900" : "bg-slate-100 text-slate-700"}`}>
@@ -95,6 +113,17 @@ export function SmsSettingsForm({
             {p.baseUrlSetByEnvironment ? <p className="text-xs text-slate-600">API address overridden by the environment: {p.baseUrl}</p> : null}
           </fieldset>
         ))}
+      <fieldset id="regional" className="max-w-2xl scroll-mt-4 space-y-4 rounded-lg border border-slate-200 bg-white p-5">
+        <legend className="px-1 text-base font-semibold">Regional</legend>
+        <Select
+          label="Regional country"
+          name="defaultCountry"
+          hint="The default country of every phone number field. Unless the allowlist below says otherwise, SMS goes only to this country."
+          defaultValue={v.defaultCountry ?? regionalCountry}
+          options={countries}
+          error={e.defaultCountry}
+        />
+      </fieldset>
       <fieldset className="max-w-2xl space-y-4 rounded-lg border border-slate-200 bg-white p-5">
         <legend className="px-1 text-base font-semibold">Limits</legend>
         <Field

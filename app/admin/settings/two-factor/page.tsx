@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { requireAdmin } from "@/lib/auth/guards";
 import { getSettings } from "@/lib/settings";
-import { accountsWithoutPhone } from "@/lib/factors/report";
+import { countAccountsWithoutPhone } from "@/lib/factors/report";
 import { enrolmentOf } from "@/lib/factors/enrol";
 import { Notice } from "@/components/ui/form-message";
 import { AuditTable } from "@/components/admin/audit-table";
@@ -21,17 +21,17 @@ export default async function TwoFactorSettingsPage({ searchParams }: { searchPa
   const tab = TABS.find((t) => t.id === params.tab)?.id ?? "general";
   const settings = await getSettings("twoFactor");
   const ownMethods = Object.values(await enrolmentOf(user)).some(Boolean);
-  const missing = settings.allowedMethods.includes("sms") ? await accountsWithoutPhone(50) : null;
+  const missing = settings.allowedMethods.includes("sms") ? await countAccountsWithoutPhone() : null;
   return (
     <div className="space-y-6">
-      <h1 className="text-2xl font-semibold">Settings › Two-factor authentication</h1>
+      <h1 className="text-2xl font-semibold">Two-factor authentication</h1>
       <nav aria-label="Two-factor settings" className="flex flex-wrap gap-2 border-b border-slate-200">
         {TABS.map((t) => (
           <Link
             key={t.id}
             href={`/admin/settings/two-factor?tab=${t.id}`}
             aria-current={t.id === tab ? "page" : undefined}
-            className={`-mb-px border-b-2 px-3 py-2 text-sm font-medium ${t.id === tab ? "border-brand-600 text-brand-700" : "border-transparent text-slate-700 hover:text-slate-900"}`}
+            className={`-mb-px border-b-2 px-3 py-2 text-sm font-medium ${t.id === tab ? "border-brand-600 font-semibold text-slate-900" : "border-transparent text-slate-700 hover:text-slate-900"}`}
           >
             {t.label}
           </Link>
@@ -40,22 +40,13 @@ export default async function TwoFactorSettingsPage({ searchParams }: { searchPa
       {tab === "general" ? (
         <>
           {missing ? (
-            <section aria-labelledby="missing-h" className="rounded-lg border border-amber-300 bg-amber-50 p-4 text-sm">
-              <h2 id="missing-h" className="font-semibold">
-                {missing.count === 1 ? "1 user has no phone number" : `${missing.count} users have no phone number`}
-              </h2>
-              {missing.count ? (
-                <ul className="mt-2 list-inside list-disc" aria-label="Users without a phone number">
-                  {missing.rows.map((u) => (
-                    <li key={u.id}>
-                      {u.name} {u.email ? `(${u.email})` : ""}
-                    </li>
-                  ))}
-                  {missing.count > missing.rows.length ? <li>… and {missing.count - missing.rows.length} more</li> : null}
-                </ul>
-              ) : null}
-              <p className="mt-2">SMS is an allowed method: these users are asked for a phone number at their next two-step sign-in.</p>
-            </section>
+            <Notice tone="warning">
+              <strong>{missing === 1 ? "1 account has" : `${missing} accounts have`} no confirmed phone number.</strong> SMS is an allowed
+              method: they are asked for a number at their next two-step sign-in.{" "}
+              <Link href="/admin/accounts?phone=missing" className="font-semibold underline">
+                See {missing === 1 ? "this account" : "these accounts"}
+              </Link>
+            </Notice>
           ) : null}
           {ownMethods ? null : (
             <Notice tone="warning">
