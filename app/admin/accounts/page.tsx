@@ -4,7 +4,7 @@ import { searchText } from "@/lib/shared/text-input";
 import { requireAdmin } from "@/lib/auth/guards";
 import { listAccounts } from "@/lib/accounts/admin";
 import { getSettings } from "@/lib/settings";
-import { AccountRowActions } from "./account-row-actions";
+import { ManagePanel } from "./manage-panel";
 import { CreateAccountForm } from "./create-account-form";
 import { countryOptions } from "@/lib/phone/parse";
 import { loadPolicy } from "@/lib/factors/policy";
@@ -133,7 +133,7 @@ export default async function AccountsPage({ searchParams }: { searchParams: Pro
                     </p>
                   </div>
                 </div>
-                <AccountRowActions
+                <ManagePanel
                   userId={u.id}
                   name={u.name}
                   email={u.email ?? u.name}

@@ -2,7 +2,7 @@ import { requireUser } from "@/lib/auth/guards";
 import { listApiTokens } from "@/lib/api-tokens";
 import { formatDay } from "@/lib/shared/format";
 import { CreateTokenForm } from "./create-token-form";
-import { TokenRowActions } from "./token-row-actions";
+import { TokenButtons } from "./token-buttons";
 
 export const metadata = { title: "API tokens" };
 
@@ -67,7 +67,7 @@ export default async function TokensPage() {
                       {t.lastUsedAt ? formatDay(t.lastUsedAt) : "never"}
                     </td>
                     <td className="block pt-1 md:table-cell md:px-3 md:py-3">
-                      <TokenRowActions tokenId={t.id} name={t.name} revocable={t.status === "active"} />
+                      <TokenButtons tokenId={t.id} name={t.name} revocable={t.status === "active"} />
                     </td>
                   </tr>
                 ))}

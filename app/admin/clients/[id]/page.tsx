@@ -4,7 +4,7 @@ import { notFound } from "next/navigation";
 import { env } from "@/lib/env";
 import { getClient } from "@/lib/oidc/clients";
 import { ClientForm } from "../client-form";
-import { ClientStatus, RotateSecret } from "./client-actions";
+import { ClientStatus, RotateSecret } from "./secret-and-status-forms";
 import { formatDateTime } from "@/lib/shared/format";
 
 export const metadata = { title: "App" };

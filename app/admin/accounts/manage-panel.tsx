@@ -8,7 +8,7 @@ import { accountBlockingDateAction, accountRightsAction, accountStatusAction } f
 const small = "inline-flex min-h-9 items-center rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-100";
 const heading = "text-xs font-semibold uppercase tracking-wide text-slate-600";
 
-export function AccountRowActions(props: {
+export function ManagePanel(props: {
   userId: string;
   name: string;
   email: string;

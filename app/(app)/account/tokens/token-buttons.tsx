@@ -1,9 +1,10 @@
 "use client";
+// A token's row buttons: Check (whether it is still valid, and until when) and Revoke.
 import { useActionState } from "react";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { checkTokenAction, revokeTokenAction } from "./actions";
 
-export function TokenRowActions({ tokenId, name, revocable }: { tokenId: string; name: string; revocable: boolean }) {
+export function TokenButtons({ tokenId, name, revocable }: { tokenId: string; name: string; revocable: boolean }) {
   const [checkState, checkAction] = useActionState(checkTokenAction, null);
   const [revokeState, revokeAction] = useActionState(revokeTokenAction, null);
   return (
