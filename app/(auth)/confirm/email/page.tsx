@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { ExpiredLink } from "@/components/ui/expired-link";
 import { linkIsUsable } from "@/lib/codes";
 import { ConfirmLinkForm } from "./confirm-link-form";
 import { NewLinkForm } from "./new-link-form";
@@ -11,20 +11,12 @@ export default async function ConfirmEmailLinkPage({ searchParams }: { searchPar
   const usable = token ? await linkIsUsable("email_confirm", token) : false;
   if (!usable) {
     return (
-      <>
-        <h1 className="mb-2 text-2xl font-semibold">This link has expired or was already used</h1>
-        <p className="mb-6 text-sm text-slate-700">
-          Confirmation links work once, for a limited time. Enter your email address and we will send a new link and code if the
-          address is waiting for confirmation.
-        </p>
+      <ExpiredLink
+        why="Confirmation links work once, for a limited time. Enter your email address and we will send a new link and code if the address is waiting for confirmation."
+        signInPrompt="Already confirmed?"
+      >
         <NewLinkForm />
-        <p className="mt-6 text-sm text-slate-600">
-          Already confirmed?{" "}
-          <Link href="/login" className="text-brand-600 underline">
-            Sign in
-          </Link>
-        </p>
-      </>
+      </ExpiredLink>
     );
   }
   return (

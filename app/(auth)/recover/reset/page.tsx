@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { ExpiredLink } from "@/components/ui/expired-link";
 import { linkIsUsable } from "@/lib/codes";
 import { ResetWithLinkForm } from "../recover-forms";
 
@@ -10,22 +11,14 @@ export default async function ResetPage({ searchParams }: { searchParams: Promis
   const usable = token ? await linkIsUsable("recovery", token) : false;
   if (!usable) {
     return (
-      <>
-        <h1 className="mb-2 text-2xl font-semibold">This link has expired or was already used</h1>
-        <p className="mb-6 text-sm text-slate-700">Password reset links work once, for a limited time. Ask for a new one: it takes a minute.</p>
+      <ExpiredLink why="Password reset links work once, for a limited time. Ask for a new one: it takes a minute." signInPrompt="Remembered it?">
         <Link
           href="/recover"
           className="inline-flex min-h-10 items-center rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white shadow-sm hover:bg-brand-700"
         >
           Send a new link
         </Link>
-        <p className="mt-6 text-sm text-slate-600">
-          Remembered it?{" "}
-          <Link href="/login" className="text-brand-600 underline">
-            Sign in
-          </Link>
-        </p>
-      </>
+      </ExpiredLink>
     );
   }
   return (

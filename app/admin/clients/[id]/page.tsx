@@ -1,11 +1,11 @@
 import { requireAdmin } from "@/lib/auth/guards";
-import Link from "next/link";
 import { notFound } from "next/navigation";
 import { env } from "@/lib/env";
 import { getClient } from "@/lib/oidc/clients";
 import { ClientForm } from "../client-form";
 import { ClientStatus, RotateSecret } from "./secret-and-status-forms";
 import { formatDateTime } from "@/lib/shared/format";
+import { BackToApps } from "../back-to-apps";
 
 export const metadata = { title: "App" };
 
@@ -19,11 +19,7 @@ export default async function ClientPage({ params }: { params: Promise<{ id: str
   const { baseUrl } = env();
   return (
     <div className="space-y-8">
-      <p className="text-sm">
-        <Link href="/admin/clients" className="text-brand-600 underline">
-          ← Apps
-        </Link>
-      </p>
+      <BackToApps />
       <div>
         <h1 className="text-2xl font-semibold">{client.name}</h1>
         <p className="text-sm text-slate-700">

@@ -1,8 +1,8 @@
 import { requireAdmin } from "@/lib/auth/guards";
-import Link from "next/link";
 import { ALGS, listKeys, NEXT_KEY_ACTIVATES_AFTER_SECONDS } from "@/lib/oidc/keys";
 import { KeyForms } from "./key-forms";
 import { formatDateTime } from "@/lib/shared/format";
+import { BackToApps } from "../back-to-apps";
 
 export const metadata = { title: "Signing keys" };
 
@@ -14,11 +14,7 @@ export default async function KeysPage() {
   const keys = await listKeys();
   return (
     <div className="space-y-6">
-      <p className="text-sm">
-        <Link href="/admin/clients" className="text-brand-600 underline">
-          ← Apps
-        </Link>
-      </p>
+      <BackToApps />
       <h1 className="text-2xl font-semibold">Signing keys</h1>
       <p className="max-w-2xl text-sm text-slate-700">
         ID tokens are signed with one ES256 and one RS256 key (each app chooses). The private keys are stored encrypted. To rotate, publish a new key:

@@ -1,6 +1,6 @@
 import { requireAdmin } from "@/lib/auth/guards";
-import Link from "next/link";
 import { ClientForm } from "../client-form";
+import { BackToApps } from "../back-to-apps";
 
 export const metadata = { title: "New app" };
 
@@ -8,11 +8,7 @@ export default async function NewClientPage() {
   await requireAdmin();
   return (
     <div className="space-y-6">
-      <p className="text-sm">
-        <Link href="/admin/clients" className="text-brand-600 underline">
-          ← Apps
-        </Link>
-      </p>
+      <BackToApps />
       <h1 className="text-2xl font-semibold">New app</h1>
       <ClientForm />
     </div>
