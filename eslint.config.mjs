@@ -31,7 +31,16 @@ const layer = (files, patterns) => ({
 
 export default tseslint.config(
   {
-    ignores: ["**/node_modules/**", "**/.next*/**", "tests/.tmp/**", "test-results/**", "playwright-report/**", "db/migrations/**", "next-env.d.ts", "public/**"],
+    ignores: [
+      "**/node_modules/**",
+      "**/.next*/**",
+      "tests/.tmp/**",
+      "test-results/**",
+      "playwright-report/**",
+      "db/migrations/**",
+      "next-env.d.ts",
+      "public/**",
+    ],
   },
   ...nextVitals,
   ...nextTs,
@@ -49,14 +58,20 @@ export default tseslint.config(
   },
   // Layers point one way: app → components → lib → db.
   layer(["components/**"], [{ group: ["@/app/*", "@/app/**"], message: "components/ must not import app/: pass actions in as props." }]),
-  layer(["lib/**"], [
-    { group: ["@/app/*", "@/app/**"], message: "lib/ must not import app/." },
-    { group: ["@/components/*", "@/components/**"], message: "lib/ must not import components/." },
-  ]),
-  layer(["db/**"], [
-    { group: ["@/lib/*", "@/lib/**", "../lib/*"], message: "db/ must not import lib/: the configuration is passed in (lib/db.ts)." },
-    { group: ["@/app/*", "@/components/*"], message: "db/ must not import app/ or components/." },
-  ]),
+  layer(
+    ["lib/**"],
+    [
+      { group: ["@/app/*", "@/app/**"], message: "lib/ must not import app/." },
+      { group: ["@/components/*", "@/components/**"], message: "lib/ must not import components/." },
+    ],
+  ),
+  layer(
+    ["db/**"],
+    [
+      { group: ["@/lib/*", "@/lib/**", "../lib/*"], message: "db/ must not import lib/: the configuration is passed in (lib/db.ts)." },
+      { group: ["@/app/*", "@/components/*"], message: "db/ must not import app/ or components/." },
+    ],
+  ),
   {
     files: ["tests/**", "scripts/**"],
     rules: {

@@ -2,8 +2,7 @@
 // Content-Security-Policy is a fixed header. scripts/csp-hashes.mjs, run after the build, writes the
 // page's policy — the one proxy.ts sends, with the hashes of its inline scripts for a nonce — into
 // the built routes manifest. Until then this stand-in allows no script at all.
-const PRERENDERED_PAGE_CSP =
-  "default-src 'self'; script-src 'none'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+const PRERENDERED_PAGE_CSP = "default-src 'self'; script-src 'none'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {

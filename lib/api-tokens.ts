@@ -93,7 +93,10 @@ export async function listApiTokens(userId: string, now = new Date()): Promise<T
 
 /** The *Check* action: the token's status as stored now. */
 export async function checkApiToken(userId: string, tokenId: string, now = new Date()): Promise<TokenSummary> {
-  const [row] = await db.select().from(apiTokens).where(and(eq(apiTokens.id, tokenId), eq(apiTokens.userId, userId)));
+  const [row] = await db
+    .select()
+    .from(apiTokens)
+    .where(and(eq(apiTokens.id, tokenId), eq(apiTokens.userId, userId)));
   if (!row) throw new UserError(ErrorCodes.NOT_FOUND, "This token no longer exists.");
   return summary(row, now);
 }

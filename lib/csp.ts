@@ -15,9 +15,7 @@ export type CspOptions = {
 };
 
 export function contentSecurityPolicy(o: CspOptions): string {
-  const scripts = o.nonce
-    ? [`'nonce-${o.nonce}'`, "'strict-dynamic'"]
-    : ["'self'", ...(o.hashes ?? []).map((h) => `'${h}'`)];
+  const scripts = o.nonce ? [`'nonce-${o.nonce}'`, "'strict-dynamic'"] : ["'self'", ...(o.hashes ?? []).map((h) => `'${h}'`)];
   if (o.development) scripts.push("'unsafe-eval'");
   const directives = [
     "default-src 'self'",
@@ -43,7 +41,8 @@ export function contentSecurityPolicy(o: CspOptions): string {
  * The HTML version of an email in the development outbox, shown in a sandboxed frame of /dev/outbox:
  * its inline styles apply, nothing else loads or runs, and only this site may frame it.
  */
-export const EMAIL_PREVIEW_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'; sandbox allow-popups allow-popups-to-escape-sandbox";
+export const EMAIL_PREVIEW_POLICY =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'; sandbox allow-popups allow-popups-to-escape-sandbox";
 
 /** Two years, this host and its subdomains: sent whenever the site's base URL is https. */
 export const STRICT_TRANSPORT_SECURITY = "max-age=63072000; includeSubDomains";

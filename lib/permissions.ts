@@ -70,10 +70,7 @@ export async function assertAllowed(user: string | { id: string }, action: Guard
   if (!subject) throw new UserError(ErrorCodes.NOT_FOUND, "Account not found.");
   if (subject.status === "blocked") throw new UserError(ErrorCodes.ACCOUNT_BLOCKED, "This account is blocked. Contact your administrator.");
   const what = GUARDED_ACTIONS.find((a) => a.key === action)?.refusal ?? "do this";
-  throw new UserError(
-    ErrorCodes.ACCOUNT_PENDING,
-    `Your account is awaiting activation by an administrator. Until it is activated you cannot ${what}.`,
-  );
+  throw new UserError(ErrorCodes.ACCOUNT_PENDING, `Your account is awaiting activation by an administrator. Until it is activated you cannot ${what}.`);
 }
 
 /** The pending set, for pages that hide what a pending account may not do. */

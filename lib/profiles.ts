@@ -92,7 +92,10 @@ export async function createInitialProfile(userId: string, accountName: string):
 export async function updateProfile(userId: string, profileId: string, input: { name: string; type: string }): Promise<Profile> {
   await assertAllowed(userId, "edit_profile");
   const name = validName(input.name);
-  const [current] = await db.select().from(profiles).where(and(eq(profiles.id, profileId), eq(profiles.userId, userId)));
+  const [current] = await db
+    .select()
+    .from(profiles)
+    .where(and(eq(profiles.id, profileId), eq(profiles.userId, userId)));
   if (!current) throw new UserError(ErrorCodes.NOT_FOUND, "This profile no longer exists.");
   // A type the admin has since removed may stay on an existing profile, but not be chosen anew.
   const type = input.type.trim() === current.type ? current.type : await validType(input.type);

@@ -23,8 +23,7 @@ export const accountSettingsSchema = z.object({
       .int("Enter a whole number of minutes.")
       .min(1, "Use at least 1 minute.")
       .max(43_200, "Use at most 43,200 minutes (30 days)."),
-  )
-    .default(30),
+  ).default(30),
   automaticActivation: checkbox.default(true),
   activationLetter: checkbox.default(true),
   confirmationMode: z.enum(CONFIRMATION_MODES, { error: "Choose how an account is confirmed." }).default("email"),
@@ -36,16 +35,10 @@ export const accountSettingsSchema = z.object({
       .int("Enter a whole number.")
       .min(0, "Use 0 for no limit, or a positive number.")
       .max(1000, "Use at most 1,000."),
-  )
-    .default(0),
+  ).default(0),
   absoluteSessionDays: blankAsMissing(
-    z.coerce
-      .number({ error: "Enter a number of days." })
-      .int("Enter a whole number of days.")
-      .min(1, "Use at least 1 day.")
-      .max(365, "Use at most 365 days."),
-  )
-    .default(30),
+    z.coerce.number({ error: "Enter a number of days." }).int("Enter a whole number of days.").min(1, "Use at least 1 day.").max(365, "Use at most 365 days."),
+  ).default(30),
   profileTypes: z.array(z.string().trim().min(1).max(60)).min(1).default(["Person", "Organization"]),
 });
 
@@ -204,11 +197,7 @@ export async function getSettings<S extends SectionName>(section: S): Promise<Se
 export const defaultSettings = <S extends SectionName>(section: S) => sections[section].parse({}) as SectionValue<S>;
 
 /** Validates and stores a section, writing an audit entry with each changed field (old → new). */
-export async function updateSettings<S extends SectionName>(
-  section: S,
-  input: unknown,
-  actorId: string | null,
-): Promise<SectionValue<S>> {
+export async function updateSettings<S extends SectionName>(section: S, input: unknown, actorId: string | null): Promise<SectionValue<S>> {
   const schema = sections[section];
   const value = schema.parse(input) as SectionValue<S>;
   const old = await getSettings(section);

@@ -27,7 +27,14 @@ async function main() {
     console.log(`${existing.email} is now an admin`);
   } else {
     if (!values.password) throw new UserError("INVALID_INPUT", "--password is required for a new account");
-    const u = await createAccountByAdmin({ name: values.name!, email: values.email, password: values.password, emailConfirmed: true, isAdmin: true, actorId: SYSTEM_ACTOR });
+    const u = await createAccountByAdmin({
+      name: values.name!,
+      email: values.email,
+      password: values.password,
+      emailConfirmed: true,
+      isAdmin: true,
+      actorId: SYSTEM_ACTOR,
+    });
     // Success is reported only once the database has been closed cleanly.
     await closeDb();
     console.log(`created admin ${u.email}`);

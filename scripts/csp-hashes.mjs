@@ -32,7 +32,10 @@ function prerenderedRoutes(dir = appDir, out = []) {
     const full = path.join(dir, name);
     if (statSync(full).isDirectory()) prerenderedRoutes(full, out);
     else if (name.endsWith(".html")) {
-      const rel = path.relative(appDir, full).replace(/\\/g, "/").replace(/\.html$/, "");
+      const rel = path
+        .relative(appDir, full)
+        .replace(/\\/g, "/")
+        .replace(/\.html$/, "");
       if (!rel.startsWith("_")) out.push(rel === "index" ? "/" : `/${rel.replace(/\/index$/, "")}`);
     }
   }
@@ -109,7 +112,8 @@ if (routes.length) {
     }
     // A page rendered on request (a 404 needs no database): the policy proxy.ts sends.
     dynamicPolicy = (await fetch(`${base}/csp-hashes-${randomBytes(6).toString("hex")}`)).headers.get("content-security-policy");
-    if (!dynamicPolicy || !/script-src 'nonce-/.test(dynamicPolicy)) throw new Error(`a page rendered on request came without its nonce policy: ${dynamicPolicy}`);
+    if (!dynamicPolicy || !/script-src 'nonce-/.test(dynamicPolicy))
+      throw new Error(`a page rendered on request came without its nonce policy: ${dynamicPolicy}`);
   } finally {
     server.kill("SIGTERM");
   }

@@ -14,10 +14,17 @@ export async function AuditTable({ params, basePath }: { params: Record<string, 
   const userError = parsed.success ? undefined : parsed.error.issues.find((i) => i.path[0] === "user")?.message;
   const filter = parsed.success ? parsed.data : auditFilterSchema.parse({ ...params, user: undefined });
   const rows = userError ? [] : await listAudit({ user: filter.user, action: filter.action, from: filter.from, to: filter.to, limit: 300 });
-  const qs = new URLSearchParams(Object.entries({ user: filter.user, action: filter.action, from: params.from, to: params.to }).filter(([, v]) => v) as [string, string][]);
+  const qs = new URLSearchParams(
+    Object.entries({ user: filter.user, action: filter.action, from: params.from, to: params.to }).filter(([, v]) => v) as [string, string][],
+  );
   return (
     <div className="space-y-4">
-      <form method="get" action={basePath} className="grid items-end gap-3 sm:grid-cols-2 lg:grid-cols-[minmax(0,1.3fr)_minmax(0,1.3fr)_minmax(0,1fr)_minmax(0,1fr)_auto_auto]" role="search">
+      <form
+        method="get"
+        action={basePath}
+        className="grid items-end gap-3 sm:grid-cols-2 lg:grid-cols-[minmax(0,1.3fr)_minmax(0,1.3fr)_minmax(0,1fr)_minmax(0,1fr)_auto_auto]"
+        role="search"
+      >
         {params.tab ? <input type="hidden" name="tab" value={params.tab} /> : null}
         <div className="min-w-0">
           <label htmlFor="audit-user" className="block text-sm font-medium">
@@ -66,7 +73,10 @@ export async function AuditTable({ params, basePath }: { params: Record<string, 
         <button type="submit" className="h-10 rounded-md bg-brand-600 px-4 text-sm font-semibold text-white hover:bg-brand-700">
           Filter
         </button>
-        <a href={`/admin/audit-log/export?${qs}`} className="inline-flex h-10 items-center justify-center rounded-md border border-slate-300 bg-white px-4 text-sm font-semibold hover:bg-slate-100">
+        <a
+          href={`/admin/audit-log/export?${qs}`}
+          className="inline-flex h-10 items-center justify-center rounded-md border border-slate-300 bg-white px-4 text-sm font-semibold hover:bg-slate-100"
+        >
           Export CSV
         </a>
       </form>

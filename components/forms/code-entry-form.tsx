@@ -32,7 +32,14 @@ export function PhoneSendForm({
     <form action={formAction} className="space-y-4" noValidate>
       <FormMessage state={state} fields={["phone", "phoneCountry"]} />
       {next ? <input type="hidden" name="next" value={next} /> : null}
-      <PhoneField countries={countries} defaultCountry={v.phoneCountry ?? defaultCountry} defaultValue={v.phone} error={e.phone} countryError={e.phoneCountry} autoFocus />
+      <PhoneField
+        countries={countries}
+        defaultCountry={v.phoneCountry ?? defaultCountry}
+        defaultValue={v.phone}
+        error={e.phone}
+        countryError={e.phoneCountry}
+        autoFocus
+      />
       <ProofOfWork />
       <SubmitButton pendingText="Sending…">Send code</SubmitButton>
     </form>

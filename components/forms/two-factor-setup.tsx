@@ -42,7 +42,10 @@ export function RecoveryCodesList({ codes, onSaved }: { codes: string[]; onSaved
     <div role="status" className="space-y-3 rounded-md border border-green-300 bg-green-50 p-4">
       <p className="font-semibold text-green-950">Save your recovery codes</p>
       <p className="text-sm text-green-950">Each code works once, if you lose your other methods. They will not be shown again.</p>
-      <ul aria-label="Recovery codes" className="grid w-fit grid-cols-2 gap-x-6 gap-y-1 rounded border border-green-200 bg-white px-4 py-3 font-mono text-sm text-slate-900">
+      <ul
+        aria-label="Recovery codes"
+        className="grid w-fit grid-cols-2 gap-x-6 gap-y-1 rounded border border-green-200 bg-white px-4 py-3 font-mono text-sm text-slate-900"
+      >
         {codes.map((c) => (
           <li key={c}>{c}</li>
         ))}

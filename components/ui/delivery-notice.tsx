@@ -9,8 +9,8 @@ export async function DeliveryNotice({ channel }: { channel: Channel }) {
   return (
     <div className="mb-4">
       <Notice tone="warning">
-        {channel === "sms" ? "We're having trouble sending text messages right now." : "We're having trouble sending email right now."} If
-        no code arrives within a minute, ask for a new one, or try again later.
+        {channel === "sms" ? "We're having trouble sending text messages right now." : "We're having trouble sending email right now."} If no code arrives
+        within a minute, ask for a new one, or try again later.
       </Notice>
     </div>
   );

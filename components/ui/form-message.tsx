@@ -17,7 +17,11 @@ export function FormMessage({ state, fields }: { state: FormState; fields?: read
   const ref = useRef<HTMLDivElement>(null);
   const errors = (state && !state.ok && state.fieldErrors) || {};
   const shown = fields ? Object.keys(errors).filter((k) => fields.includes(k)) : [];
-  const hidden = fields ? Object.entries(errors).filter(([k]) => !fields.includes(k)).map(([, m]) => m) : [];
+  const hidden = fields
+    ? Object.entries(errors)
+        .filter(([k]) => !fields.includes(k))
+        .map(([, m]) => m)
+    : [];
   const refusedField = shown.length > 0;
   useEffect(() => {
     if (!refusedField) return;

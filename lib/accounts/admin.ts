@@ -70,7 +70,15 @@ export async function createAccountByAdmin(input: {
     throw new UserError(ErrorCodes.PHONE_IN_USE, "Another account already uses this phone number.", "phone");
   }
   const passwordHash = await hashPassword(input.password);
-  const created = await insertAccount({ name: input.name, email, passwordHash, active: true, emailConfirmed: input.emailConfirmed, phone: input.phone, isAdmin: input.isAdmin });
+  const created = await insertAccount({
+    name: input.name,
+    email,
+    passwordHash,
+    active: true,
+    emailConfirmed: input.emailConfirmed,
+    phone: input.phone,
+    isAdmin: input.isAdmin,
+  });
   if (!created) throw new UserError(ErrorCodes.EMAIL_IN_USE, "An account with this email already exists.", "email");
   await createInitialProfile(created.id, input.name);
   await audit({ action: "account.created", userId: created.id, actorId: input.actorId, detail: { method: "admin", isAdmin: input.isAdmin ?? false } });

@@ -79,5 +79,6 @@ export async function changePassword(input: { userId: string; current: string; n
   const ended = await revokeOtherSessions(user.id, input.keepSessionId);
   await forgetAllTrustedDevices(user.id);
   await audit({ action: "password.changed", userId: user.id, actorId: user.id, detail: { endedSessions: ended } });
-  if (user.email) await sendSecurityNotice({ userId: user.id, to: user.email, kind: "password_changed", message: await passwordChangedTemplate({ name: user.name }) });
+  if (user.email)
+    await sendSecurityNotice({ userId: user.id, to: user.email, kind: "password_changed", message: await passwordChangedTemplate({ name: user.name }) });
 }

@@ -86,7 +86,8 @@ async function applyNewPassword(q: Tx, consumed: ConsumedCode, passwordHash: str
 
 /** After the reset is committed: the owner is told (a failed notice is kept and retried, lib/notices.ts). */
 async function resetDone(user: User) {
-  if (user.email) await sendSecurityNotice({ userId: user.id, to: user.email, kind: "password_reset", message: await passwordResetNoticeTemplate({ name: user.name }) });
+  if (user.email)
+    await sendSecurityNotice({ userId: user.id, to: user.email, kind: "password_reset", message: await passwordResetNoticeTemplate({ name: user.name }) });
   return user;
 }
 

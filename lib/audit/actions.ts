@@ -49,7 +49,7 @@ const LABELS = {
   "signin.failed": "Sign-in failed",
   "signin.refused": "Sign-in refused (blocked account)",
   "signin.first_factor": "First step of sign-in passed",
-  "signout": "Signed out",
+  signout: "Signed out",
   "sms.test_sent": "Test SMS sent",
   "two_factor.enabled": "Two-step verification turned on",
   "two_factor.disabled": "Two-step verification turned off",

@@ -72,10 +72,7 @@ export async function writeSessionWith(s: NewSession, alongside: SQL[]) {
 export const revokeByTokenSql = (token: string) =>
   sql`update ${sessions} set revoked_at = now() where ${sessions.id} = ${hashSecret(`session:${token}`)} and ${sessions.revokedAt} is null`;
 
-export async function createSession(
-  userId: string,
-  meta: { userAgent?: string | null; ip?: string | null; method?: string; secondFactor?: boolean },
-) {
+export async function createSession(userId: string, meta: { userAgent?: string | null; ip?: string | null; method?: string; secondFactor?: boolean }) {
   const s = await newSession(userId, meta);
   await writeSession(s);
   return s.token;
@@ -103,12 +100,18 @@ export async function validateSession(token: string | undefined | null): Promise
   if (row.user.status === "blocked") return null;
   if (blockingDateReached(row.user, new Date(now))) {
     // A9: from the scheduled blocking date on, the account's sessions end.
-    await db.update(sessions).set({ revokedAt: new Date() }).where(and(eq(sessions.id, id), isNull(sessions.revokedAt)));
+    await db
+      .update(sessions)
+      .set({ revokedAt: new Date() })
+      .where(and(eq(sessions.id, id), isNull(sessions.revokedAt)));
     return null;
   }
   const { onlineTimeframeMinutes } = await getSettings("account");
   if (now - row.session.lastActiveAt.getTime() > onlineTimeframeMinutes * 60_000) {
-    await db.update(sessions).set({ revokedAt: new Date() }).where(and(eq(sessions.id, id), isNull(sessions.revokedAt)));
+    await db
+      .update(sessions)
+      .set({ revokedAt: new Date() })
+      .where(and(eq(sessions.id, id), isNull(sessions.revokedAt)));
     return null;
   }
   if (now - row.session.lastActiveAt.getTime() > TOUCH_EVERY_MS) {
@@ -144,13 +147,7 @@ export async function revokeOtherSessions(userId: string, keepSessionId: string 
   const rows = await q
     .update(sessions)
     .set({ revokedAt: new Date() })
-    .where(
-      and(
-        eq(sessions.userId, userId),
-        isNull(sessions.revokedAt),
-        keepSessionId ? ne(sessions.id, keepSessionId) : sql`true`,
-      ),
-    )
+    .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), keepSessionId ? ne(sessions.id, keepSessionId) : sql`true`))
     .returning({ id: sessions.id });
   return rows.length;
 }

@@ -225,7 +225,11 @@ export async function finishWithCode(
 }
 
 /** The second step by a security key, consumed in one transaction with the session. */
-export async function finishWithSecurityKey(ctx: { challenge: Challenge; user: User }, response: AuthenticationResponseJSON, remember: boolean): Promise<never> {
+export async function finishWithSecurityKey(
+  ctx: { challenge: Challenge; user: User },
+  response: AuthenticationResponseJSON,
+  remember: boolean,
+): Promise<never> {
   const o = await prepareOpening(ctx.challenge.userId, ctx.challenge.next, { secondFactor: true, claim: { challengeId: ctx.challenge.id, remember } });
   let written: Written | undefined;
   try {
@@ -252,7 +256,11 @@ const enrolledFlow = defineFlow({
  * sealed, in a short-lived cookie of this browser. Without new codes the sign-in finishes at once.
  */
 export async function finishEnrolment(challenge: Challenge, outcome: FactorOutcome, remember: boolean): Promise<never> {
-  if (!outcome.codes) return startSession(challenge.userId, challenge.next, methodLabel(challenge, `${outcome.enrolled}_enrolled`), { secondFactor: true, claim: { challengeId: challenge.id, remember } });
+  if (!outcome.codes)
+    return startSession(challenge.userId, challenge.next, methodLabel(challenge, `${outcome.enrolled}_enrolled`), {
+      secondFactor: true,
+      claim: { challengeId: challenge.id, remember },
+    });
   return showRecoveryCodes(challenge, outcome.enrolled!, remember, outcome.codes);
 }
 

@@ -8,15 +8,7 @@ import { ErrorCodes, UserError } from "@/lib/shared/errors";
 import { hit, peek, retryAfterText, rowsOf } from "@/lib/limits/store";
 import { LIMITS } from "@/lib/limits/catalogue";
 
-export type CodePurpose =
-  | "email_confirm"
-  | "email_change"
-  | "phone_confirm"
-  | "phone_login"
-  | "phone_register"
-  | "recovery"
-  | "two_factor"
-  | "method_confirm";
+export type CodePurpose = "email_confirm" | "email_change" | "phone_confirm" | "phone_login" | "phone_register" | "recovery" | "two_factor" | "method_confirm";
 
 export const CODE_LENGTH = 6;
 export const CODE_TTL_SECONDS = 10 * 60;
@@ -33,12 +25,7 @@ export type IssuedCode = { id: string; code: string; linkToken?: string };
  * the budgets are the sending pipeline's (lib/codes/send.ts), claimed before this is called;
  * `discardCode` undoes an issue whose delivery failed, so the previous code stays usable.
  */
-export async function issueCode(input: {
-  purpose: CodePurpose;
-  target: string;
-  userId?: string | null;
-  withLink?: boolean;
-}): Promise<IssuedCode> {
+export async function issueCode(input: { purpose: CodePurpose; target: string; userId?: string | null; withLink?: boolean }): Promise<IssuedCode> {
   const { purpose, target } = input;
   const code = randomDigits(CODE_LENGTH);
   const linkToken = input.withLink ? randomToken() : undefined;
@@ -81,11 +68,7 @@ export async function consumeCode(
   }
   const failures = await peek(LIMITS.codeFailuresPerTarget(target));
   if (!failures.success) {
-    throw new UserError(
-      ErrorCodes.TOO_MANY_ATTEMPTS,
-      `Too many wrong codes. Try again in ${retryAfterText(failures.resetAt)}.`,
-      "code",
-    );
+    throw new UserError(ErrorCodes.TOO_MANY_ATTEMPTS, `Too many wrong codes. Try again in ${retryAfterText(failures.resetAt)}.`, "code");
   }
   const hashed = codeHash(purpose, target, code);
   type Row = { id: string; target: string; user_id: string | null; ok: boolean };
@@ -141,14 +124,7 @@ export async function consumeLink(
     const [row] = await q
       .update(codes)
       .set({ consumedAt: new Date() })
-      .where(
-        and(
-          eq(codes.linkHash, linkHash),
-          eq(codes.purpose, input.purpose),
-          sql`${codes.consumedAt} is null`,
-          gt(codes.expiresAt, new Date()),
-        ),
-      )
+      .where(and(eq(codes.linkHash, linkHash), eq(codes.purpose, input.purpose), sql`${codes.consumedAt} is null`, gt(codes.expiresAt, new Date())))
       .returning({ id: codes.id, target: codes.target, userId: codes.userId });
     if (row && within) await within(q, row);
     return row;
@@ -176,14 +152,7 @@ export async function linkOwner(purpose: CodePurpose, token: string): Promise<{ 
   const [row] = await db
     .select({ userId: codes.userId, target: codes.target })
     .from(codes)
-    .where(
-      and(
-        eq(codes.linkHash, hashSecret(`link:${token}`)),
-        eq(codes.purpose, purpose),
-        sql`${codes.consumedAt} is null`,
-        gt(codes.expiresAt, new Date()),
-      ),
-    )
+    .where(and(eq(codes.linkHash, hashSecret(`link:${token}`)), eq(codes.purpose, purpose), sql`${codes.consumedAt} is null`, gt(codes.expiresAt, new Date())))
     .limit(1);
   return row ?? null;
 }

@@ -27,7 +27,9 @@ export async function sendSecurityNotice(n: { userId: string | null; to: string;
     const reason = reasonOf(err);
     console.error(`security notice "${n.kind}" to ${masked(n.to)} not delivered (${reason}); the daily job will retry it`);
     try {
-      await db.insert(securityNotices).values({ userId: n.userId, kind: n.kind, to: n.to, subject: n.message.subject, text: n.message.text, html: n.message.html, lastError: reason });
+      await db
+        .insert(securityNotices)
+        .values({ userId: n.userId, kind: n.kind, to: n.to, subject: n.message.subject, text: n.message.text, html: n.message.html, lastError: reason });
     } catch (storeErr) {
       console.error(`security notice "${n.kind}" to ${masked(n.to)} could not be kept for a retry: ${reasonOf(storeErr)}`);
     }
@@ -54,7 +56,10 @@ export async function retrySecurityNotices(now = new Date()): Promise<NoticeRetr
       run.sent++;
     } catch (err) {
       const attempts = n.attempts + 1;
-      await db.update(securityNotices).set({ attempts, lastError: reasonOf(err), lastAttemptAt: now }).where(eq(securityNotices.id, n.id));
+      await db
+        .update(securityNotices)
+        .set({ attempts, lastError: reasonOf(err), lastAttemptAt: now })
+        .where(eq(securityNotices.id, n.id));
       if (attempts >= MAX_ATTEMPTS) {
         run.givenUp++;
         console.error(`security notice "${n.kind}" to ${masked(n.to)} given up after ${attempts} attempts: ${reasonOf(err)}`);

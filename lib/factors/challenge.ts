@@ -83,7 +83,10 @@ export async function recordFailure(challenge: Challenge, user: User, method: st
   if (failures === FAILURES_BEFORE_CONTACT) {
     await audit({ action: "two_factor.failed_3_times", userId: user.id, actorId: user.id, ip, detail: { method } });
     const policy = await loadPolicy();
-    const admins = await db.select({ email: users.email }).from(users).where(and(eq(users.isAdmin, true), sql`${users.email} is not null`));
+    const admins = await db
+      .select({ email: users.email })
+      .from(users)
+      .where(and(eq(users.isAdmin, true), sql`${users.email} is not null`));
     const to = new Set([policy.contactEmail, ...admins.map((a) => a.email)].filter((e): e is string => Boolean(e)));
     const message = await twoFactorFailuresTemplate({ account: user.email ?? user.phone ?? user.id, when: new Date().toISOString() });
     await Promise.all([...to].map((address) => sendSecurityNotice({ userId: user.id, to: address, kind: "two_factor_failures", message })));

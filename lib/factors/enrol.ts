@@ -61,7 +61,10 @@ export async function startEmailMethod(user: User) {
   await assertAllowed(user, "enable_2fa");
   await assertMethodAllowed("email");
   if (!user.email) throw new UserError(ErrorCodes.NOT_ALLOWED, "Add an email address to your account first.");
-  await sendCode({ purpose: "method_confirm", channel: "email", target: user.email }, { userId: user.id, template: (code) => twoFactorEmailConfirmTemplate({ code }) });
+  await sendCode(
+    { purpose: "method_confirm", channel: "email", target: user.email },
+    { userId: user.id, template: (code) => twoFactorEmailConfirmTemplate({ code }) },
+  );
 }
 
 /** Email codes set up with the emailed code: the method, and its recovery codes, in the code's transaction. */
@@ -72,7 +75,10 @@ export async function confirmEmailMethod(user: User, code: string) {
     if (consumed.userId !== user.id) throw new UserError(ErrorCodes.INVALID_CODE, "That code is not right. Check it and try again.", "code");
     const now = new Date();
     // The code proves the address, so it also counts as the account's email confirmation.
-    await q.update(users).set({ twoFactorEmailConfirmedAt: now, emailVerifiedAt: user.emailVerifiedAt ?? now }).where(eq(users.id, user.id));
+    await q
+      .update(users)
+      .set({ twoFactorEmailConfirmedAt: now, emailVerifiedAt: user.emailVerifiedAt ?? now })
+      .where(eq(users.id, user.id));
     result = await afterEnrolment(user.id, "email", q);
   });
   return result!;

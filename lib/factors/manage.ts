@@ -19,10 +19,7 @@ async function assertNotLast(user: User, removing: TwoFactorMethod) {
   const required = needsSecondFactor(user, policy, "manager");
   const remaining = enrolledList(await enrolmentOf(user)).filter((m) => m !== removing);
   if (required && remaining.length === 0) {
-    throw new UserError(
-      ErrorCodes.NOT_ALLOWED,
-      "This is your last two-step method and your account requires two-step verification. Add another method first.",
-    );
+    throw new UserError(ErrorCodes.NOT_ALLOWED, "This is your last two-step method and your account requires two-step verification. Add another method first.");
   }
 }
 
@@ -30,7 +27,8 @@ async function afterRemoval(user: User, method: TwoFactorMethod) {
   const fresh = (await getUser(user.id))!;
   const left = enrolledList(await enrolmentOf(fresh));
   const patch: Partial<User> = {};
-  if (fresh.primaryMethod === method) patch.primaryMethod = fresh.backupMethod && left.includes(fresh.backupMethod as TwoFactorMethod) ? fresh.backupMethod : (left[0] ?? null);
+  if (fresh.primaryMethod === method)
+    patch.primaryMethod = fresh.backupMethod && left.includes(fresh.backupMethod as TwoFactorMethod) ? fresh.backupMethod : (left[0] ?? null);
   if (fresh.backupMethod === method || patch.primaryMethod === fresh.backupMethod) patch.backupMethod = null;
   if (Object.keys(patch).length) await db.update(users).set(patch).where(eq(users.id, user.id));
   await audit({ action: "two_factor.method_removed", userId: user.id, actorId: user.id, detail: { method } });
@@ -75,7 +73,10 @@ export async function setTwoFactorFor(target: User, app: "web" | "manager", on: 
     const enrolled = enrolledList(await enrolmentOf(target));
     if (enrolled.length === 0) throw new UserError(ErrorCodes.NOT_ALLOWED, "Set up a two-step method first.");
   }
-  await db.update(users).set(app === "web" ? { twoFactorWeb: on } : { twoFactorManager: on }).where(eq(users.id, target.id));
+  await db
+    .update(users)
+    .set(app === "web" ? { twoFactorWeb: on } : { twoFactorManager: on })
+    .where(eq(users.id, target.id));
   await audit({ action: on ? "two_factor.enabled" : "two_factor.disabled", userId: target.id, actorId, detail: { app } });
   return true;
 }

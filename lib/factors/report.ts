@@ -10,6 +10,9 @@ import { users } from "@/db/schema";
  */
 export async function countAccountsWithoutPhone(): Promise<number> {
   const where = and(sql`${users.phoneVerifiedAt} is null`, sql`${users.status} <> 'blocked'`);
-  const [count] = await db.select({ n: sql<number>`count(*)::int` }).from(users).where(where);
+  const [count] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(users)
+    .where(where);
   return Number(count?.n ?? 0);
 }

@@ -58,18 +58,14 @@ function normalizeCode(code: string): string {
   return digits;
 }
 
-const wrongCode = () =>
-  new UserError(ErrorCodes.INVALID_CODE, "That code is not right. Check your authenticator app and try again.", "code");
+const wrongCode = () => new UserError(ErrorCodes.INVALID_CODE, "That code is not right. Check your authenticator app and try again.", "code");
 const usedCode = () => new UserError(ErrorCodes.CODE_USED, "This code was already used. Wait for the next one in your app.", "code");
 
 /**
  * Starts (or restarts) enrolment: a new 20-byte secret is kept sealed as the pending secret until
  * the user proves the app has it. Returns the secret (for manual entry), the otpauth URI and its QR code.
  */
-export async function beginTotpEnrolment(
-  userId: string,
-  accountLabel: string,
-): Promise<{ secret: string; uri: string; qrDataUrl: string }> {
+export async function beginTotpEnrolment(userId: string, accountLabel: string): Promise<{ secret: string; uri: string; qrDataUrl: string }> {
   await assertAllowed(userId, "enable_2fa");
   await assertMethodAllowed("totp");
   const secret = generateSecret({ length: 20 });
@@ -121,10 +117,7 @@ export async function confirmTotpEnrolment(userId: string, code: string, within?
  */
 export async function verifyTotp(userId: string, code: string, within?: Within): Promise<void> {
   const digits = normalizeCode(code);
-  const [row] = await db
-    .select({ sealed: users.totpSecret, lastStep: users.totpLastStep })
-    .from(users)
-    .where(eq(users.id, userId));
+  const [row] = await db.select({ sealed: users.totpSecret, lastStep: users.totpLastStep }).from(users).where(eq(users.id, userId));
   if (!row?.sealed) throw new UserError(ErrorCodes.NOT_FOUND, "No authenticator app is set up for this account.", "code");
   const secret = decryptSecret(row.sealed);
   const check = await checkTotpCode(secret, digits, { afterTimeStep: row.lastStep });
@@ -138,13 +131,7 @@ export async function verifyTotp(userId: string, code: string, within?: Within):
     const rows = await q
       .update(users)
       .set({ totpLastStep: check.timeStep })
-      .where(
-        and(
-          eq(users.id, userId),
-          eq(users.totpSecret, row.sealed!),
-          or(isNull(users.totpLastStep), lt(users.totpLastStep, check.timeStep)),
-        ),
-      )
+      .where(and(eq(users.id, userId), eq(users.totpSecret, row.sealed!), or(isNull(users.totpLastStep), lt(users.totpLastStep, check.timeStep))))
       .returning({ id: users.id });
     if (rows.length && within) await within(q);
     return rows.length > 0;
@@ -155,10 +142,7 @@ export async function verifyTotp(userId: string, code: string, within?: Within):
 
 /** Turns the authenticator app off for the user (and forgets any unfinished enrolment). */
 export async function removeTotp(userId: string): Promise<void> {
-  await db
-    .update(users)
-    .set({ totpSecret: null, totpPendingSecret: null, totpLastStep: null })
-    .where(eq(users.id, userId));
+  await db.update(users).set({ totpSecret: null, totpPendingSecret: null, totpLastStep: null }).where(eq(users.id, userId));
 }
 
 export function hasTotp(user: Pick<User, "totpSecret">): boolean {

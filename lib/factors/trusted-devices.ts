@@ -72,9 +72,17 @@ export async function isTrustedDevice(userId: string): Promise<boolean> {
 
 export async function listTrustedDevices(userId: string) {
   return db
-    .select({ id: trustedDevices.id, label: trustedDevices.label, createdAt: trustedDevices.createdAt, lastUsedAt: trustedDevices.lastUsedAt, expiresAt: trustedDevices.expiresAt })
+    .select({
+      id: trustedDevices.id,
+      label: trustedDevices.label,
+      createdAt: trustedDevices.createdAt,
+      lastUsedAt: trustedDevices.lastUsedAt,
+      expiresAt: trustedDevices.expiresAt,
+    })
     .from(trustedDevices)
-    .where(and(eq(trustedDevices.userId, userId), isNull(trustedDevices.revokedAt), or(isNull(trustedDevices.expiresAt), gt(trustedDevices.expiresAt, new Date()))))
+    .where(
+      and(eq(trustedDevices.userId, userId), isNull(trustedDevices.revokedAt), or(isNull(trustedDevices.expiresAt), gt(trustedDevices.expiresAt, new Date()))),
+    )
     .orderBy(desc(trustedDevices.lastUsedAt));
 }
 

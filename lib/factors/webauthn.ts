@@ -53,10 +53,8 @@ const summaryColumns = {
 };
 
 const registerFailed = () => new UserError(ErrorCodes.INVALID_CODE, "The security key could not be registered. Try again.");
-const verifyFailed = () =>
-  new UserError(ErrorCodes.INVALID_CODE, "The security key could not be verified. Try again or use another method.");
-const unknownKey = () =>
-  new UserError(ErrorCodes.NOT_FOUND, "This security key is not registered to an account. Use another method.");
+const verifyFailed = () => new UserError(ErrorCodes.INVALID_CODE, "The security key could not be verified. Try again or use another method.");
+const unknownKey = () => new UserError(ErrorCodes.NOT_FOUND, "This security key is not registered to an account. Use another method.");
 
 // Causes go to the log for whoever runs the server; the user sees one plain sentence (B6: no secrets logged —
 // challenges are single-use and credential ids are public).
@@ -149,12 +147,7 @@ export async function registrationOptions(user: {
 }
 
 /** Verifies the browser's answer to registrationOptions() and stores the new key under `name`. */
-export async function finishRegistration(
-  userId: string,
-  response: RegistrationResponseJSON,
-  name: string,
-  within?: Within,
-): Promise<CredentialSummary> {
+export async function finishRegistration(userId: string, response: RegistrationResponseJSON, name: string, within?: Within): Promise<CredentialSummary> {
   const label = keyName(name);
   const challenge = challengeOf(response?.response?.clientDataJSON);
   if (!challenge || !(await consumeChallenge(challenge, "register", userId))) {
@@ -239,9 +232,7 @@ export async function finishAuthentication(
     logRefusal(what, "no open challenge (unknown, used or expired)");
     throw verifyFailed();
   }
-  const [cred] = typeof response.id === "string"
-    ? await db.select().from(webauthnCredentials).where(eq(webauthnCredentials.id, response.id))
-    : [];
+  const [cred] = typeof response.id === "string" ? await db.select().from(webauthnCredentials).where(eq(webauthnCredentials.id, response.id)) : [];
   if (!cred) {
     logRefusal(what, `unknown credential ${String(response.id).slice(0, 100)}`);
     throw unknownKey();
@@ -310,11 +301,7 @@ export async function finishAuthentication(
 
 /** The user's keys, oldest first (no key material). */
 export async function listCredentials(userId: string): Promise<CredentialSummary[]> {
-  return db
-    .select(summaryColumns)
-    .from(webauthnCredentials)
-    .where(eq(webauthnCredentials.userId, userId))
-    .orderBy(asc(webauthnCredentials.createdAt));
+  return db.select(summaryColumns).from(webauthnCredentials).where(eq(webauthnCredentials.userId, userId)).orderBy(asc(webauthnCredentials.createdAt));
 }
 
 export async function renameCredential(userId: string, id: string, name: string): Promise<void> {

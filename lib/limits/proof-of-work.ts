@@ -64,11 +64,7 @@ export async function verifyPow(raw: unknown): Promise<PowOutcome> {
   if (!result?.verified || challenge.parameters.data?.purpose !== POW_PURPOSE) throw refused();
   // Spent once: the nonce is covered by the signature.
   const expiresAt = new Date((challenge.parameters.expiresAt ?? Math.floor(Date.now() / 1000) + TTL_SECONDS) * 1000);
-  const fresh = await db
-    .insert(powSpent)
-    .values({ id: challenge.parameters.nonce, expiresAt })
-    .onConflictDoNothing()
-    .returning({ id: powSpent.id });
+  const fresh = await db.insert(powSpent).values({ id: challenge.parameters.nonce, expiresAt }).onConflictDoNothing().returning({ id: powSpent.id });
   if (!fresh.length) throw refused();
   return "verified";
 }

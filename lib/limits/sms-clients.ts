@@ -17,7 +17,6 @@ import { getSettings } from "@/lib/settings";
 const BROWSER_COOKIE = "lk_browser";
 const BROWSER_COOKIE_DAYS = 365;
 
-
 /** The lowest the new-number limit goes, per hour. */
 const NEW_NUMBERS_FLOOR = 2;
 

@@ -132,9 +132,7 @@ class PayloadAdapter implements Adapter {
 
 /** Deletes a grant and every code and token issued under it (`storedGrantId` as stored: the HMAC). */
 export async function revokeStoredGrant(storedGrantId: string) {
-  await db
-    .delete(oidcPayloads)
-    .where(or(eq(oidcPayloads.grantId, storedGrantId), and(eq(oidcPayloads.model, "Grant"), eq(oidcPayloads.id, storedGrantId))));
+  await db.delete(oidcPayloads).where(or(eq(oidcPayloads.grantId, storedGrantId), and(eq(oidcPayloads.model, "Grant"), eq(oidcPayloads.id, storedGrantId))));
 }
 
 /** The `adapter` option of the Provider: one adapter per model name. */

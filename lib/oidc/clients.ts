@@ -64,7 +64,14 @@ const uriLines = (label: string, min: number) =>
     z
       .string()
       .max(10_000, `Too many ${label}.`)
-      .transform((s) => [...new Set(s.split(/\r?\n/).map((l) => l.trim()).filter(Boolean))])
+      .transform((s) => [
+        ...new Set(
+          s
+            .split(/\r?\n/)
+            .map((l) => l.trim())
+            .filter(Boolean),
+        ),
+      ])
       .pipe(
         z
           .array(z.string())
@@ -82,9 +89,7 @@ export const clientInputSchema = z
     postLogoutRedirectUris: uriLines("sign-out redirect URIs", 0),
     allowedScopes: z.preprocess(
       (v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]),
-      z
-        .array(z.enum(SCOPES, { error: "Choose scopes from the list." }))
-        .refine((s) => s.includes("openid"), "The openid scope is needed to sign in."),
+      z.array(z.enum(SCOPES, { error: "Choose scopes from the list." })).refine((s) => s.includes("openid"), "The openid scope is needed to sign in."),
     ),
     require2fa: checkbox.default(false),
     skipConsent: checkbox.default(false),
@@ -150,7 +155,9 @@ function parse(input: unknown): ClientInput {
   return parsed.data;
 }
 
-const described = (c: Pick<OidcClient, "name" | "type" | "redirectUris" | "postLogoutRedirectUris" | "allowedScopes" | "require2fa" | "skipConsent" | "idTokenAlg">) => ({
+const described = (
+  c: Pick<OidcClient, "name" | "type" | "redirectUris" | "postLogoutRedirectUris" | "allowedScopes" | "require2fa" | "skipConsent" | "idTokenAlg">,
+) => ({
   name: c.name,
   type: c.type,
   redirectUris: c.redirectUris,
@@ -207,7 +214,10 @@ export async function rotateClientSecret(id: string, actorId: string | null): Pr
   if (!client) throw new UserError(ErrorCodes.NOT_FOUND, "This app does not exist.");
   if (client.type !== "confidential") throw new UserError(ErrorCodes.NOT_ALLOWED, "A public app has no secret.");
   const secret = newSecret();
-  await db.update(oidcClients).set({ secretHash: hashClientSecret(secret), secretCreatedAt: new Date(), updatedAt: new Date() }).where(eq(oidcClients.id, id));
+  await db
+    .update(oidcClients)
+    .set({ secretHash: hashClientSecret(secret), secretCreatedAt: new Date(), updatedAt: new Date() })
+    .where(eq(oidcClients.id, id));
   await audit({ action: "oidc.client_secret_rotated", actorId, detail: { clientId: id, name: client.name } });
   return secret;
 }
@@ -217,7 +227,10 @@ export async function setClientDisabled(id: string, disabled: boolean, actorId: 
   const client = await getClient(id);
   if (!client) throw new UserError(ErrorCodes.NOT_FOUND, "This app does not exist.");
   if (Boolean(client.disabledAt) === disabled) return;
-  await db.update(oidcClients).set({ disabledAt: disabled ? new Date() : null, updatedAt: new Date() }).where(eq(oidcClients.id, id));
+  await db
+    .update(oidcClients)
+    .set({ disabledAt: disabled ? new Date() : null, updatedAt: new Date() })
+    .where(eq(oidcClients.id, id));
   if (disabled) await endClientGrants(id);
   await audit({ action: disabled ? "oidc.client_disabled" : "oidc.client_enabled", actorId, detail: { clientId: id, name: client.name } });
 }

@@ -24,7 +24,9 @@ export function auditEvents(provider: Provider) {
   });
   provider.on("grant.error", (ctx: KoaContextWithOIDC, error: { error?: string; error_description?: string; error_detail?: string }) => {
     // For the operator: why an app's token request was refused (never a token or secret in it).
-    console.warn(`[oidc] token request refused for ${ctx.oidc?.client?.clientId ?? "an unknown app"}: ${error?.error} (${error?.error_detail ?? error?.error_description ?? ""})`);
+    console.warn(
+      `[oidc] token request refused for ${ctx.oidc?.client?.clientId ?? "an unknown app"}: ${error?.error} (${error?.error_detail ?? error?.error_description ?? ""})`,
+    );
     if (!/already used/.test(error?.error_description ?? "")) return;
     const e = ctx.oidc?.entities as Record<string, { accountId?: string } | undefined> | undefined;
     const userId = e?.RefreshToken?.accountId ?? e?.AuthorizationCode?.accountId ?? null;

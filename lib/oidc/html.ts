@@ -6,7 +6,6 @@ const esc = (v: unknown) => String(v ?? "").replace(/[&<>"']/g, (c) => `&#${c.ch
 
 // The look lives in public/oidc.css: the pages' Content-Security-Policy allows style sheets from this site only.
 
-
 /** A complete page: Latchkey's header link and one card with `body` (already escaped HTML); `head` adds to its head. */
 export function page(title: string, body: string, head = ""): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="referrer" content="same-origin"><title>${esc(title)} · Latchkey</title><link rel="stylesheet" href="/oidc.css">${head}</head><body><div class="wrap"><a class="brand" href="/">Latchkey</a><main id="main">${body}</main></div></body></html>`;
@@ -14,7 +13,10 @@ export function page(title: string, body: string, head = ""): string {
 
 // What each error a browser can land on means for the person, in Latchkey's words.
 const EXPLAIN: Record<string, { title: string; text: string }> = {
-  invalid_client: { title: "This app cannot sign in here", text: "The app that sent you is not registered with Latchkey, or it has been turned off. Contact the app's owner." },
+  invalid_client: {
+    title: "This app cannot sign in here",
+    text: "The app that sent you is not registered with Latchkey, or it has been turned off. Contact the app's owner.",
+  },
   invalid_redirect_uri: {
     title: "This sign-in link cannot be used",
     text: "The app asked Latchkey to send you to an address that is not registered for it. For your safety, you were not sent there.",

@@ -63,7 +63,12 @@ async function appOf(details: Details): Promise<AppInfo | null> {
   const client = await provider.Client.find(String(details.params.client_id ?? ""));
   if (!client) return null;
   const extra = client as unknown as Record<string, unknown>;
-  return { id: client.clientId, name: client.clientName ?? client.clientId, requires2fa: extra[REQUIRE_2FA] === true, skipConsent: extra[SKIP_CONSENT] === true };
+  return {
+    id: client.clientId,
+    name: client.clientName ?? client.clientId,
+    requires2fa: extra[REQUIRE_2FA] === true,
+    skipConsent: extra[SKIP_CONSENT] === true,
+  };
 }
 
 /** What signing in for this interaction still needs from this Latchkey session, if anything. */
@@ -79,7 +84,11 @@ async function loginNeeds(details: Details, current: Current | null, app: AppInf
   const tooOld = details.params.max_age !== undefined && Number.isFinite(maxAge) && at < Date.now() - maxAge * 1000;
   const stale = (reasons.includes("login_prompt") || tooOld) && at < details.iat * 1000;
   if (stale) return { kind: "reauth", href: `/login?next=${next}&reauth=1`, app };
-  const twoFactor = app.requires2fa || String(details.params.acr_values ?? "").split(" ").includes(ACR_2FA);
+  const twoFactor =
+    app.requires2fa ||
+    String(details.params.acr_values ?? "")
+      .split(" ")
+      .includes(ACR_2FA);
   if (twoFactor && !current.session.secondFactorAt) return { kind: "step_up", app };
   if (await needsFirstProfile(current.user)) return { kind: "first_profile", app };
   return null;
@@ -144,7 +153,11 @@ export async function finishConsent(headers: Headers, uid: string, current: Curr
   const existing = grantId ? await provider.Grant.find(grantId) : undefined;
   const grant = existing ?? new provider.Grant({ accountId: session!.accountId, clientId: String(params.client_id) });
   const missing = prompt.details.missingOIDCScope as string[] | undefined;
-  const scope = missing?.length ? missing : String(params.scope ?? "").split(" ").filter(Boolean);
+  const scope = missing?.length
+    ? missing
+    : String(params.scope ?? "")
+        .split(" ")
+        .filter(Boolean);
   if (scope.length) grant.addOIDCScope(scope.join(" "));
   if (prompt.details.missingOIDCClaims) grant.addOIDCClaims(prompt.details.missingOIDCClaims as string[]);
   const saved = await grant.save();

@@ -41,7 +41,10 @@ export async function ensureKeys() {
     if (have.some((h) => h.alg === alg)) continue;
     const k = await newKey(alg);
     // The partial unique index (alg) where state = 'current' turns the loser of a race into a no-op.
-    await db.insert(oidcSigningKeys).values({ ...k, state: "current", activatedAt: new Date() }).onConflictDoNothing();
+    await db
+      .insert(oidcSigningKeys)
+      .values({ ...k, state: "current", activatedAt: new Date() })
+      .onConflictDoNothing();
   }
 }
 
@@ -98,7 +101,11 @@ export async function stageRotation(alg: Alg, actorId: string | null): Promise<s
 export async function promoteNext(alg: Alg, actorId: string | null): Promise<void> {
   const deleteAfter = new Date(Date.now() + RETIRED_KEY_SECONDS * 1000);
   const promoted = await db.transaction(async (tx) => {
-    const [next] = await tx.select().from(oidcSigningKeys).where(and(eq(oidcSigningKeys.alg, alg), eq(oidcSigningKeys.state, "next"))).limit(1);
+    const [next] = await tx
+      .select()
+      .from(oidcSigningKeys)
+      .where(and(eq(oidcSigningKeys.alg, alg), eq(oidcSigningKeys.state, "next")))
+      .limit(1);
     if (!next) return null;
     await tx
       .update(oidcSigningKeys)

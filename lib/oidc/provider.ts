@@ -34,7 +34,9 @@ const { Check, base } = interactionPolicy;
 
 /** Whether this authorization asks for two-step verification: acr_values, or the app's own setting. */
 export function twoFactorAsked(ctx: KoaContextWithOIDC): boolean {
-  const asked = String(ctx.oidc.params?.acr_values ?? "").split(" ").includes(ACR_2FA);
+  const asked = String(ctx.oidc.params?.acr_values ?? "")
+    .split(" ")
+    .includes(ACR_2FA);
   return asked || (ctx.oidc.client as unknown as Record<string, unknown> | undefined)?.[REQUIRE_2FA] === true;
 }
 
@@ -150,7 +152,9 @@ function configuration(jwks: Configuration["jwks"]): Configuration {
       // A first-party app: consent is implied for the scopes it is allowed.
       grant ??= new ctx.oidc.provider.Grant({ clientId: client.clientId, accountId: session.accountId });
       const allowed = new Set((client.scope ?? "").split(" "));
-      const requested = String(ctx.oidc.params?.scope ?? "").split(" ").filter((s) => allowed.has(s));
+      const requested = String(ctx.oidc.params?.scope ?? "")
+        .split(" ")
+        .filter((s) => allowed.has(s));
       if (requested.length) grant.addOIDCScope(requested.join(" "));
       await grant.save();
       return grant;

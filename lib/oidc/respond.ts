@@ -17,7 +17,10 @@ export function leadsToApp(location: string): boolean {
 /** The answer to a form post leading to `location`: a 303 within Latchkey, the continue page where the way leads to an app. */
 export function seeOther(location: string, headers: Record<string, string> = {}): Response {
   if (leadsToApp(location)) {
-    return new Response(continuePage(location), { status: 200, headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store", "referrer-policy": "same-origin", ...headers } });
+    return new Response(continuePage(location), {
+      status: 200,
+      headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store", "referrer-policy": "same-origin", ...headers },
+    });
   }
   return new Response(null, { status: 303, headers: { location, "cache-control": "no-store", ...headers } });
 }

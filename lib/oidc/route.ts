@@ -14,7 +14,6 @@ import { runNodeHandler } from "./bridge";
 import { continuePage, errorPage } from "./html";
 import { getProvider, type LatchkeyState } from "./provider";
 
-
 // oidc-provider refuses bodies over 56 KiB itself; this spares reading larger ones.
 const MAX_BODY = 64 * 1024;
 const RETRY_AFTER_ON_FAILURE = "5";
@@ -25,7 +24,10 @@ const isToken = (path: string) => path === "/oidc/token" || path === "/oidc/toke
 const forBrowser = (path: string) => isAuthorize(path) || path.startsWith("/oidc/session/end");
 
 function json(status: number, body: Record<string, string>, headers: Record<string, string> = {}) {
-  return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers } });
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers },
+  });
 }
 
 function html(status: number, body: string, headers: Record<string, string> = {}) {
@@ -65,7 +67,8 @@ async function rateLimit(request: Request, path: string, body: Buffer | undefine
     if (ip) checks.push(LIMITS.oidcAuthorizePerIp(ip));
     if (clientId) checks.push(LIMITS.oidcAuthorizePerClient(clientId));
   } else if (isToken(path)) {
-    const form = body && /application\/x-www-form-urlencoded/i.test(request.headers.get("content-type") ?? "") ? new URLSearchParams(body.toString("utf8")) : null;
+    const form =
+      body && /application\/x-www-form-urlencoded/i.test(request.headers.get("content-type") ?? "") ? new URLSearchParams(body.toString("utf8")) : null;
     const clientId = clientIdOf(request.headers, form);
     if (ip) checks.push(LIMITS.oidcTokenPerIp(ip));
     if (clientId) checks.push(LIMITS.oidcTokenPerClient(clientId));
@@ -114,7 +117,13 @@ export async function handleOidc(request: Request): Promise<Response> {
     await Promise.allSettled(after);
     if (response.status >= 500) return unavailable(pathname);
     let answer = response;
-    if (pathname === "/oidc/session/end/confirm" && current && response.status === 303 && body && new URLSearchParams(body.toString("utf8")).get("logout") === "yes") {
+    if (
+      pathname === "/oidc/session/end/confirm" &&
+      current &&
+      response.status === 303 &&
+      body &&
+      new URLSearchParams(body.toString("utf8")).get("logout") === "yes"
+    ) {
       answer = await signOutOfLatchkey(response, current.token, current.user.id);
     }
     return request.method === "POST" && pathname.startsWith("/oidc/session/end") ? continueAfterForm(answer) : answer;

@@ -80,7 +80,9 @@ export async function verifyPassword(stored: string | null | undefined, password
     try {
       return await verify(stored, p);
     } catch (err) {
-      console.error(`password check: the stored password hash of account ${account ?? "(unknown)"} cannot be read (${err instanceof Error ? err.message : String(err)}); the sign-in is refused`);
+      console.error(
+        `password check: the stored password hash of account ${account ?? "(unknown)"} cannot be read (${err instanceof Error ? err.message : String(err)}); the sign-in is refused`,
+      );
       return false;
     }
   });

@@ -35,7 +35,8 @@ export const phoneConfirmFlow = defineFlow({ name: "phone_confirm", ttlSeconds: 
 export async function claimPhone(user: User, phone: string, purpose: "phone_confirm" | "two_factor", ip: string | null) {
   if (!user.canReceiveSms) throw new UserError(ErrorCodes.NOT_ALLOWED, "Your administrator has turned off text messages for this account.", "phone");
   const claims = await hit(LIMITS.phoneClaimsPerAccount(user.id));
-  if (!claims.success) throw new UserError(ErrorCodes.RATE_LIMITED, `Too many phone numbers were tried. Try again in ${retryAfterText(claims.resetAt)}.`, "phone");
+  if (!claims.success)
+    throw new UserError(ErrorCodes.RATE_LIMITED, `Too many phone numbers were tried. Try again in ${retryAfterText(claims.resetAt)}.`, "phone");
   const reservation = await reserveCode({ purpose, channel: "sms", target: phone });
   await chargeNewNumber();
   await uniformTime("phone claim", async () => {

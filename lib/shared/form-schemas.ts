@@ -10,7 +10,10 @@ export const codeField = (empty = "Enter the code.") => z.string().trim().min(1,
 
 /** A password being typed. An overlong one answers `tooLong` (sign-in says only that it is not right). */
 export const passwordField = (empty: string, tooLong = `Use at most ${PASSWORD_MAX} characters.`) =>
-  z.string().min(1, empty).max(PASSWORD_MAX * 4, tooLong);
+  z
+    .string()
+    .min(1, empty)
+    .max(PASSWORD_MAX * 4, tooLong);
 
 /**
  * A new password typed twice: the second must match the first. The server passes its own

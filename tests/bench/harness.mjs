@@ -114,16 +114,13 @@ export function freePort() {
  */
 export function request(port, { method = "GET", path: p = "/", headers = {}, body, timeoutMs = 30_000 }) {
   return new Promise((resolve, reject) => {
-    const req = http.request(
-      { host: "127.0.0.1", port, method, path: p, headers: { host: `localhost:${port}`, ...headers }, timeout: timeoutMs },
-      (res) => {
-        let data = "";
-        res.setEncoding("utf8");
-        res.on("data", (d) => (data += d));
-        res.on("end", () => resolve({ status: res.statusCode, headers: res.headers, body: data }));
-        res.on("error", reject);
-      },
-    );
+    const req = http.request({ host: "127.0.0.1", port, method, path: p, headers: { host: `localhost:${port}`, ...headers }, timeout: timeoutMs }, (res) => {
+      let data = "";
+      res.setEncoding("utf8");
+      res.on("data", (d) => (data += d));
+      res.on("end", () => resolve({ status: res.statusCode, headers: res.headers, body: data }));
+      res.on("error", reject);
+    });
     req.on("timeout", () => req.destroy(new Error(`${method} ${p} timed out`)));
     req.on("error", reject);
     req.end(body);
@@ -416,7 +413,14 @@ export async function scriptsShipped(port, pagePath) {
   const page = await request(port, { path: pagePath });
   if (page.status !== 200) throw new Error(`GET ${pagePath} answered ${page.status}`);
   const tags = [...page.body.matchAll(/<script\b[^>]*>/gi)].map((m) => m[0]).filter((t) => !/\bnomodule\b/i.test(t));
-  const srcs = [...new Set(tags.map((t) => /\ssrc="([^"]+\.js[^"]*)"/.exec(t)?.[1]).filter(Boolean).map((s) => s.replace(/&amp;/g, "&")))];
+  const srcs = [
+    ...new Set(
+      tags
+        .map((t) => /\ssrc="([^"]+\.js[^"]*)"/.exec(t)?.[1])
+        .filter(Boolean)
+        .map((s) => s.replace(/&amp;/g, "&")),
+    ),
+  ];
   let raw = 0;
   let gzip = 0;
   for (const src of srcs) {

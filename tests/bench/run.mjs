@@ -124,7 +124,12 @@ async function lighthouseScores(port, pages) {
   try {
     const out = [];
     for (const p of pages) {
-      const r = await lighthouse(`http://localhost:${port}${p}`, { port: debugPort, output: "json", onlyCategories: ["performance", "accessibility"], logLevel: "error" });
+      const r = await lighthouse(`http://localhost:${port}${p}`, {
+        port: debugPort,
+        output: "json",
+        onlyCategories: ["performance", "accessibility"],
+        logLevel: "error",
+      });
       const lhr = r.lhr;
       if (lhr.runtimeError) throw new Error(`lighthouse ${p}: ${lhr.runtimeError.message}`);
       out.push({
@@ -140,8 +145,6 @@ async function lighthouseScores(port, pages) {
     await browser.close();
   }
 }
-
-
 
 // ——— argon2id baseline ———
 
@@ -239,8 +242,7 @@ function scenarios(port, fields, cookie, pools) {
       title: "GET /dashboard (signed in)",
       connections: PAGE_CONNECTIONS,
       request: { method: "GET", path: "/dashboard", headers: { host: `localhost:${port}`, accept: "text/html", cookie } },
-      check: (status, body) =>
-        status !== 200 ? `status ${status}` : body.includes("account-status") ? null : "200 without the dashboard",
+      check: (status, body) => (status !== 200 ? `status ${status}` : body.includes("account-status") ? null : "200 without the dashboard"),
     },
     {
       key: "loginFailed",
@@ -352,10 +354,26 @@ async function benchDatabase(label, dbEnv, poolSize) {
   const seedEnv = appEnv(dbEnv);
   const seedOut = await run(
     process.execPath,
-    [TSX_BIN, "--conditions=react-server", "tests/bench/seed-users.ts", "--prefix", "bench-bad", "--prefix", "bench-ok", "--count", String(poolSize), "--password", PASSWORD],
+    [
+      TSX_BIN,
+      "--conditions=react-server",
+      "tests/bench/seed-users.ts",
+      "--prefix",
+      "bench-bad",
+      "--prefix",
+      "bench-ok",
+      "--count",
+      String(poolSize),
+      "--password",
+      PASSWORD,
+    ],
     { env: seedEnv },
   );
-  for (const line of seedOut.trim().split("\n").filter((l) => /^seeded/.test(l))) log(`${label}: ${line}`);
+  for (const line of seedOut
+    .trim()
+    .split("\n")
+    .filter((l) => /^seeded/.test(l)))
+    log(`${label}: ${line}`);
   const pools = {
     bad: Array.from({ length: poolSize }, (_, i) => `bench-bad-${i}@bench.local`),
     good: Array.from({ length: poolSize }, (_, i) => `bench-ok-${i}@bench.local`),
@@ -369,10 +387,15 @@ async function benchDatabase(label, dbEnv, poolSize) {
     for (const p of ["/login", "/signup"]) {
       const r = await jsShipped(port, p);
       js.push(r);
-      log(`${label}: JS shipped to ${p}: ${r.scripts} scripts, ${r.gzipBytes} bytes gzip (${r.rawBytes} raw), budget ${JS_BUDGET_BYTES}: ${r.withinBudget ? "within" : "OVER"}`);
+      log(
+        `${label}: JS shipped to ${p}: ${r.scripts} scripts, ${r.gzipBytes} bytes gzip (${r.rawBytes} raw), budget ${JS_BUDGET_BYTES}: ${r.withinBudget ? "within" : "OVER"}`,
+      );
     }
     const lighthouse = await lighthouseScores(port, ["/login", "/signup"]);
-    for (const l of lighthouse) log(`${label}: Lighthouse ${l.page}: performance ${l.performance}, accessibility ${l.accessibility} (LCP ${l.largestContentfulPaintMs} ms, TBT ${l.totalBlockingTimeMs} ms)`);
+    for (const l of lighthouse)
+      log(
+        `${label}: Lighthouse ${l.page}: performance ${l.performance}, accessibility ${l.accessibility} (LCP ${l.largestContentfulPaintMs} ms, TBT ${l.totalBlockingTimeMs} ms)`,
+      );
     const fields = await loginFormFields(port);
     const cookie = await signInOnce(port, fields, ADMIN_EMAIL, ADMIN_PASSWORD);
     await warmUp(port, fields, cookie);
@@ -387,7 +410,9 @@ async function benchDatabase(label, dbEnv, poolSize) {
       }
       const r = await measure(port, s);
       rows.push({ database: label, ...r });
-      log(`${label}: ${s.title.padEnd(28)} ${fmt(r.reqPerSec, 8)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  errors ${r.errors}${r.errors ? " " + JSON.stringify(r.errorKinds) : ""}`);
+      log(
+        `${label}: ${s.title.padEnd(28)} ${fmt(r.reqPerSec, 8)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  errors ${r.errors}${r.errors ? " " + JSON.stringify(r.errorKinds) : ""}`,
+      );
     }
     const serverErrors = server
       .output()
@@ -409,7 +434,16 @@ const fmt = (n, w) => String(n).padStart(w);
 
 function printTable(rows, argon2, ratios, skipped) {
   const header = ["scenario", "database", "conns", "req/s", "p50 ms", "p99 ms", "requests", "errors"];
-  const lines = rows.map((r) => [r.title, r.database, String(r.connections), String(r.reqPerSec), String(r.p50), String(r.p99), String(r.requests), String(r.errors)]);
+  const lines = rows.map((r) => [
+    r.title,
+    r.database,
+    String(r.connections),
+    String(r.reqPerSec),
+    String(r.p50),
+    String(r.p99),
+    String(r.requests),
+    String(r.errors),
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   const line = (cells) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
   console.log("");
@@ -417,7 +451,9 @@ function printTable(rows, argon2, ratios, skipped) {
   console.log(widths.map((w) => "-".repeat(w)).join("  "));
   for (const l of lines) console.log(line(l));
   console.log("");
-  console.log(`argon2id verify (m=19456, t=2, p=1), ${argon2.concurrency} in flight: ${argon2.verificationsPerSec}/s, p50 ${argon2.p50} ms, p99 ${argon2.p99} ms`);
+  console.log(
+    `argon2id verify (m=19456, t=2, p=1), ${argon2.concurrency} in flight: ${argon2.verificationsPerSec}/s, p50 ${argon2.p50} ms, p99 ${argon2.p99} ms`,
+  );
   for (const [db, r] of Object.entries(ratios)) {
     console.log(
       `${db}: successful sign-ins/s ÷ argon2 verifications/s (${r.argon2VerificationsPerSec}/s, measured just before) = ${r.signInsOverArgon2} (budget ≥ 0.9: ${r.signInsOverArgon2 >= 0.9 ? "within" : "over"}); ` +
@@ -497,14 +533,27 @@ async function main() {
   }
 
   printTable(rows, argon2, ratios, skipped);
-  for (const [db, ls] of Object.entries(lighthouseRows)) for (const l of ls) console.log(`${db}: Lighthouse ${l.page}: performance ${l.performance}, accessibility ${l.accessibility}`);
-  for (const j of jsShippedRows) console.log(`JS shipped to ${j.page}: ${j.gzipBytes} bytes gzip in ${j.scripts} scripts (budget ${j.budgetBytes}: ${j.withinBudget ? "within" : "over"})`);
+  for (const [db, ls] of Object.entries(lighthouseRows))
+    for (const l of ls) console.log(`${db}: Lighthouse ${l.page}: performance ${l.performance}, accessibility ${l.accessibility}`);
+  for (const j of jsShippedRows)
+    console.log(`JS shipped to ${j.page}: ${j.gzipBytes} bytes gzip in ${j.scripts} scripts (budget ${j.budgetBytes}: ${j.withinBudget ? "within" : "over"})`);
   const csp = cspCost();
-  if (csp) console.log(`Content-Security-Policy of a page rendered on request: nonce ${csp.nonceMicroseconds} µs, nonce + policy ${csp.nonceAndPolicyMicroseconds} µs, header ${csp.headerBytes} bytes`);
+  if (csp)
+    console.log(
+      `Content-Security-Policy of a page rendered on request: nonce ${csp.nonceMicroseconds} µs, nonce + policy ${csp.nonceAndPolicyMicroseconds} µs, header ${csp.headerBytes} bytes`,
+    );
   const cpus = os.cpus();
   const results = {
     date: new Date().toISOString(),
-    machine: { cpus: cpus.length, cpuModel: cpus[0]?.model ?? "unknown", memoryGiB: round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}`, loadAverageAtStart: loadAtStart, loadAverageAtEnd: loadavg() },
+    machine: {
+      cpus: cpus.length,
+      cpuModel: cpus[0]?.model ?? "unknown",
+      memoryGiB: round(os.totalmem() / 2 ** 30),
+      node: process.version,
+      platform: `${os.platform()} ${os.release()}`,
+      loadAverageAtStart: loadAtStart,
+      loadAverageAtEnd: loadavg(),
+    },
     settings: { durationSeconds: DURATION, pageConnections: PAGE_CONNECTIONS, loginConnections: LOGIN_CONNECTIONS, accountsPerLoginPool: poolSize },
     argon2,
     argon2JustBeforeSignIns: argon2Near,

@@ -27,9 +27,9 @@ async function main() {
   // A few at a time: each account costs one argon2id hash, which lib/passwords bounds anyway.
   for (let i = 0; i < emails.length; i += 8) {
     await Promise.all(
-      emails.slice(i, i + 8).map((email) =>
-        createAccountByAdmin({ name: "Bench User", email, password: values.password!, emailConfirmed: true, actorId: null }),
-      ),
+      emails
+        .slice(i, i + 8)
+        .map((email) => createAccountByAdmin({ name: "Bench User", email, password: values.password!, emailConfirmed: true, actorId: null })),
     );
   }
   console.log(`seeded ${emails.length} accounts in ${Date.now() - started} ms`);

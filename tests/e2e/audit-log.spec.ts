@@ -23,7 +23,10 @@ test("entries name the admin who acted and the account affected", async ({ page,
     const turnedOn = await web.isChecked();
 
     await ap.goto(`/admin/audit-log?user=${encodeURIComponent(user.email)}`);
-    const entry = ap.getByRole("row").filter({ hasText: turnedOn ? "Two-step verification turned on (Web app)" : "Two-step verification turned off (Web app)" }).first();
+    const entry = ap
+      .getByRole("row")
+      .filter({ hasText: turnedOn ? "Two-step verification turned on (Web app)" : "Two-step verification turned off (Web app)" })
+      .first();
     await expect(entry).toBeVisible();
     const cells = entry.getByRole("cell");
     await expect(cells.nth(0)).toContainText(ADMIN_EMAIL);

@@ -2,7 +2,18 @@
 // keeps what was typed (except secrets), empties password fields, and never answers with a 5xx.
 import { type Locator, type Page } from "@playwright/test";
 import { expect, test } from "./test";
-import { adminContext, confirmationMail, newUser, signIn, signUp, signUpAndConfirm, strongPassword, submitAndWait, uniqueEmail, watchServerErrors } from "./helpers";
+import {
+  adminContext,
+  confirmationMail,
+  newUser,
+  signIn,
+  signUp,
+  signUpAndConfirm,
+  strongPassword,
+  submitAndWait,
+  uniqueEmail,
+  watchServerErrors,
+} from "./helpers";
 
 const LONG = "x".repeat(10_000);
 const LONG_DIGITS = "9".repeat(10_000);

@@ -47,6 +47,8 @@ test("a blocking date: past dates refused, set and cleared, and from the date on
   await expect(page).toHaveURL(/\/login$/);
   // …and signing in again is refused with the date.
   await fillLogin(page, user.email, user.password);
-  await expect(page.getByRole("alert").filter({ hasText: "blocked" })).toHaveText(`This account was blocked on ${readable(day(0))}. Contact your administrator.`);
+  await expect(page.getByRole("alert").filter({ hasText: "blocked" })).toHaveText(
+    `This account was blocked on ${readable(day(0))}. Contact your administrator.`,
+  );
   await expect(page).toHaveURL(/\/login$/);
 });

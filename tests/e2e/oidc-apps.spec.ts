@@ -53,7 +53,9 @@ async function checkPage(page: Page, what: string) {
   if (size) await page.setViewportSize(size);
 }
 
-test("register an app (errors beside the fields, the secret once), edit it, rotate its secret, disable it; every change in the audit log", async ({ browser }) => {
+test("register an app (errors beside the fields, the secret once), edit it, rotate its secret, disable it; every change in the audit log", async ({
+  browser,
+}) => {
   const admin = await adminContext(browser);
   const page = await admin.newPage();
   await page.goto("/admin/clients");
@@ -104,7 +106,9 @@ test("register an app (errors beside the fields, the secret once), edit it, rota
   await page.getByRole("button", { name: "Disable app" }).click();
   await expect(page.getByText("App disabled: its sign-ins and tokens ended.")).toBeVisible();
   // A disabled app's sign-in request gets Latchkey's page, not a redirect.
-  const res = await page.request.get(`/oidc/auth?client_id=${clientId}&response_type=code&scope=openid&redirect_uri=${encodeURIComponent(`${RP}/callback`)}`, { maxRedirects: 0 });
+  const res = await page.request.get(`/oidc/auth?client_id=${clientId}&response_type=code&scope=openid&redirect_uri=${encodeURIComponent(`${RP}/callback`)}`, {
+    maxRedirects: 0,
+  });
   expect(res.status()).toBe(400);
   expect(await res.text()).toContain("This app cannot sign in here");
   await page.reload();
@@ -112,7 +116,13 @@ test("register an app (errors beside the fields, the secret once), edit it, rota
   await expect(page.getByText("App enabled.")).toBeVisible();
 
   await page.goto("/admin/audit-log");
-  for (const label of ["App created (OpenID Connect) (Notes)", "App changed (Notes (team))", "App secret rotated (Notes (team))", "App disabled (Notes (team))", "App enabled (Notes (team))"]) {
+  for (const label of [
+    "App created (OpenID Connect) (Notes)",
+    "App changed (Notes (team))",
+    "App secret rotated (Notes (team))",
+    "App disabled (Notes (team))",
+    "App enabled (Notes (team))",
+  ]) {
     await expect(page.getByText(label, { exact: true }).first()).toBeVisible();
   }
   const html = await page.content();
@@ -135,7 +145,11 @@ test("signing keys: publish a new RS256 key, then activate it; the old one stays
   await expect(page.getByText("The new RS256 key signs from now on.")).toBeVisible();
   await expect(rsa.getByText("Retired, still published").first()).toBeVisible();
   const after = ((await request.get("/oidc/jwks").then((r) => r.json())) as { keys: Array<{ kid: string; d?: string }> }).keys;
-  for (const kid of before) expect(after.map((k) => k.kid), "the old keys are still published").toContain(kid);
+  for (const kid of before)
+    expect(
+      after.map((k) => k.kid),
+      "the old keys are still published",
+    ).toContain(kid);
   expect(after.length).toBeGreaterThan(before.length);
   expect(after.every((k) => !k.d)).toBe(true);
   await page.goto("/admin/audit-log");
@@ -195,7 +209,7 @@ test.describe("sign-in steps an app asks for", () => {
     expect(claims.amr).toEqual(["pwd", "otp", "mfa"]);
   });
 
-  test("prompt=login: \"Sign in again\" ends the Latchkey session, the sign-in page names the app, and the new sign-in comes back", async ({ browser, page }) => {
+  test('prompt=login: "Sign in again" ends the Latchkey session, the sign-in page names the app, and the new sign-in comes back', async ({ browser, page }) => {
     const redirectUri = `${RP}/diary`;
     const app = await registerApp(browser, { name: "Diary", redirectUri });
     await page.route(`${RP}/**`, (route) => route.fulfill({ status: 200, contentType: "text/html", body: "<!doctype html><title>diary</title>" }));

@@ -7,7 +7,15 @@ import { expect, test, type Page } from "@playwright/test";
 import { expectPageAccessible } from "./axe";
 import { BASE_URL, signOut, signUpAndConfirm } from "./helpers";
 import { enterPassword, registerApp } from "./oidc-helpers";
-import { addVirtualAuthenticator, enableTwoFactorIndividually, enrolTotp, freshTotp, readRecoveryCodes, submitVerifyCode, turnOnWebTwoFactor } from "./two-factor-helpers";
+import {
+  addVirtualAuthenticator,
+  enableTwoFactorIndividually,
+  enrolTotp,
+  freshTotp,
+  readRecoveryCodes,
+  submitVerifyCode,
+  turnOnWebTwoFactor,
+} from "./two-factor-helpers";
 import { buildExampleApp, EXAMPLE_URL, startExampleApp, type ExampleApp } from "./example-app";
 
 const APP_NAME = "Example Next app";

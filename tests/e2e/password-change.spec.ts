@@ -42,7 +42,9 @@ test("a password change signs out the other session, keeps this one, and the new
   await expectSignedIn(b);
 
   await expect
-    .poll(async () => (await a.request.get(`/api/dev/outbox?to=${encodeURIComponent(user.email)}`).then((r) => r.json())).map((m: { subject: string }) => m.subject))
+    .poll(async () =>
+      (await a.request.get(`/api/dev/outbox?to=${encodeURIComponent(user.email)}`).then((r) => r.json())).map((m: { subject: string }) => m.subject),
+    )
     .toContain("Your Latchkey password was changed");
   await ctxB.close();
 });

@@ -52,7 +52,9 @@ test("admin configures Twilio (secret never shown back), test SMS succeeds and f
   await expect(page.getByText("SMS settings saved.")).toBeVisible();
   fake.mode("5xx");
   await page.getByRole("button", { name: "Send test SMS" }).click();
-  await expect(page.getByText(/^Test SMS sent\. Twilio failed \(unavailable\): .*Sent through the fallback provider, Outbox — no real delivery \(for development\)\.$/)).toBeVisible();
+  await expect(
+    page.getByText(/^Test SMS sent\. Twilio failed \(unavailable\): .*Sent through the fallback provider, Outbox — no real delivery \(for development\)\.$/),
+  ).toBeVisible();
   await page.getByLabel("Fallback provider").selectOption("none");
   await page.getByRole("button", { name: "Save settings" }).click();
   await expect(page.getByText("SMS settings saved.")).toBeVisible();
@@ -155,5 +157,7 @@ const sentTo = (e164: string) => fake.requests.filter((r) => r.form.To === e164 
 /** Waits for a message to `e164` beyond the first `after`, and returns its code. */
 async function twilioCode(e164: string, after: number) {
   await expect.poll(() => sentTo(e164).length, { message: `an SMS to ${e164}` }).toBeGreaterThan(after);
-  return sentTo(e164).at(-1)!.form.Body!.match(/\b(\d{6})\b/)![1]!;
+  return sentTo(e164)
+    .at(-1)!
+    .form.Body!.match(/\b(\d{6})\b/)![1]!;
 }

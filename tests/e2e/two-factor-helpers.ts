@@ -73,7 +73,11 @@ export async function setTwoFactorDefaults(as: Browser | BrowserContext, patch: 
     const web = page.getByLabel("2FA on by default for new users in the Web app");
     const manager = page.getByLabel("2FA on by default for new users in the Manager app");
     const method = page.getByLabel("Default method");
-    const previous: TwoFactorDefaults = { defaultWeb: await web.isChecked(), defaultManager: await manager.isChecked(), defaultMethod: await method.inputValue() };
+    const previous: TwoFactorDefaults = {
+      defaultWeb: await web.isChecked(),
+      defaultManager: await manager.isChecked(),
+      defaultMethod: await method.inputValue(),
+    };
     if (patch.defaultWeb !== undefined) await web.setChecked(patch.defaultWeb);
     if (patch.defaultManager !== undefined) await manager.setChecked(patch.defaultManager);
     if (patch.defaultMethod !== undefined) await method.selectOption(patch.defaultMethod);
@@ -373,7 +377,9 @@ export async function restoreAdmin(browser: Browser, page?: Page) {
     if ((await manager.isChecked()) || (await web.isChecked())) {
       await manager.uncheck();
       await web.uncheck();
-      await adminRow(p).getByRole("button", { name: `Save rights for ${ADMIN_EMAIL}` }).click();
+      await adminRow(p)
+        .getByRole("button", { name: `Save rights for ${ADMIN_EMAIL}` })
+        .click();
       await expect(adminRow(p).getByText("Rights saved.")).toBeVisible();
     }
     await p.goto("/account/security?open=email-codes");

@@ -6,7 +6,17 @@
 // ticked) are undone in `finally`, also when the test fails half-way.
 import { expect, test } from "./test";
 import { accountRow, ADMIN_EMAIL, ADMIN_PASSWORD, adminContext, fillLogin } from "./helpers";
-import { enrolEmail, mailCode, mailCount, NOT_ASKED, restoreAdmin, SECURITY_CODE, secondStepStatus, sendCodeRespectingCooldown, enableTwoFactorIndividually } from "./two-factor-helpers";
+import {
+  enrolEmail,
+  mailCode,
+  mailCount,
+  NOT_ASKED,
+  restoreAdmin,
+  SECURITY_CODE,
+  secondStepStatus,
+  sendCodeRespectingCooldown,
+  enableTwoFactorIndividually,
+} from "./two-factor-helpers";
 
 let restore: (() => Promise<void>) | undefined;
 

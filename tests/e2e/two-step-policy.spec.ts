@@ -110,7 +110,7 @@ test.describe("2FA enabled for accounts switched on individually", () => {
   });
 });
 
-test("\"everyone\": an existing account that never turned it on is asked after the password", async ({ page, browser }) => {
+test('"everyone": an existing account that never turned it on is asked after the password', async ({ page, browser }) => {
   // The admin's session is opened first and used to put everything back: once "everyone" is on, a
   // new sign-in of the admin would be asked for a second step too.
   const admin = await adminContext(browser);

@@ -78,7 +78,11 @@ export async function startClickatellFake(opts: { apiKey?: string } = {}): Promi
     }
     const messages = b.to.map((to) => {
       if (typeof to !== "string" || !DIGITS.test(to)) {
-        return rejected(to, { errorCode: 105, error: "Invalid destination address", errorDescription: "The destination address you are attempting to send to is invalid." });
+        return rejected(to, {
+          errorCode: 105,
+          error: "Invalid destination address",
+          errorDescription: "The destination address you are attempting to send to is invalid.",
+        });
       }
       if (current === "4xx") return rejected(to, error);
       return { apiMessageId: randomBytes(16).toString("hex"), accepted: true, to, errorCode: null, error: null, errorDescription: null };

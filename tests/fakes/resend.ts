@@ -125,7 +125,15 @@ export async function startFakeResend(options: { apiKey?: string } = {}): Promis
     if (req.method !== "POST") return reply(405, error(405, "method_not_allowed", "Method is not allowed for the requested path."));
 
     const auth = req.headers.authorization;
-    if (!auth || !auth.startsWith("Bearer ")) return reply(401, error(401, "missing_api_key", "Missing API key in the authorization header. Include the following header in the request: Authorization: Bearer YOUR_API_KEY."));
+    if (!auth || !auth.startsWith("Bearer "))
+      return reply(
+        401,
+        error(
+          401,
+          "missing_api_key",
+          "Missing API key in the authorization header. Include the following header in the request: Authorization: Bearer YOUR_API_KEY.",
+        ),
+      );
     if (auth.slice("Bearer ".length) !== apiKey) return reply(403, error(403, "invalid_api_key", "API key is invalid"));
 
     if (!String(req.headers["content-type"] ?? "").startsWith("application/json")) {

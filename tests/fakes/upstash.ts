@@ -141,8 +141,7 @@ export async function startUpstashFake(opts: { token?: string; redisPort?: numbe
   let requests = 0;
   let current: UpstashFakeMode = "ok";
 
-  const arg = (v: unknown): string =>
-    v === null || v === undefined ? "" : typeof v === "string" ? v : typeof v === "object" ? JSON.stringify(v) : String(v);
+  const arg = (v: unknown): string => (v === null || v === undefined ? "" : typeof v === "string" ? v : typeof v === "object" ? JSON.stringify(v) : String(v));
 
   // Drop the shebang line (keeping line numbers) and remember the original's sha1.
   const remember = (script: string) => {

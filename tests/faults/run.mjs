@@ -138,7 +138,8 @@ function recorder() {
   const responses = [];
   return {
     responses,
-    onResponse: (step, res, ms) => responses.push({ at: Date.now(), step, status: res.status, location: res.headers?.location ?? null, error: res.error ?? null, ms, body: res.body }),
+    onResponse: (step, res, ms) =>
+      responses.push({ at: Date.now(), step, status: res.status, location: res.headers?.location ?? null, error: res.error ?? null, ms, body: res.body }),
   };
 }
 
@@ -191,7 +192,13 @@ function dashboardProbe(browser, port) {
             : res.status >= 300 && res.status < 400
               ? `redirect to ${res.headers.location}`
               : judge({ step: "probe", ...res }).kind;
-        answers.push({ sentAt, ms: Date.now() - sentAt, kind, ok: kind === "dashboard" || judge({ step: "probe", ...res }).ok, sample: kind === "dashboard" ? undefined : res.body.slice(0, 300) });
+        answers.push({
+          sentAt,
+          ms: Date.now() - sentAt,
+          kind,
+          ok: kind === "dashboard" || judge({ step: "probe", ...res }).ok,
+          sample: kind === "dashboard" ? undefined : res.body.slice(0, 300),
+        });
       })
       .catch((err) => answers.push({ sentAt, ms: Date.now() - sentAt, kind: `no answer (${err.code ?? err.message})`, ok: false }))
       .finally(() => pending.delete(p));
@@ -234,7 +241,14 @@ async function loops(port, stopAt, rec, outcomes) {
           await newAccountFlow({ ports: [port], email, name: "Fault Visitor", password: PASSWORD, onResponse: rec.onResponse });
           outcomes.push({ email, started, ended: Date.now(), ok: true });
         } catch (err) {
-          outcomes.push({ email, started, ended: Date.now(), ok: false, step: err instanceof StepError ? err.step : "unexpected", detail: err instanceof StepError ? err.detail : String(err) });
+          outcomes.push({
+            email,
+            started,
+            ended: Date.now(),
+            ok: false,
+            step: err instanceof StepError ? err.step : "unexpected",
+            detail: err instanceof StepError ? err.detail : String(err),
+          });
         }
       }
     }),
@@ -251,7 +265,9 @@ async function inspect(dbUrl, signupsAccepted) {
     const codes = new Set((await sql`select distinct target from codes where purpose = 'email_confirm'`).map((r) => r.target));
     // The newest confirmation code (and link) of each address, and whether it was used.
     const newestUsed = new Map(
-      (await sql`select distinct on (target) target, consumed_at is not null as used from codes where purpose = 'email_confirm' order by target, created_at desc`).map((r) => [r.target, r.used]),
+      (
+        await sql`select distinct on (target) target, consumed_at is not null as used from codes where purpose = 'email_confirm' order by target, created_at desc`
+      ).map((r) => [r.target, r.used]),
     );
     const recovery = new Map((await sql`select user_id, count(*)::int as n from recovery_codes group by user_id`).map((r) => [r.user_id, r.n]));
     const created = new Set((await sql`select user_id from audit_log where action = 'account.created'`).map((r) => r.user_id));
@@ -264,10 +280,13 @@ async function inspect(dbUrl, signupsAccepted) {
       ["trusted_devices", "user_id"],
       ["webauthn_credentials", "user_id"],
     ]) {
-      const [r] = await sql.unsafe(`select count(*)::int as n from ${table} t where t.${column} is not null and not exists (select 1 from users u where u.id = t.${column})`);
+      const [r] = await sql.unsafe(
+        `select count(*)::int as n from ${table} t where t.${column} is not null and not exists (select 1 from users u where u.id = t.${column})`,
+      );
       orphans[table] = r.n;
     }
-    const [{ n: confirmCodesWithoutAccount }] = await sql`select count(distinct target)::int as n from codes c where purpose = 'email_confirm' and target like '%@faults.local'
+    const [{ n: confirmCodesWithoutAccount }] =
+      await sql`select count(distinct target)::int as n from codes c where purpose = 'email_confirm' and target like '%@faults.local'
       and not exists (select 1 from users u where u.email = c.target)`;
     const rows = users.length;
     const emails = new Set(users.map((u) => u.email));
@@ -305,7 +324,13 @@ async function main() {
   await run(process.execPath, [TSX_BIN, "--conditions=react-server", "tests/load/seed.ts"], { env: appEnv({ DATABASE_URL: pg.url }) });
   const port = await freePort();
   const server = await startNext(
-    appEnv({ DATABASE_URL: pg.url, NEXT_DIST_DIR: DIST_DIR, LATCHKEY_BASE_URL: `http://localhost:${port}`, LATCHKEY_DEV_OUTBOX: "1", LATCHKEY_SKIP_MIGRATIONS: "1" }),
+    appEnv({
+      DATABASE_URL: pg.url,
+      NEXT_DIST_DIR: DIST_DIR,
+      LATCHKEY_BASE_URL: `http://localhost:${port}`,
+      LATCHKEY_DEV_OUTBOX: "1",
+      LATCHKEY_SKIP_MIGRATIONS: "1",
+    }),
     port,
   );
   log(`next start ready on 127.0.0.1:${port}`);
@@ -355,7 +380,15 @@ async function main() {
     const unexpected = failed(r);
     if (!j.ok) bad++;
     if (!j.ok || unexpected) {
-      unexpectedAnswers.push({ sentAtMs: Math.round(r.at - r.ms - restart.startedAt), answeredAtMs: r.at - restart.startedAt, step: r.step, status: r.status, answer: j.kind, page: pageMessage(r.body ?? ""), bodyText: r.body ? bodyText(r.body).slice(0, 400) : null });
+      unexpectedAnswers.push({
+        sentAtMs: Math.round(r.at - r.ms - restart.startedAt),
+        answeredAtMs: r.at - restart.startedAt,
+        step: r.step,
+        status: r.status,
+        answer: j.kind,
+        page: pageMessage(r.body ?? ""),
+        bodyText: r.body ? bodyText(r.body).slice(0, 400) : null,
+      });
       const key = `${r.step} → ${j.kind}${r.body ? `: ${pageMessage(r.body).slice(0, 140)}` : ""}`;
       const k = kinds.get(key) ?? { count: 0, ok: j.ok, firstAtMs: r.at - restart.startedAt, lastAtMs: 0 };
       k.count++;
@@ -374,22 +407,37 @@ async function main() {
   const lateFailures = {
     failures: failures.length,
     lastFailureAnsweredMsAfterReady: lastFailure ? lastFailure.answeredAt - backAt : null,
-    lastFailure: lastFailure ? { step: lastFailure.step, sentMsAfterRestart: lastFailure.sentAt - restart.startedAt, answeredMsAfterReady: lastFailure.answeredAt - backAt } : null,
+    lastFailure: lastFailure
+      ? { step: lastFailure.step, sentMsAfterRestart: lastFailure.sentAt - restart.startedAt, answeredMsAfterReady: lastFailure.answeredAt - backAt }
+      : null,
     failedMoreThan5sAfterReady: failures.filter((f) => f.answeredAt - backAt > 5000).length,
   };
   const failedAfterBack = outcomes.filter((o) => !o.ok && o.started > backAt + 1000);
   const firstOkAfter = outcomes.filter((o) => o.ok && o.started >= backAt).sort((a, b) => a.ended - b.ended)[0];
   const signupsAccepted = new Set();
-  for (const r of rec.responses) if (r.step === "POST /signup" && r.status === 303) signupsAccepted.add(decodeURIComponent(/email=([^&]+)/.exec(r.location)?.[1] ?? ""));
+  for (const r of rec.responses)
+    if (r.step === "POST /signup" && r.status === 303) signupsAccepted.add(decodeURIComponent(/email=([^&]+)/.exec(r.location)?.[1] ?? ""));
   const db = await inspect(pg.url, signupsAccepted);
   const s = server.output();
   const serverLog = {
     errorLines: s.split("\n").filter((l) => /⨯|Error|error/.test(l)).length,
-    distinctErrors: [...new Set(s.split("\n").filter((l) => /⨯|Error|error/.test(l)).map((l) => l.replace(/\d+/g, "N").slice(0, 160)))].slice(0, 10),
+    distinctErrors: [
+      ...new Set(
+        s
+          .split("\n")
+          .filter((l) => /⨯|Error|error/.test(l))
+          .map((l) => l.replace(/\d+/g, "N").slice(0, 160)),
+      ),
+    ].slice(0, 10),
   };
 
   const checks = [
-    { name: "the app recovers without a restart: every new visitor after the database is back completes", pass: recovery.every((r) => r.ok), completed: recovery.filter((r) => r.ok).length, of: RECOVERY_FLOWS },
+    {
+      name: "the app recovers without a restart: every new visitor after the database is back completes",
+      pass: recovery.every((r) => r.ok),
+      completed: recovery.filter((r) => r.ok).length,
+      of: RECOVERY_FLOWS,
+    },
     {
       name: "nothing is left hanging: no request fails later than 5 s after the database is ready",
       pass: lateFailures.failedMoreThan5sAfterReady === 0,
@@ -456,7 +504,9 @@ async function main() {
 
   console.log("");
   console.log(`PostgreSQL ${restart.cluster} restarted: pg_ctlcluster returned after ${restart.restartReturnedMs} ms, ready after ${restart.readyAfterMs} ms`);
-  console.log(`flows: ${results.flows.completed} completed, ${results.flows.failed} failed ${JSON.stringify(results.flows.failedByStep)}; first completed after the database was back: ${results.flows.firstCompletedAfterBackMs} ms`);
+  console.log(
+    `flows: ${results.flows.completed} completed, ${results.flows.failed} failed ${JSON.stringify(results.flows.failedByStep)}; first completed after the database was back: ${results.flows.firstCompletedAfterBackMs} ms`,
+  );
   const pf = probeResult;
   console.log(
     `dashboard probe every 250 ms: before ${JSON.stringify(pf.before.answers)} (slowest ${pf.before.slowestMs} ms); during the outage ${JSON.stringify(pf.duringOutage.answers)} (slowest ${pf.duringOutage.slowestMs} ms); ` +
@@ -466,8 +516,13 @@ async function main() {
     `failed answers: ${lateFailures.failures}; the last arrived ${lateFailures.lastFailureAnsweredMsAfterReady} ms after the database was ready (${lateFailures.lastFailure?.step ?? "-"}, sent ${lateFailures.lastFailure?.sentMsAfterRestart ?? "-"} ms after the restart began); ${lateFailures.failedMoreThan5sAfterReady} later than 5 s`,
   );
   console.log(`answers other than the expected ones (${rec.responses.length} requests):`);
-  for (const [k, v] of kinds) console.log(`  ${String(v.count).padStart(4)} × ${k}  [${round(v.firstAtMs / 1000)}…${round(v.lastAtMs / 1000)} s from the restart]${v.ok ? "" : "  ← NOT ACCEPTABLE"}`);
-  console.log(`accounts: ${db.accountRows} rows, ${db.signupsAnsweredCheckEmail} sign-ups answered with the check-email page; created while the visitor saw an error: ${notes.accountsCreatedWhileTheVisitorSawAnError}; without a confirmation code: ${notes.accountsWithoutConfirmationCode}; without an account.created audit entry: ${db.withoutAccountCreatedAudit}`);
+  for (const [k, v] of kinds)
+    console.log(
+      `  ${String(v.count).padStart(4)} × ${k}  [${round(v.firstAtMs / 1000)}…${round(v.lastAtMs / 1000)} s from the restart]${v.ok ? "" : "  ← NOT ACCEPTABLE"}`,
+    );
+  console.log(
+    `accounts: ${db.accountRows} rows, ${db.signupsAnsweredCheckEmail} sign-ups answered with the check-email page; created while the visitor saw an error: ${notes.accountsCreatedWhileTheVisitorSawAnError}; without a confirmation code: ${notes.accountsWithoutConfirmationCode}; without an account.created audit entry: ${db.withoutAccountCreatedAudit}`,
+  );
   console.log(`orphan rows: ${JSON.stringify(db.orphanRows)}; confirmation codes for addresses without an account: ${db.confirmationCodesWithoutAccount}`);
   console.log(`server log: ${serverLog.errorLines} error lines${serverLog.distinctErrors.map((l) => `\n  ${l}`).join("")}`);
   for (const c of checks) console.log(`${c.pass ? "PASS" : "FAIL"}: ${c.name}`);

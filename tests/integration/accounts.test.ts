@@ -28,7 +28,10 @@ const ATTEMPT_SUBJECT = "Someone tried to register with your address";
 
 const userCount = async () => Number((await db.select({ n: count() }).from(users))[0]!.n);
 const auditsFor = (userId: string, action: string) =>
-  db.select().from(auditLog).where(and(eq(auditLog.userId, userId), eq(auditLog.action, action)));
+  db
+    .select()
+    .from(auditLog)
+    .where(and(eq(auditLog.userId, userId), eq(auditLog.action, action)));
 
 // These run first: ensureAdmin only acts while the database has no admin at all.
 describe("ensureAdmin", () => {
@@ -436,9 +439,7 @@ describe("change password (A7)", () => {
 
     const fresh = (await getUser(user.id))!;
     await expect(checkPassword({ user: fresh, identifierKey: `id:${user.id}:new`, password: next })).resolves.toMatchObject({ id: user.id });
-    expect((await rejection(checkPassword({ user: fresh, identifierKey: `id:${user.id}:old`, password: PASSWORD }))).code).toBe(
-      ErrorCodes.INVALID_CREDENTIALS,
-    );
+    expect((await rejection(checkPassword({ user: fresh, identifierKey: `id:${user.id}:old`, password: PASSWORD }))).code).toBe(ErrorCodes.INVALID_CREDENTIALS);
     const [entry] = await auditsFor(user.id, "password.changed");
     expect(entry!.detail).toEqual({ endedSessions: 2 });
     expect(JSON.stringify(entry)).not.toContain(next);

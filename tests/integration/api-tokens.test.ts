@@ -13,8 +13,7 @@ import { createUser } from "../support/fixtures";
 
 const DAY = 86_400_000;
 
-const me = (authorization?: string) =>
-  GET(new Request("http://latchkey.test/api/me", { headers: authorization === undefined ? {} : { authorization } }));
+const me = (authorization?: string) => GET(new Request("http://latchkey.test/api/me", { headers: authorization === undefined ? {} : { authorization } }));
 
 async function expect401(res: Response) {
   expect(res.status).toBe(401);
@@ -64,7 +63,10 @@ describe("using, checking, expiring and revoking", () => {
     expect(await authenticateApiToken(token, new Date(created.getTime() + 366 * DAY))).toBeNull();
     expect((await checkApiToken(u.id, row.id, new Date(created.getTime() + 366 * DAY))).status).toBe("expired");
     // …and the stored expiry moved into the past.
-    await db.update(apiTokens).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(apiTokens.id, row.id));
+    await db
+      .update(apiTokens)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(apiTokens.id, row.id));
     expect(await authenticateApiToken(token)).toBeNull();
     expect((await checkApiToken(u.id, row.id)).status).toBe("expired");
 
@@ -107,7 +109,10 @@ describe("GET /api/me", () => {
     await expect401(await me(`Bearer lk_${"A".repeat(43)}`));
     await expect401(await me(`Bearer not-a-token`));
     await expect401(await me(`Bearer ${"x".repeat(5000)}`));
-    await db.update(apiTokens).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(apiTokens.id, row.id));
+    await db
+      .update(apiTokens)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(apiTokens.id, row.id));
     await expect401(await me(`Bearer ${token}`));
     const fresh = await createApiToken(u.id, "Revoked");
     await revokeApiToken(u.id, fresh.row.id);

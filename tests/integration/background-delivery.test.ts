@@ -65,7 +65,11 @@ const smsCodeTo = (phone: string) => {
   const body = twilio.requests.filter((r) => r.form.To === phone).at(-1)?.form.Body ?? "";
   return body.match(/\b(\d{6})\b/)?.[1];
 };
-const mailCodeTo = (email: string) => resend.sent.filter((m) => m.to.includes(email)).at(-1)?.text?.match(/\b(\d{6})\b/)?.[1];
+const mailCodeTo = (email: string) =>
+  resend.sent
+    .filter((m) => m.to.includes(email))
+    .at(-1)
+    ?.text?.match(/\b(\d{6})\b/)?.[1];
 
 describe("phone sign-in SMS after the answer", () => {
   it("answers before the provider is called; the SMS follows", async () => {

@@ -114,7 +114,12 @@ describe("daily blocking notices", () => {
     };
     const first = await sendBlockingNotices({ now: at(day), send: failing });
     expect(first.failed).toBeGreaterThanOrEqual(1);
-    expect(await db.select().from(blockingNotices).where(and(eq(blockingNotices.userId, u.id), eq(blockingNotices.day, day)))).toHaveLength(0);
+    expect(
+      await db
+        .select()
+        .from(blockingNotices)
+        .where(and(eq(blockingNotices.userId, u.id), eq(blockingNotices.day, day))),
+    ).toHaveLength(0);
     const mail = collector();
     await sendBlockingNotices({ now: at(day, "10:00:00"), send: mail.send });
     expect(mail.sent.filter((m) => m.to === u.email)).toHaveLength(1);

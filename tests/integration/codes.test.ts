@@ -2,15 +2,7 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { codes } from "@/db/schema";
-import {
-  CODE_MAX_ATTEMPTS,
-  consumeCode,
-  consumeLink,
-  discardCode,
-  issueCode,
-  linkIsUsable,
-  type CodePurpose,
-} from "@/lib/codes";
+import { CODE_MAX_ATTEMPTS, consumeCode, consumeLink, discardCode, issueCode, linkIsUsable, type CodePurpose } from "@/lib/codes";
 import { cooldownEnd, deliverCode, reserveCode } from "@/lib/codes/send";
 import { LIMITS } from "@/lib/limits/catalogue";
 import { clear } from "@/lib/limits/store";
@@ -254,10 +246,7 @@ describe("one-time codes under concurrency (ARCHITECTURE 7)", () => {
     const reasons = results.map((r) => (r as PromiseRejectedResult).reason as UserError);
     expect(reasons.filter((e) => e.code === ErrorCodes.INVALID_CODE)).toHaveLength(5);
     expect(reasons.filter((e) => e.code === ErrorCodes.TOO_MANY_ATTEMPTS)).toHaveLength(45);
-    const [r] = await db
-      .select({ attempts: codes.attempts, consumedAt: codes.consumedAt })
-      .from(codes)
-      .where(eq(codes.id, issued.id));
+    const [r] = await db.select({ attempts: codes.attempts, consumedAt: codes.consumedAt }).from(codes).where(eq(codes.id, issued.id));
     expect(r).toEqual({ attempts: 5, consumedAt: null });
     // The right code is now refused too.
     expect((await rejection(consumeCode({ purpose, target, code: issued.code }))).code).toBe(ErrorCodes.TOO_MANY_ATTEMPTS);

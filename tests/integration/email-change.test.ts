@@ -57,7 +57,10 @@ describe("email change (A10)", () => {
 
   it("email codes set up on the old address move to the new one; without them they stay off", async () => {
     const user = await createUser();
-    await db.update(users).set({ twoFactorEmailConfirmedAt: new Date(0) }).where(eq(users.id, user.id));
+    await db
+      .update(users)
+      .set({ twoFactorEmailConfirmedAt: new Date(0) })
+      .where(eq(users.id, user.id));
     const withCodes = (await getUser(user.id))!;
     const next = uniqueEmail("new");
     await startEmailChange(withCodes, next);

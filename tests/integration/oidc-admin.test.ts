@@ -54,7 +54,10 @@ describe("registering apps", () => {
   });
 
   it("accepts https, http on localhost, and a mobile app's own scheme for a public app", async () => {
-    const { client: c, secret } = await createClient({ ...base, redirectUris: "https://rp.example/cb\nhttp://localhost:3000/cb\nhttp://127.0.0.1:8080/cb\nhttp://app.localhost:3001/cb" }, null);
+    const { client: c, secret } = await createClient(
+      { ...base, redirectUris: "https://rp.example/cb\nhttp://localhost:3000/cb\nhttp://127.0.0.1:8080/cb\nhttp://app.localhost:3001/cb" },
+      null,
+    );
     expect(secret).toMatch(/^lks_/);
     expect(c.redirectUris).toHaveLength(4);
     const mobile = await createClient({ ...base, type: "public", redirectUris: "com.example.app:/oauth/callback" }, null);
@@ -70,9 +73,15 @@ describe("registering apps", () => {
     const fresh = await rotateClientSecret(c.id, admin.id);
     expect(fresh).not.toBe(secret);
     const r = await authorize(b, await rpConfig(c.id, fresh), { params: { scope: "openid email" } });
-    const old = await oauthError(client.authorizationCodeGrant(await rpConfig(c.id, secret), r.callback, { pkceCodeVerifier: r.verifier, expectedState: r.state, expectedNonce: r.nonce }));
+    const old = await oauthError(
+      client.authorizationCodeGrant(await rpConfig(c.id, secret), r.callback, { pkceCodeVerifier: r.verifier, expectedState: r.state, expectedNonce: r.nonce }),
+    );
     expect(old.error).toBe("invalid_client");
-    await client.authorizationCodeGrant(await rpConfig(c.id, fresh), r.callback, { pkceCodeVerifier: r.verifier, expectedState: r.state, expectedNonce: r.nonce });
+    await client.authorizationCodeGrant(await rpConfig(c.id, fresh), r.callback, {
+      pkceCodeVerifier: r.verifier,
+      expectedState: r.state,
+      expectedNonce: r.nonce,
+    });
     await updateClient(c.id, { ...base, name: "Audited 2", allowedScopes: ["openid", "email", "profile"] }, admin.id);
     await setClientDisabled(c.id, true, admin.id);
     await setClientDisabled(c.id, false, admin.id);
@@ -125,18 +134,32 @@ describe("signing keys", () => {
     // Private keys are sealed at rest.
     const [row] = await db.select({ privateJwk: oidcSigningKeys.privateJwk }).from(oidcSigningKeys).where(eq(oidcSigningKeys.kid, newKid));
     expect(row!.privateJwk).toMatch(/^v1\./);
-    const audits = await db.select({ action: auditLog.action }).from(auditLog).where(sql`${auditLog.action} like 'oidc.key_%'`);
+    const audits = await db
+      .select({ action: auditLog.action })
+      .from(auditLog)
+      .where(sql`${auditLog.action} like 'oidc.key_%'`);
     expect(audits.map((a) => a.action)).toEqual(expect.arrayContaining(["oidc.key_published", "oidc.key_activated"]));
   });
 
   it("the daily job activates a key published a day ago and drops retired keys past their time", async () => {
     await stageRotation("ES256", null);
-    await db.update(oidcSigningKeys).set({ createdAt: new Date(Date.now() - 25 * 3600_000) }).where(eq(oidcSigningKeys.state, "next"));
+    await db
+      .update(oidcSigningKeys)
+      .set({ createdAt: new Date(Date.now() - 25 * 3600_000) })
+      .where(eq(oidcSigningKeys.state, "next"));
     const run = await oidcHousekeeping();
     expect(run.activated).toBe(1);
-    await db.update(oidcSigningKeys).set({ deleteAfter: new Date(Date.now() - 1000) }).where(eq(oidcSigningKeys.state, "retired"));
+    await db
+      .update(oidcSigningKeys)
+      .set({ deleteAfter: new Date(Date.now() - 1000) })
+      .where(eq(oidcSigningKeys.state, "retired"));
     expect((await oidcHousekeeping()).dropped).toBeGreaterThanOrEqual(1);
-    expect((await listKeys()).filter((k) => k.state === "current").map((k) => k.alg).sort()).toEqual(["ES256", "RS256"]);
+    expect(
+      (await listKeys())
+        .filter((k) => k.state === "current")
+        .map((k) => k.alg)
+        .sort(),
+    ).toEqual(["ES256", "RS256"]);
   });
 });
 
@@ -174,7 +197,10 @@ describe("connected apps", () => {
   });
 
   it("the daily job deletes expired rows", async () => {
-    await db.update(oidcPayloads).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(oidcPayloads.model, "Interaction"));
+    await db
+      .update(oidcPayloads)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(oidcPayloads.model, "Interaction"));
     const run = await oidcHousekeeping();
     expect(run.expiredRows).toBeGreaterThan(0);
     expect(await db.select().from(oidcPayloads).where(eq(oidcPayloads.model, "Interaction"))).toHaveLength(0);
@@ -239,14 +265,29 @@ describe("errors as the specs define them, never a 500", () => {
 
   it("the token endpoint answers malformed requests with 400/401 JSON", async () => {
     const basic = `Basic ${Buffer.from(`${app.id}:${app.secret}`).toString("base64")}`;
-    for (const body of ["", "grant_type=nope", "%%%", "grant_type=authorization_code&code=x&code=y", "grant_type=authorization_code&code=unknown&redirect_uri=x&code_verifier=y", "grant_type=client_credentials"]) {
-      const res = await dispatch(new Request(`${ISSUER()}/oidc/token`, { method: "POST", headers: { authorization: basic, "content-type": "application/x-www-form-urlencoded" }, body }));
+    for (const body of [
+      "",
+      "grant_type=nope",
+      "%%%",
+      "grant_type=authorization_code&code=x&code=y",
+      "grant_type=authorization_code&code=unknown&redirect_uri=x&code_verifier=y",
+      "grant_type=client_credentials",
+    ]) {
+      const res = await dispatch(
+        new Request(`${ISSUER()}/oidc/token`, { method: "POST", headers: { authorization: basic, "content-type": "application/x-www-form-urlencoded" }, body }),
+      );
       expect([400, 401], body).toContain(res.status);
       expect(((await res.json()) as { error: string }).error).toBeTruthy();
     }
     const json = await dispatch(new Request(`${ISSUER()}/oidc/token`, { method: "POST", headers: { "content-type": "application/json" }, body: "{" }));
     expect(json.status).toBeLessThan(500);
-    const huge = await dispatch(new Request(`${ISSUER()}/oidc/token`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "a=".padEnd(70_000, "b") }));
+    const huge = await dispatch(
+      new Request(`${ISSUER()}/oidc/token`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: "a=".padEnd(70_000, "b"),
+      }),
+    );
     expect(huge.status).toBe(413);
     const unknown = await dispatch(new Request(`${ISSUER()}/oidc/nope`));
     expect(unknown.status).toBe(404);
@@ -264,7 +305,10 @@ describe("errors as the specs define them, never a 500", () => {
     const { response } = await b.request("/oidc/interaction/another-uid");
     expect(((await response.json()) as { kind: string }).kind).toBe("reload");
     // The interaction cookie of one request presented for another uid (oidc-provider does not compare them).
-    const cookie = b.cookies.filter((c) => c.name.startsWith("lk_op_interaction")).map((c) => `${c.name}=${c.value}`).join("; ");
+    const cookie = b.cookies
+      .filter((c) => c.name.startsWith("lk_op_interaction"))
+      .map((c) => `${c.name}=${c.value}`)
+      .join("; ");
     const other = await dispatch(new Request(`${ISSUER()}/oidc/interaction/another-uid`, { headers: { cookie } }));
     expect(((await other.json()) as { kind: string }).kind).toBe("expired");
     const post = await b.request("/oidc/interaction/another-uid/login", { form: {} });
@@ -280,7 +324,11 @@ describe("rate limits (kept in the shared store)", () => {
     const e = await oauthError(client.refreshTokenGrant(config, "whatever"));
     expect(e.status).toBe(429);
     const res = await dispatch(
-      new Request(`${ISSUER()}/oidc/token`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: `grant_type=refresh_token&refresh_token=x&client_id=${c.id}` }),
+      new Request(`${ISSUER()}/oidc/token`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: `grant_type=refresh_token&refresh_token=x&client_id=${c.id}`,
+      }),
     );
     expect(res.status).toBe(429);
     expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);

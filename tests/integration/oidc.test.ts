@@ -25,7 +25,10 @@ beforeAll(async () => {
   web = { id: c.id, secret: secret! };
 });
 
-const signedIn = (b: Browser, opts: { method?: string; secondFactor?: boolean } = {}) => () => b.signIn(user.id, opts);
+const signedIn =
+  (b: Browser, opts: { method?: string; secondFactor?: boolean } = {}) =>
+  () =>
+    b.signIn(user.id, opts);
 
 describe("discovery and keys", () => {
   it("publishes the metadata at the issuer's .well-known, endpoints under /oidc, an EC and an RSA key", async () => {
@@ -106,7 +109,9 @@ describe("authorization code + PKCE: variants and refusals", () => {
     const config = await rpConfig(web.id, web.secret);
     const b = new Browser();
     const r = await authorize(b, config, { signIn: signedIn(b) });
-    const e = await oauthError(client.authorizationCodeGrant(config, r.callback, { pkceCodeVerifier: client.randomPKCECodeVerifier(), expectedState: r.state, expectedNonce: r.nonce }));
+    const e = await oauthError(
+      client.authorizationCodeGrant(config, r.callback, { pkceCodeVerifier: client.randomPKCECodeVerifier(), expectedState: r.state, expectedNonce: r.nonce }),
+    );
     expect(e.error).toBe("invalid_grant");
   });
 
@@ -131,7 +136,9 @@ describe("authorization code + PKCE: variants and refusals", () => {
     const b = new Browser();
     const r = await authorize(b, config, { signIn: signedIn(b) });
     const bad = await rpConfig(web.id, "lks_not-the-secret");
-    const e = await oauthError(client.authorizationCodeGrant(bad, r.callback, { pkceCodeVerifier: r.verifier, expectedState: r.state, expectedNonce: r.nonce }));
+    const e = await oauthError(
+      client.authorizationCodeGrant(bad, r.callback, { pkceCodeVerifier: r.verifier, expectedState: r.state, expectedNonce: r.nonce }),
+    );
     expect(e).toMatchObject({ error: "invalid_client", status: 401 });
     // The right secret still redeems the code afterwards: a failed authentication consumes nothing.
     await client.authorizationCodeGrant(config, r.callback, { pkceCodeVerifier: r.verifier, expectedState: r.state, expectedNonce: r.nonce });
@@ -141,7 +148,9 @@ describe("authorization code + PKCE: variants and refusals", () => {
     const config = await rpConfig(web.id, web.secret);
     const b = new Browser();
     const r = await signInToApp(b, config, { signIn: signedIn(b) });
-    const again = await oauthError(client.authorizationCodeGrant(config, r.callback, { pkceCodeVerifier: r.verifier, expectedState: r.state, expectedNonce: r.nonce }));
+    const again = await oauthError(
+      client.authorizationCodeGrant(config, r.callback, { pkceCodeVerifier: r.verifier, expectedState: r.state, expectedNonce: r.nonce }),
+    );
     expect(again.error).toBe("invalid_grant");
     expect((await oauthError(client.fetchUserInfo(config, r.tokens.access_token, user.id))).status).toBe(401);
   });
@@ -151,8 +160,12 @@ describe("authorization code + PKCE: variants and refusals", () => {
     const b = new Browser();
     const r = await authorize(b, config, { signIn: signedIn(b) });
     // Moving time: the code's expiry (60 s) into the past.
-    await db.execute(sql`update oidc_payloads set payload = jsonb_set(payload, '{exp}', to_jsonb(extract(epoch from now())::int - 1)) where model = 'AuthorizationCode'`);
-    const e = await oauthError(client.authorizationCodeGrant(config, r.callback, { pkceCodeVerifier: r.verifier, expectedState: r.state, expectedNonce: r.nonce }));
+    await db.execute(
+      sql`update oidc_payloads set payload = jsonb_set(payload, '{exp}', to_jsonb(extract(epoch from now())::int - 1)) where model = 'AuthorizationCode'`,
+    );
+    const e = await oauthError(
+      client.authorizationCodeGrant(config, r.callback, { pkceCodeVerifier: r.verifier, expectedState: r.state, expectedNonce: r.nonce }),
+    );
     expect(e.error).toBe("invalid_grant");
   });
 
@@ -162,7 +175,9 @@ describe("authorization code + PKCE: variants and refusals", () => {
     const b = new Browser();
     const r = await authorize(b, config, { signIn: signedIn(b) });
     const otherConfig = await rpConfig(other.id, secret);
-    const e = await oauthError(client.authorizationCodeGrant(otherConfig, r.callback, { pkceCodeVerifier: r.verifier, expectedState: r.state, expectedNonce: r.nonce }));
+    const e = await oauthError(
+      client.authorizationCodeGrant(otherConfig, r.callback, { pkceCodeVerifier: r.verifier, expectedState: r.state, expectedNonce: r.nonce }),
+    );
     expect(e.error).toBe("invalid_grant");
   });
 });
@@ -188,10 +203,15 @@ describe("refresh tokens", () => {
     const config = await rpConfig(web.id, web.secret);
     const b = new Browser();
     const { tokens } = await signInToApp(b, config, { ...offline, signIn: signedIn(b) });
-    const results = await Promise.allSettled([client.refreshTokenGrant(config, tokens.refresh_token!), client.refreshTokenGrant(config, tokens.refresh_token!)]);
+    const results = await Promise.allSettled([
+      client.refreshTokenGrant(config, tokens.refresh_token!),
+      client.refreshTokenGrant(config, tokens.refresh_token!),
+    ]);
     const ok = results.filter((r) => r.status === "fulfilled");
     expect(ok).toHaveLength(1);
-    expect((await oauthError(client.refreshTokenGrant(config, (ok[0] as PromiseFulfilledResult<client.TokenEndpointResponse>).value.refresh_token!))).error).toBe("invalid_grant");
+    expect(
+      (await oauthError(client.refreshTokenGrant(config, (ok[0] as PromiseFulfilledResult<client.TokenEndpointResponse>).value.refresh_token!))).error,
+    ).toBe("invalid_grant");
   });
 
   it("offline_access without prompt=consent gives no refresh token (OpenID Connect Core 11)", async () => {
@@ -298,7 +318,11 @@ describe("prompt, max_age and two-step verification", () => {
     const at = await b.follow(await b.request(`/oidc/interaction/${uid}`), RP);
     expect(((await at.response!.json()) as { kind: string }).kind).toBe("continue");
     const done = await b.follow(await b.request(`/oidc/interaction/${uid}/login`, { form: {} }), RP);
-    const tokens = await client.authorizationCodeGrant(config, done.url, { pkceCodeVerifier: stop.verifier, expectedState: stop.state, expectedNonce: stop.nonce });
+    const tokens = await client.authorizationCodeGrant(config, done.url, {
+      pkceCodeVerifier: stop.verifier,
+      expectedState: stop.state,
+      expectedNonce: stop.nonce,
+    });
     expect(tokens.claims()!.auth_time!).toBeGreaterThan(first.tokens.claims()!.auth_time!);
   });
 
@@ -430,7 +454,9 @@ describe("apps disabled, accounts refused", () => {
     const b = new Browser();
     const r = await authorize(b, config, { signIn: signedIn(b) });
     await setClientDisabled(c.id, true, null);
-    const e = await oauthError(client.authorizationCodeGrant(config, r.callback, { pkceCodeVerifier: r.verifier, expectedState: r.state, expectedNonce: r.nonce }));
+    const e = await oauthError(
+      client.authorizationCodeGrant(config, r.callback, { pkceCodeVerifier: r.verifier, expectedState: r.state, expectedNonce: r.nonce }),
+    );
     expect(e.error).toBe("invalid_client");
     const again = await authorize(new Browser(), config);
     expect(again.page?.status).toBe(400);

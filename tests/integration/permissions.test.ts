@@ -17,7 +17,14 @@ import { registrationOptions } from "@/lib/factors/webauthn";
 import { PASSWORD, setAccountSettings, uniqueEmail, userRow } from "../support/fixtures";
 import { rejection } from "../support/rejection";
 
-const NONE: PendingPermissions = { create_profile: false, edit_profile: false, change_phone: false, enable_2fa: false, create_api_token: false, use_apps: false };
+const NONE: PendingPermissions = {
+  create_profile: false,
+  edit_profile: false,
+  change_phone: false,
+  enable_2fa: false,
+  create_api_token: false,
+  use_apps: false,
+};
 
 async function pendingUser() {
   await setAccountSettings({ automaticActivation: false });
@@ -94,7 +101,10 @@ describe("pending permission set", () => {
 
   it("changes go to the audit log like other settings", async () => {
     await updateSettings("pendingPermissions", { ...defaultSettings("pendingPermissions"), create_api_token: false }, "admin-1");
-    const rows = await db.select().from(auditLog).where(and(eq(auditLog.action, "settings.changed"), eq(auditLog.actorId, "admin-1")));
+    const rows = await db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, "settings.changed"), eq(auditLog.actorId, "admin-1")));
     expect(rows.at(-1)!.detail).toEqual({ section: "pendingPermissions", changes: { create_api_token: { from: true, to: false } } });
   });
 });

@@ -20,7 +20,13 @@ describe("automatic profile creation", () => {
       const signedUp = (await userRow(email))!;
       expect((await listProfiles(signedUp.id)).map((p) => [p.name, p.type])).toEqual([["Ada Lovelace", "Organization"]]);
 
-      const byAdmin = await createAccountByAdmin({ name: "Grace Hopper", email: uniqueEmail("admin-made"), password: PASSWORD, emailConfirmed: true, actorId: null });
+      const byAdmin = await createAccountByAdmin({
+        name: "Grace Hopper",
+        email: uniqueEmail("admin-made"),
+        password: PASSWORD,
+        emailConfirmed: true,
+        actorId: null,
+      });
       expect((await listProfiles(byAdmin.id)).map((p) => [p.name, p.type])).toEqual([["Grace Hopper", "Organization"]]);
 
       const byPhone = await completePhoneRegistration({ phone: uniquePhone(), name: "Phone Person", email: uniqueEmail("phone"), ip: null });

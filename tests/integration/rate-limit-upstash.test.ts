@@ -122,35 +122,39 @@ describe("rate limits in Upstash", () => {
     ["down", "connections cut"],
     ["unavailable", "503"],
     ["hang", "no answer"],
-  ] as const)("falls back to Postgres when Upstash is %s (%s) and still limits", async (mode, _what) => {
-    const k = key(`fallback-${mode}`);
-    const limit = { max: 3, ...HOUR };
-    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
-    fake.mode(mode);
-    const started = Date.now();
-    const results = [];
-    for (let i = 0; i < 5; i++) results.push(await outage.hit(keyed(k, limit)));
-    // Bounded by UPSTASH_TIMEOUT_MS per call, not the library's 5 s default.
-    expect(Date.now() - started).toBeLessThan(5 * (OUTAGE_TIMEOUT_MS + 1000));
-    expect(results.map((r) => r.success)).toEqual([true, true, true, false, false]);
-    expect(await postgresCount(k)).toBe(5);
-    expect(await redisKeys(k)).toHaveLength(0);
-    expect((await outage.peek(keyed(k, limit))).success).toBe(false);
-    // Logged once for the outage, not once per call.
-    const outageLines = errors.mock.calls.filter((c) => String(c[0]).includes("Upstash Redis unreachable"));
-    expect(outageLines).toHaveLength(1);
-    expect(String(outageLines[0]![0])).not.toContain(fake.token);
+  ] as const)(
+    "falls back to Postgres when Upstash is %s (%s) and still limits",
+    async (mode, _what) => {
+      const k = key(`fallback-${mode}`);
+      const limit = { max: 3, ...HOUR };
+      const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+      fake.mode(mode);
+      const started = Date.now();
+      const results = [];
+      for (let i = 0; i < 5; i++) results.push(await outage.hit(keyed(k, limit)));
+      // Bounded by UPSTASH_TIMEOUT_MS per call, not the library's 5 s default.
+      expect(Date.now() - started).toBeLessThan(5 * (OUTAGE_TIMEOUT_MS + 1000));
+      expect(results.map((r) => r.success)).toEqual([true, true, true, false, false]);
+      expect(await postgresCount(k)).toBe(5);
+      expect(await redisKeys(k)).toHaveLength(0);
+      expect((await outage.peek(keyed(k, limit))).success).toBe(false);
+      // Logged once for the outage, not once per call.
+      const outageLines = errors.mock.calls.filter((c) => String(c[0]).includes("Upstash Redis unreachable"));
+      expect(outageLines).toHaveLength(1);
+      expect(String(outageLines[0]![0])).not.toContain(fake.token);
 
-    // Back up: counting returns to Redis, and clear() also forgets the Postgres count.
-    fake.mode("ok");
-    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
-    expect((await outage.hit(keyed(k, limit))).success).toBe(true);
-    expect(await redisKeys(k)).toHaveLength(1);
-    expect(warn.mock.calls.some((c) => String(c[0]).includes("reachable again"))).toBe(true);
-    await outage.clear({ key: k });
-    expect(await postgresCount(k)).toBeNull();
-    expect(await redisKeys(k)).toHaveLength(0);
-  }, 60_000);
+      // Back up: counting returns to Redis, and clear() also forgets the Postgres count.
+      fake.mode("ok");
+      const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+      expect((await outage.hit(keyed(k, limit))).success).toBe(true);
+      expect(await redisKeys(k)).toHaveLength(1);
+      expect(warn.mock.calls.some((c) => String(c[0]).includes("reachable again"))).toBe(true);
+      await outage.clear({ key: k });
+      expect(await postgresCount(k)).toBeNull();
+      expect(await redisKeys(k)).toHaveLength(0);
+    },
+    60_000,
+  );
 
   it("never fails open on wrong credentials either", async () => {
     vi.spyOn(console, "error").mockImplementation(() => {});

@@ -11,7 +11,10 @@ const key = (label: string) => `test:${label}:${randomUUID()}`;
 
 /** Moves a window's end into the past, as if its time had run out. */
 async function expireWindow(k: string) {
-  await db.update(rateLimits).set({ resetAt: new Date(Date.now() - 1000) }).where(eq(rateLimits.key, k));
+  await db
+    .update(rateLimits)
+    .set({ resetAt: new Date(Date.now() - 1000) })
+    .where(eq(rateLimits.key, k));
 }
 
 describe("rate limits in Postgres (O2, S8)", () => {

@@ -4,23 +4,8 @@ import { db } from "@/lib/db";
 import { sessions } from "@/db/schema";
 import { blockAccount } from "@/lib/accounts/admin";
 import { sessionTokenFromCookie } from "@/lib/auth/cookie";
-import {
-  createSession,
-  listSessions,
-  revokeOtherSessions,
-  revokeSession,
-  revokeSessionByToken,
-  validateSession,
-} from "@/lib/auth/sessions";
-import {
-  ageSession,
-  createUser,
-  minutesAgo,
-  sessionIdOf,
-  sessionRow,
-  setAccountSettings,
-  signedInSession,
-} from "../support/fixtures";
+import { createSession, listSessions, revokeOtherSessions, revokeSession, revokeSessionByToken, validateSession } from "@/lib/auth/sessions";
+import { ageSession, createUser, minutesAgo, sessionIdOf, sessionRow, setAccountSettings, signedInSession } from "../support/fixtures";
 
 describe("sessions (B2, A6)", () => {
   it("a new session validates at once; its cookie carries only the token", async () => {

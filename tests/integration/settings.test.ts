@@ -5,8 +5,7 @@ import { db } from "@/lib/db";
 import { auditLog, settings } from "@/db/schema";
 import { defaultSettings, getSettings, updateSettings } from "@/lib/settings";
 
-const settingsAudits = () =>
-  db.select().from(auditLog).where(eq(auditLog.action, "settings.changed")).orderBy(desc(auditLog.id));
+const settingsAudits = () => db.select().from(auditLog).where(eq(auditLog.action, "settings.changed")).orderBy(desc(auditLog.id));
 
 describe("settings (O3, T9)", () => {
   it("reads the schema defaults while nothing is stored", async () => {
@@ -18,11 +17,7 @@ describe("settings (O3, T9)", () => {
   it("stores a change, applies it at once, and audits each changed field old → new", async () => {
     const before = await getSettings("account");
     const actor = "admin-1";
-    const saved = await updateSettings(
-      "account",
-      { ...before, onlineTimeframeMinutes: "45", automaticActivation: false },
-      actor,
-    );
+    const saved = await updateSettings("account", { ...before, onlineTimeframeMinutes: "45", automaticActivation: false }, actor);
     expect(saved.onlineTimeframeMinutes).toBe(45);
     expect(await getSettings("account")).toMatchObject({ onlineTimeframeMinutes: 45, automaticActivation: false });
 
@@ -49,9 +44,7 @@ describe("settings (O3, T9)", () => {
     const current = await getSettings("account");
     const count = (await settingsAudits()).length;
     await expect(updateSettings("account", { ...current, onlineTimeframeMinutes: 0 }, "admin-1")).rejects.toThrow(z.ZodError);
-    await expect(updateSettings("account", { ...current, confirmationMode: "sometimes" }, "admin-1")).rejects.toThrow(
-      /Choose how an account is confirmed/,
-    );
+    await expect(updateSettings("account", { ...current, confirmationMode: "sometimes" }, "admin-1")).rejects.toThrow(/Choose how an account is confirmed/);
     expect(await getSettings("account")).toEqual(current);
     expect((await settingsAudits()).length).toBe(count);
   });

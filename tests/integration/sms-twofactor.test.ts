@@ -11,7 +11,14 @@ const TO = "+919876543210";
 async function load(env: Record<string, string> = {}) {
   const lib = await loadSmsLib({ TWOFACTOR_BASE_URL: fake.url, ...env });
   const useTwoFactor = (overrides: Record<string, unknown> = {}) =>
-    lib.saveSms({ provider: "twofactor", twofactorApiKey: lib.encryptSecret(TWOFACTOR_KEY), twofactorSenderId: "", twofactorTemplate: "", allowedCountries: ["IN"], ...overrides });
+    lib.saveSms({
+      provider: "twofactor",
+      twofactorApiKey: lib.encryptSecret(TWOFACTOR_KEY),
+      twofactorSenderId: "",
+      twofactorTemplate: "",
+      allowedCountries: ["IN"],
+      ...overrides,
+    });
   return { ...lib, useTwoFactor };
 }
 

@@ -109,7 +109,10 @@ describe("a password sign-in", () => {
     const token = sessionCookie();
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect((await validateSession(token))?.user.id).toBe(user.id);
-    const [entry] = await db.select().from(auditLog).where(and(eq(auditLog.userId, user.id), eq(auditLog.action, "signin.succeeded")));
+    const [entry] = await db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.userId, user.id), eq(auditLog.action, "signin.succeeded")));
     expect(entry?.detail).toEqual({ method: "password", secondFactor: false });
     expect((await getUser(user.id))!.lastActiveAt).not.toBeNull();
   });

@@ -28,8 +28,7 @@ const newAuthenticator = () => {
 };
 
 const credentialRow = async (id: string) => (await db.select().from(webauthnCredentials).where(eq(webauthnCredentials.id, id)))[0];
-const challengeRow = async (challenge: string) =>
-  (await db.select().from(webauthnChallenges).where(eq(webauthnChallenges.challenge, challenge)))[0]!;
+const challengeRow = async (challenge: string) => (await db.select().from(webauthnChallenges).where(eq(webauthnChallenges.challenge, challenge)))[0]!;
 
 /** A user with one registered security key. */
 async function withKey(name = "Blue key") {
@@ -238,9 +237,7 @@ describe("security keys (WebAuthn)", () => {
 
     const optionsForA = await authenticationOptions(a.user.id);
     const assertion = b.key.authenticate(optionsForA);
-    expect((await rejection(finishAuthentication(assertion, { userId: b.user.id, requireUserVerification: false }))).code).toBe(
-      ErrorCodes.INVALID_CODE,
-    );
+    expect((await rejection(finishAuthentication(assertion, { userId: b.user.id, requireUserVerification: false }))).code).toBe(ErrorCodes.INVALID_CODE);
     expect((await credentialRow(b.key.credentialId))!.counter).toBe(0);
   });
 
@@ -269,13 +266,13 @@ describe("security keys (WebAuthn)", () => {
     }
     // A challenge issued for 2FA is not a sign-in challenge, and the reverse.
     const twoFactorOptions = await authenticationOptions(user.id);
-    expect(
-      (await rejection(finishAuthentication(key.authenticate(twoFactorOptions), { userId: null, requireUserVerification: false }))).code,
-    ).toBe(ErrorCodes.INVALID_CODE);
+    expect((await rejection(finishAuthentication(key.authenticate(twoFactorOptions), { userId: null, requireUserVerification: false }))).code).toBe(
+      ErrorCodes.INVALID_CODE,
+    );
     const loginOptions = await authenticationOptions(null);
-    expect(
-      (await rejection(finishAuthentication(key.authenticate(loginOptions), { userId: user.id, requireUserVerification: false }))).code,
-    ).toBe(ErrorCodes.INVALID_CODE);
+    expect((await rejection(finishAuthentication(key.authenticate(loginOptions), { userId: user.id, requireUserVerification: false }))).code).toBe(
+      ErrorCodes.INVALID_CODE,
+    );
   });
 
   it("a removed key is not registered any more (NOT_FOUND); only its owner can remove it", async () => {

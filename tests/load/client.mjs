@@ -18,8 +18,16 @@ export class StepError extends Error {
 
 /** Text of a page's error messages (role="alert" and field errors), for reports: no markup. */
 export function pageMessage(html) {
-  const alerts = [...html.matchAll(/role="alert"[^>]*>([\s\S]*?)<\/(?:div|p)>/g)].map((m) => m[1].replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").trim());
-  const title = /<h1[^>]*>([\s\S]*?)<\/h1>/.exec(html)?.[1]?.replace(/<[^>]+>/g, "").trim();
+  const alerts = [...html.matchAll(/role="alert"[^>]*>([\s\S]*?)<\/(?:div|p)>/g)].map((m) =>
+    m[1]
+      .replace(/<[^>]+>/g, " ")
+      .replace(/\s+/g, " ")
+      .trim(),
+  );
+  const title = /<h1[^>]*>([\s\S]*?)<\/h1>/
+    .exec(html)?.[1]
+    ?.replace(/<[^>]+>/g, "")
+    .trim();
   return [title, ...alerts].filter(Boolean).join(" | ").slice(0, 300);
 }
 
@@ -92,7 +100,10 @@ export function formOf(step, html, { button, inputs = [] }) {
 export function expectStatus(step, res, status, location) {
   const loc = String(res.headers.location ?? "");
   if (res.status !== status || (location && !location.test(loc))) {
-    throw new StepError(step, `status ${res.status}${loc ? ` to ${loc}` : ""}, expected ${status}${location ? ` to ${location}` : ""} (${pageMessage(res.body)})`);
+    throw new StepError(
+      step,
+      `status ${res.status}${loc ? ` to ${loc}` : ""}, expected ${status}${location ? ` to ${location}` : ""} (${pageMessage(res.body)})`,
+    );
   }
 }
 

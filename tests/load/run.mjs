@@ -213,13 +213,20 @@ async function runVus(ports, hashing) {
         completed++;
         flowMs.push(performance.now() - t);
       } catch (err) {
-        errors.push({ vu: i, step: err instanceof StepError ? err.step : "unexpected", detail: err instanceof StepError ? err.detail : String(err.stack ?? err) });
+        errors.push({
+          vu: i,
+          step: err instanceof StepError ? err.step : "unexpected",
+          detail: err instanceof StepError ? err.detail : String(err.stack ?? err),
+        });
       }
     }),
   );
   const seconds = (performance.now() - t0) / 1000;
   const steps = STEPS.map((step) => {
-    const ms = timings.filter(([s]) => s === step).map(([, v]) => v).sort((a, b) => a - b);
+    const ms = timings
+      .filter(([s]) => s === step)
+      .map(([, v]) => v)
+      .sort((a, b) => a - b);
     return { step, requests: ms.length, p50: round(percentile(ms, 50) ?? 0), p99: round(percentile(ms, 99) ?? 0), max: round(ms.at(-1) ?? 0) };
   });
   flowMs.sort((a, b) => a - b);
@@ -257,7 +264,12 @@ async function checkCodeAttempts([a, b = a]) {
   for (let i = 0; i < 5; i++) {
     const port = i % 2 ? a : b;
     res = await s.post("POST verify (wrong)", port, "/login/verify", verifyForm, [["code", wrong]]);
-    attempts.push({ instance: i % 2 ? "A" : "B", status: res.status, refused: res.status === 200 && res.body.includes("That code is not right"), message: pageMessage(res.body) });
+    attempts.push({
+      instance: i % 2 ? "A" : "B",
+      status: res.status,
+      refused: res.status === 200 && res.body.includes("That code is not right"),
+      message: pageMessage(res.body),
+    });
   }
   res = await s.post("POST verify (right)", a, "/login/verify", verifyForm, [["code", right]]);
   const rightRefused = res.status === 200 && res.body.includes("Too many wrong tries for this code");
@@ -315,14 +327,18 @@ function printTable(r) {
   console.log("");
   const v = r.vus;
   console.log(`virtual users: ${v.vus} on ${r.instances} instances, completed ${v.completed}, errors ${v.errors.length}, in ${v.seconds} s`);
-  console.log(`throughput: ${v.flowsPerSec} complete sign-ups/s, ${v.requestsPerSec} requests/s (${v.requests} requests); whole flow p50 ${v.flow.p50} ms, p99 ${v.flow.p99} ms`);
+  console.log(
+    `throughput: ${v.flowsPerSec} complete sign-ups/s, ${v.requestsPerSec} requests/s (${v.requests} requests); whole flow p50 ${v.flow.p50} ms, p99 ${v.flow.p99} ms`,
+  );
   console.log(
     `peak RSS per instance: ${r.memory.peakPerInstanceMiB.map((m) => `${m} MiB`).join(", ")} (both: ${r.memory.peakTotalMiB} MiB; before the run ${r.memory.beforeMiB.map((m) => `${m} MiB`).join(", ")}); budget 512 MiB per instance: ${r.memory.withinBudget ? "within" : "OVER"}`,
   );
   const p = r.probe;
   const fig = (x) => `${x.requests} probes, p50 ${x.p50} ms, p99 ${x.p99} ms`;
   console.log(`probe GET /login every ${PROBE_EVERY_MS} ms: ${p.requests} requests, p50 ${p.p50} ms, p99 ${p.p99} ms, max ${p.max} ms, failures ${p.failures}`);
-  console.log(`  sent while password requests were in flight: ${fig(p.whilePasswordRequestsInFlight)}; while more than the ${p.whilePasswordRequestsQueued.hashingSlots} hashing slots (queued): ${fig(p.whilePasswordRequestsQueued)}; with none: ${fig(p.withNoPasswordRequestInFlight)}; at most ${p.maxPasswordRequestsInFlight} in flight`);
+  console.log(
+    `  sent while password requests were in flight: ${fig(p.whilePasswordRequestsInFlight)}; while more than the ${p.whilePasswordRequestsQueued.hashingSlots} hashing slots (queued): ${fig(p.whilePasswordRequestsQueued)}; with none: ${fig(p.withNoPasswordRequestInFlight)}; at most ${p.maxPasswordRequestsInFlight} in flight`,
+  );
   console.log(`  per 10 s: ${p.per10s.map((w) => `${w.fromSecond}s: p50 ${w.p50}/max ${w.max} ms (${w.requests})`).join("; ")}`);
   for (const c of r.checks) console.log(`${c.pass ? "PASS" : "FAIL"}: ${c.name}`);
   for (const e of v.errors.slice(0, 20)) console.log(`error: VU ${e.vu} at ${e.step}: ${e.detail}`);
@@ -341,7 +357,19 @@ async function main() {
   log(`created database ${pg.name}`);
   const seedOut = await run(
     process.execPath,
-    [TSX_BIN, "--conditions=react-server", "tests/load/seed.ts", "--account", CHECK_CODE, "--account", CHECK_LIMIT_ONE, "--account", CHECK_LIMIT_BOTH, "--password", PASSWORD],
+    [
+      TSX_BIN,
+      "--conditions=react-server",
+      "tests/load/seed.ts",
+      "--account",
+      CHECK_CODE,
+      "--account",
+      CHECK_LIMIT_ONE,
+      "--account",
+      CHECK_LIMIT_BOTH,
+      "--password",
+      PASSWORD,
+    ],
     { env: appEnv({ DATABASE_URL: pg.url }) },
   );
   const limits = JSON.parse(/^limits (.*)$/m.exec(seedOut)[1]);
@@ -382,9 +410,18 @@ async function main() {
   }
   checks.push({ name: "no errors in the virtual users' flows", pass: vus.errors.length === 0 && vus.completed === VUS, errors: vus.errors.length });
   checks.push({ name: `peak RSS of each instance under 512 MiB`, pass: memory.withinBudget, peakPerInstanceMiB: memory.peakPerInstanceMiB });
-  checks.push({ name: "every probe GET /login answered 200 during the run", pass: probeResult.failures === 0 && probeResult.requests > 0, failures: probeResult.failures });
+  checks.push({
+    name: "every probe GET /login answered 200 during the run",
+    pass: probeResult.failures === 0 && probeResult.requests > 0,
+    failures: probeResult.failures,
+  });
 
-  const serverErrors = servers.flatMap((s) => s.output().split("\n").filter((l) => /⨯|Error|error/.test(l)));
+  const serverErrors = servers.flatMap((s) =>
+    s
+      .output()
+      .split("\n")
+      .filter((l) => /⨯|Error|error/.test(l)),
+  );
   if (serverErrors.length) log(`the servers logged ${serverErrors.length} error line(s), first: ${serverErrors[0].slice(0, 300)}`);
 
   const cpus = os.cpus();
@@ -400,7 +437,14 @@ async function main() {
       loadAverageAtEnd: loadavg(),
       oneMinuteLoadDuringRun: loadDuring.length ? { min: round(Math.min(...loadDuring), 2), max: round(Math.max(...loadDuring), 2) } : null,
     },
-    settings: { vus: VUS, rampMs: RAMP_MS, instances: servers.length, database: "postgres", hashConcurrency: HASH_CONCURRENCY ? Number(HASH_CONCURRENCY) : "app default", probeEveryMs: PROBE_EVERY_MS },
+    settings: {
+      vus: VUS,
+      rampMs: RAMP_MS,
+      instances: servers.length,
+      database: "postgres",
+      hashConcurrency: HASH_CONCURRENCY ? Number(HASH_CONCURRENCY) : "app default",
+      probeEveryMs: PROBE_EVERY_MS,
+    },
     instances: servers.length,
     vus,
     memory,

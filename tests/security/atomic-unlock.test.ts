@@ -32,7 +32,9 @@ const FAULT = "latchkey_test_fault";
 
 /** From now on, `event` on `table` fails inside the database (until `heal`). */
 async function breakWrites(table: string, event: string) {
-  await db.execute(sql.raw(`create or replace function ${FAULT}() returns trigger language plpgsql as $$ begin raise exception 'injected write failure'; end $$`));
+  await db.execute(
+    sql.raw(`create or replace function ${FAULT}() returns trigger language plpgsql as $$ begin raise exception 'injected write failure'; end $$`),
+  );
   await db.execute(sql.raw(`drop trigger if exists ${FAULT} on "${table}"`));
   await db.execute(sql.raw(`create trigger ${FAULT} before ${event} on "${table}" for each row execute function ${FAULT}()`));
   return async () => {

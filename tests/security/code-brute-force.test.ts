@@ -17,7 +17,10 @@ const purpose: CodePurpose = "phone_login";
 
 /** Issues a new code for `target`, first moving the previous one past the 30-second resend cooldown. */
 async function reissue(target: string) {
-  const previous = await db.select({ id: codes.id }).from(codes).where(and(eq(codes.purpose, purpose), eq(codes.target, target)));
+  const previous = await db
+    .select({ id: codes.id })
+    .from(codes)
+    .where(and(eq(codes.purpose, purpose), eq(codes.target, target)));
   for (const p of previous) await ageCode(p.id, { createdAt: minutesAgo(1) });
   return issueCode({ purpose, target });
 }
@@ -48,7 +51,10 @@ describe("code brute force", () => {
     expect(err.code).toBe(ErrorCodes.TOO_MANY_ATTEMPTS);
     expect(err.message).toMatch(/Too many wrong codes\. Try again in \d+ minutes\./);
     // The refused try did not touch the code: it is still unconsumed and untried.
-    const [row] = await db.select().from(codes).where(and(eq(codes.purpose, purpose), eq(codes.target, target), eq(codes.attempts, 0)));
+    const [row] = await db
+      .select()
+      .from(codes)
+      .where(and(eq(codes.purpose, purpose), eq(codes.target, target), eq(codes.attempts, 0)));
     expect(row?.consumedAt ?? null).toBeNull();
   });
 

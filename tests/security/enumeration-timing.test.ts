@@ -53,7 +53,8 @@ const quiet = (p: Promise<unknown>) => p.catch(() => {});
 
 const flows: Record<string, Flow> = {
   // What signInWithPassword does for an address: look the account up, then check the password.
-  login: async (a) => quiet(checkPassword({ user: await findUserByEmail(a.email), identifierKey: `email:${a.email}`, password: "not the password 1", ip: null })),
+  login: async (a) =>
+    quiet(checkPassword({ user: await findUserByEmail(a.email), identifierKey: `email:${a.email}`, password: "not the password 1", ip: null })),
   recovery: (a) => startRecovery({ kind: "email", target: a.email }, null, smsClient()),
   "resend-confirmation": (a) => resendConfirmationTo(a.email),
   "phone login": (a) => startPhoneLogin(a.phone, null, smsClient()),

@@ -142,7 +142,15 @@ test("signup, login, recovery and resend-confirmation answer an existing and an 
   const unknownWaiting = uniqueEmail("enum-nobody");
   await anon.goto(`/signup/check-email?email=${encodeURIComponent(waiting.email)}`);
   const resend = anon.getByRole("button", { name: "Send a new code" });
-  await compare(anon, request, async () => {}, () => resend.click(), "email", waiting.email, unknownWaiting);
+  await compare(
+    anon,
+    request,
+    async () => {},
+    () => resend.click(),
+    "email",
+    waiting.email,
+    unknownWaiting,
+  );
 });
 
 test("phone login answers a registered and an unknown number alike", async ({ page, browser, request }) => {

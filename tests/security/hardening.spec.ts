@@ -8,7 +8,13 @@ import { adminContext, BASE_URL, signOut, signUpAndConfirm, waitForMail } from "
 import { registerByPhone, smsCount, uniquePhone } from "../e2e/phone-helpers";
 import { captureAction, cookieHeader, replayAction } from "./http";
 
-const directives = (csp: string) => new Map(csp.split(";").map((d) => d.trim().split(/\s+/)).map(([k, ...v]) => [k!, v] as const));
+const directives = (csp: string) =>
+  new Map(
+    csp
+      .split(";")
+      .map((d) => d.trim().split(/\s+/))
+      .map(([k, ...v]) => [k!, v] as const),
+  );
 
 async function cspOf(request: APIRequestContext, path: string, cookie?: string) {
   const res = await request.get(path, { maxRedirects: 0, headers: cookie ? { cookie } : {} });
@@ -79,7 +85,10 @@ test("a session ended on the server opens nothing with its old cookie, and signi
   const cookie = await cookieHeader(page.context());
   expect((await request.get("/dashboard", { maxRedirects: 0, headers: { cookie } })).status()).toBe(200);
   await signOut(page);
-  expect((await page.context().cookies()).some((c) => /latchkey\.session$/.test(c.name)), "the browser holds no session cookie").toBe(false);
+  expect(
+    (await page.context().cookies()).some((c) => /latchkey\.session$/.test(c.name)),
+    "the browser holds no session cookie",
+  ).toBe(false);
   const ended = await request.get("/dashboard", { maxRedirects: 0, headers: { cookie } });
   expect(ended.status()).toBe(307);
   expect(ended.headers()["location"]).toMatch(/\/login$/);
@@ -111,12 +120,16 @@ test("no 500 on bad bytes: a NUL in searches and fields, and multipart bodies th
   await expect(page.getByLabel("Name")).toHaveAccessibleDescription(/characters that are not allowed/);
 
   // Multipart bodies that do not parse, with and without a server action's id: 400, never 500.
-  const login = await captureAction(page, async () => {
-    await page.goto("/login");
-    await page.getByLabel("Email or phone").fill("nobody@example.com");
-    await page.getByLabel("Password").fill("whatever it is");
-    await page.getByRole("button", { name: "Sign in", exact: true }).click();
-  }, { block: true });
+  const login = await captureAction(
+    page,
+    async () => {
+      await page.goto("/login");
+      await page.getByLabel("Email or phone").fill("nobody@example.com");
+      await page.getByLabel("Password").fill("whatever it is");
+      await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    },
+    { block: true },
+  );
   const origin = new URL(BASE_URL).origin;
   const variants: Array<Record<string, string>> = [
     { "content-type": "multipart/form-data; boundary=zzz" },

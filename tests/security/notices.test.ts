@@ -69,7 +69,9 @@ describe("a stored password hash that cannot be read", () => {
     const user = await lib.fixtures.createUser();
     await lib.db.db.update(lib.schema.users).set({ passwordHash: "$argon2id$v=19$corrupt" }).where(eq(lib.schema.users.id, user.id));
     const fresh = await lib.accounts.getUser(user.id);
-    await expect(lib.accounts.checkPassword({ user: fresh, identifierKey: `email:${user.email}`, password: lib.fixtures.PASSWORD })).rejects.toMatchObject({ code: "INVALID_CREDENTIALS" });
+    await expect(lib.accounts.checkPassword({ user: fresh, identifierKey: `email:${user.email}`, password: lib.fixtures.PASSWORD })).rejects.toMatchObject({
+      code: "INVALID_CREDENTIALS",
+    });
     expect(log()).toContain(`the stored password hash of account ${user.id} cannot be read`);
   });
 });

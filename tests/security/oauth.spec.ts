@@ -69,14 +69,24 @@ test("no Referer leaves Latchkey with the sign-in request or the code; /oidc ans
 
 test("the sign-in steps refuse a foreign Origin; the endpoints apps call from their servers are reachable", async ({ request }) => {
   for (const path of ["/oidc/interaction/abc/login", "/oidc/interaction/abc/consent", "/oidc/interaction/abc/reauth", "/oidc/session/end/confirm"]) {
-    const res = await request.post(path, { headers: { origin: EVIL, "content-type": "application/x-www-form-urlencoded" }, data: "decision=allow&logout=yes", maxRedirects: 0 });
+    const res = await request.post(path, {
+      headers: { origin: EVIL, "content-type": "application/x-www-form-urlencoded" },
+      data: "decision=allow&logout=yes",
+      maxRedirects: 0,
+    });
     expect(res.status(), path).toBe(403);
   }
   const basic = `Basic ${Buffer.from(`${app.clientId}:wrong-secret`).toString("base64")}`;
-  const token = await request.post("/oidc/token", { headers: { authorization: basic, "content-type": "application/x-www-form-urlencoded" }, data: "grant_type=authorization_code&code=x&code_verifier=y" });
+  const token = await request.post("/oidc/token", {
+    headers: { authorization: basic, "content-type": "application/x-www-form-urlencoded" },
+    data: "grant_type=authorization_code&code=x&code_verifier=y",
+  });
   expect(token.status()).toBe(401);
   expect((await token.json()).error).toBe("invalid_client");
-  const revoke = await request.post("/oidc/token/revocation", { headers: { origin: EVIL, "content-type": "application/x-www-form-urlencoded" }, data: "token=x" });
+  const revoke = await request.post("/oidc/token/revocation", {
+    headers: { origin: EVIL, "content-type": "application/x-www-form-urlencoded" },
+    data: "token=x",
+  });
   expect(revoke.status()).toBeLessThan(500);
   expect(revoke.status()).not.toBe(403);
   const me = await request.post("/oidc/me", { headers: { authorization: "Bearer nope" } });
@@ -84,7 +94,14 @@ test("the sign-in steps refuse a foreign Origin; the endpoints apps call from th
 });
 
 test("redirect_uri open redirects on the real server: a page, never a Location (and the page passes axe)", async ({ request, page }) => {
-  for (const uri of [`${EVIL}/callback`, `${CALLBACK}.evil.example`, `${CALLBACK}/../evil`, `${RP}@evil.example/callback`, `${CALLBACK}?x=1`, "javascript:alert(1)"]) {
+  for (const uri of [
+    `${EVIL}/callback`,
+    `${CALLBACK}.evil.example`,
+    `${CALLBACK}/../evil`,
+    `${RP}@evil.example/callback`,
+    `${CALLBACK}?x=1`,
+    "javascript:alert(1)",
+  ]) {
     const res = await request.get(authorizeUrl({ redirect_uri: uri }).href, { maxRedirects: 0 });
     expect(res.status(), uri).toBe(400);
     expect(res.headers()["location"], uri).toBeUndefined();

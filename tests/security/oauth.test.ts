@@ -66,7 +66,9 @@ describe("open redirect through redirect_uri", () => {
   });
 
   it("errors about an unknown app never redirect, even to a valid-looking URI", async () => {
-    const { response } = await new Browser().request(`/oidc/auth?client_id=unknown&response_type=code&scope=openid&redirect_uri=${encodeURIComponent("https://evil.example/cb")}&state=x`);
+    const { response } = await new Browser().request(
+      `/oidc/auth?client_id=unknown&response_type=code&scope=openid&redirect_uri=${encodeURIComponent("https://evil.example/cb")}&state=x`,
+    );
     expect(response.status).toBe(400);
     expect(response.headers.get("location")).toBeNull();
   });
@@ -103,7 +105,9 @@ describe("authorization code injection", () => {
     const b = new Browser();
     const r = await authorize(b, await rpConfig(app.id, app.secret), { signIn: signIn(b) });
     const otherConfig = await rpConfig(other.id, other.secret);
-    const e = await oauthError(client.authorizationCodeGrant(otherConfig, r.callback, { pkceCodeVerifier: r.verifier, expectedState: r.state, expectedNonce: r.nonce }));
+    const e = await oauthError(
+      client.authorizationCodeGrant(otherConfig, r.callback, { pkceCodeVerifier: r.verifier, expectedState: r.state, expectedNonce: r.nonce }),
+    );
     expect(e.error).toBe("invalid_grant");
   });
 });
@@ -113,7 +117,11 @@ describe("PKCE downgrade", () => {
     const config = await rpConfig(app.id, app.secret);
     const none = await authorize(new Browser(), config, { pkce: false });
     expect(none.callback.searchParams.get("error")).toBe("invalid_request");
-    const downgrades: Array<Record<string, string>> = [{ code_challenge_method: "plain" }, { code_challenge: "short" }, { code_challenge: "a".repeat(43), code_challenge_method: "S512" }];
+    const downgrades: Array<Record<string, string>> = [
+      { code_challenge_method: "plain" },
+      { code_challenge: "short" },
+      { code_challenge: "a".repeat(43), code_challenge_method: "S512" },
+    ];
     for (const params of downgrades) {
       const r = await authorize(new Browser(), config, { params });
       expect(r.callback.searchParams.get("error"), JSON.stringify(params)).toBe("invalid_request");
@@ -151,7 +159,9 @@ describe("mix-up", () => {
     // An answer relayed from another provider (another iss) is refused by the client before any token request.
     const forged = new URL(r.callback);
     forged.searchParams.set("iss", "https://other-provider.example");
-    await expect(client.authorizationCodeGrant(config, forged, { pkceCodeVerifier: r.verifier, expectedState: r.state, expectedNonce: r.nonce })).rejects.toThrow();
+    await expect(
+      client.authorizationCodeGrant(config, forged, { pkceCodeVerifier: r.verifier, expectedState: r.state, expectedNonce: r.nonce }),
+    ).rejects.toThrow();
   });
 
   it("ID tokens name their issuer and their app; another app cannot revoke an app's tokens", async () => {

@@ -34,7 +34,7 @@ function expectSameOrigin(target: string | null | undefined, what: string) {
   expect(target, what).toBeTruthy();
   const url = new URL(target!, BASE_URL);
   expect(url.origin, `${what}: ${target}`).toBe(origin);
-  expect(target!.trim().startsWith("//") || /^[a-z][a-z0-9+.-]*:/i.test(target!.trim()) && !target!.startsWith(origin), `${what}: ${target}`).toBe(false);
+  expect(target!.trim().startsWith("//") || (/^[a-z][a-z0-9+.-]*:/i.test(target!.trim()) && !target!.startsWith(origin)), `${what}: ${target}`).toBe(false);
 }
 
 /** Where a server action's answer sends the browser (Next puts it in x-action-redirect). */

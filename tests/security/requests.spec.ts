@@ -25,7 +25,12 @@ test("recovery links built from a forged Host or X-Forwarded-Host still use the 
   for (const [i, headers] of forged.entries()) {
     // Each try after the 30-second recovery cooldown would wait; a fresh account per try instead.
     const target = i === 0 ? user.email : (await signUpAndConfirm(await (await browser.newContext()).newPage(), "host2")).email;
-    const res = await replayAction(request, action, { cookie: "", fields: { identifier: target, altcha: await freshPow(request) }, headers, origin: headers.origin });
+    const res = await replayAction(request, action, {
+      cookie: "",
+      fields: { identifier: target, altcha: await freshPow(request) },
+      headers,
+      origin: headers.origin,
+    });
     expect(res.status(), JSON.stringify(headers)).toBeLessThan(500);
     const mail = await waitForMail(request, target, /Reset your Latchkey password/);
     const links = mail.body.match(/https?:\/\/[^\s"'<>]+/g) ?? [];
@@ -44,9 +49,16 @@ test("the reset page and the other emailed-link pages send Referrer-Policy: no-r
   ]) {
     const res = await request.get(path);
     expect(res.status(), path).toBe(200);
-    const values = res.headersArray().filter((h) => h.name.toLowerCase() === "referrer-policy").map((h) => h.value);
+    const values = res
+      .headersArray()
+      .filter((h) => h.name.toLowerCase() === "referrer-policy")
+      .map((h) => h.value);
     // One effective value: the last policy token a browser reads must be no-referrer.
-    const tokens = values.join(",").split(",").map((s) => s.trim()).filter(Boolean);
+    const tokens = values
+      .join(",")
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean);
     expect(tokens.at(-1), `${path}: ${values.join(" | ")}`).toBe("no-referrer");
   }
 });
@@ -96,7 +108,17 @@ test("a 1 MB password and 10,000-character inputs are refused quickly, without a
 test("the Manager app's pages, route handlers and actions refuse a normal user", async ({ page, browser, request }) => {
   await signUpAndConfirm(page, "not-admin");
   const userCookie = await cookieHeader(page.context());
-  for (const path of ["/admin", "/admin/accounts", "/admin/audit-log", "/admin/audit-log/export", "/admin/settings/account", "/admin/settings/permissions", "/admin/settings/sms", "/admin/settings/regional", "/admin/settings/two-factor"]) {
+  for (const path of [
+    "/admin",
+    "/admin/accounts",
+    "/admin/audit-log",
+    "/admin/audit-log/export",
+    "/admin/settings/account",
+    "/admin/settings/permissions",
+    "/admin/settings/sms",
+    "/admin/settings/regional",
+    "/admin/settings/two-factor",
+  ]) {
     const res = await request.get(path, { headers: { cookie: userCookie }, maxRedirects: 0 });
     expect(res.status(), path).toBe(404);
   }

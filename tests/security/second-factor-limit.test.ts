@@ -50,7 +50,8 @@ describe("second-factor failures per account", () => {
     const codesA = await generateRecoveryCodes(a.id);
     const codesB = await generateRecoveryCodes(b.id);
     const ctxA = await newSignIn(a.id);
-    for (let i = 0; i < 9; i++) expect((await rejection(checkSecondFactor(ctxA, "recovery", { code: wrong(codesA[i]!) }, nothingUnlocked))).code).toBe(ErrorCodes.INVALID_CODE);
+    for (let i = 0; i < 9; i++)
+      expect((await rejection(checkSecondFactor(ctxA, "recovery", { code: wrong(codesA[i]!) }, nothingUnlocked))).code).toBe(ErrorCodes.INVALID_CODE);
     await checkSecondFactor(ctxA, "recovery", { code: codesA[0]! }, nothingUnlocked);
     expect(await remainingRecoveryCodes(a.id)).toBe(9);
     await checkSecondFactor(await newSignIn(b.id), "recovery", { code: codesB[0]! }, nothingUnlocked);

@@ -114,7 +114,7 @@ describe("the proof of work", () => {
   it("a solved challenge counts once; a replay, a forgery and a challenge for another purpose are refused", async () => {
     const payload = await solved();
     expect(await lib.verifyPow(payload)).toBe("verified");
-    expect((await lib.verifyPow(payload).catch((e: { code?: string }) => e.code))).toBe(ErrorCodes.INVALID_INPUT);
+    expect(await lib.verifyPow(payload).catch((e: { code?: string }) => e.code)).toBe(ErrorCodes.INVALID_INPUT);
     const forged = JSON.parse(Buffer.from(await solved(), "base64").toString("utf8"));
     forged.challenge.parameters.data.purpose = "other";
     expect(await lib.verifyPow(Buffer.from(JSON.stringify(forged)).toString("base64")).catch((e: { code?: string }) => e.code)).toBe(ErrorCodes.INVALID_INPUT);

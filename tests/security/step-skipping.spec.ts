@@ -40,7 +40,11 @@ async function twoFactorUser(page: import("@playwright/test").Page): Promise<Tes
 const sessionOf = async (ctx: import("@playwright/test").BrowserContext) =>
   (await ctx.cookies(BASE_URL)).find((c) => SESSION_COOKIE.test(c.name))?.value ?? null;
 
-test("after the password only the verify step accepts the interim state; the session comes after the second factor, as a new id", async ({ page, browser, request }) => {
+test("after the password only the verify step accepts the interim state; the session comes after the second factor, as a new id", async ({
+  page,
+  browser,
+  request,
+}) => {
   const user = await twoFactorUser(page);
   // A signed-in action to replay later: "Change password" (captured, not run).
   await page.goto("/account/security?open=password");

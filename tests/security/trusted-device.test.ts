@@ -72,7 +72,10 @@ describe("trusted-device cookie", () => {
   it("an expired device is refused", async () => {
     const a = await createUser();
     await rememberDevice(a.id, UA);
-    await db.update(trustedDevices).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(trustedDevices.userId, a.id));
+    await db
+      .update(trustedDevices)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(trustedDevices.userId, a.id));
     expect(await isTrustedDevice(a.id)).toBe(false);
   });
 });

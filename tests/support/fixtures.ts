@@ -67,7 +67,10 @@ export async function userRow(email: string) {
 }
 
 export async function sessionRow(token: string) {
-  const [s] = await db.select().from(sessions).where(eq(sessions.id, sessionIdOf(token)));
+  const [s] = await db
+    .select()
+    .from(sessions)
+    .where(eq(sessions.id, sessionIdOf(token)));
   return s ?? null;
 }
 
@@ -89,7 +92,10 @@ export async function passResendCooldowns() {
 }
 
 export async function ageSession(token: string, fields: { expiresAt?: Date; lastActiveAt?: Date; createdAt?: Date }) {
-  await db.update(sessions).set(fields).where(eq(sessions.id, sessionIdOf(token)));
+  await db
+    .update(sessions)
+    .set(fields)
+    .where(eq(sessions.id, sessionIdOf(token)));
 }
 
 export const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000);

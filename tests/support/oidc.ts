@@ -147,7 +147,10 @@ export async function registerApp(overrides: Record<string, unknown> = {}) {
 
 /** openid-client's view of the provider for an app (discovery through the in-process fetch). */
 export async function rpConfig(clientId: string, secret: string | null, opts: { alg?: string; auth?: client.ClientAuth } = {}) {
-  const metadata: Partial<client.ClientMetadata> = { ...(secret ? { client_secret: secret } : {}), ...(opts.alg ? { id_token_signed_response_alg: opts.alg } : {}) };
+  const metadata: Partial<client.ClientMetadata> = {
+    ...(secret ? { client_secret: secret } : {}),
+    ...(opts.alg ? { id_token_signed_response_alg: opts.alg } : {}),
+  };
   const auth = opts.auth ?? (secret ? client.ClientSecretBasic(secret) : client.None());
   return client.discovery(new URL(ISSUER()), clientId, metadata, auth, { execute: [client.allowInsecureRequests], [client.customFetch]: inProcessFetch });
 }
@@ -216,7 +219,11 @@ export async function authorize(
 export async function signInToApp(browser: Browser, config: client.Configuration, opts: Parameters<typeof authorize>[2] = {}) {
   const flow = await authorize(browser, config, opts);
   if (flow.stoppedAt || flow.page) throw new Error(`the flow stopped at ${JSON.stringify(flow.stoppedAt ?? flow.page?.status)}`);
-  const tokens = await client.authorizationCodeGrant(config, flow.callback, { pkceCodeVerifier: flow.verifier, expectedState: flow.state, expectedNonce: flow.nonce });
+  const tokens = await client.authorizationCodeGrant(config, flow.callback, {
+    pkceCodeVerifier: flow.verifier,
+    expectedState: flow.state,
+    expectedNonce: flow.nonce,
+  });
   return { ...flow, tokens };
 }
 

@@ -37,15 +37,17 @@ export function countStatements(): Counter {
     watchQuery(c);
     patch(c, "transaction", (orig) => (cb) => {
       statements.push("begin");
-      return orig.call(c, (tx) => {
-        const t = tx as PgliteLike;
-        const inner = t.query;
-        t.query = (...a: unknown[]) => {
-          statements.push(String(a[0]));
-          return inner.apply(t, a);
-        };
-        return cb(tx);
-      }).finally(() => statements.push("commit"));
+      return orig
+        .call(c, (tx) => {
+          const t = tx as PgliteLike;
+          const inner = t.query;
+          t.query = (...a: unknown[]) => {
+            statements.push(String(a[0]));
+            return inner.apply(t, a);
+          };
+          return cb(tx);
+        })
+        .finally(() => statements.push("commit"));
     });
   } else {
     const c = client as PostgresLike;

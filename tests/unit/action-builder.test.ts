@@ -73,7 +73,12 @@ describe("createAction().schema().run(): a form action", () => {
       throw new UserError(ErrorCodes.RESEND_COOLDOWN, "Please wait 25 seconds before asking for a new code.", "phone", at);
     });
     const r = await early(null, form({}));
-    expect(r).toMatchObject({ ok: false, code: ErrorCodes.RESEND_COOLDOWN, retryAt: at.getTime(), fieldErrors: { phone: "Please wait 25 seconds before asking for a new code." } });
+    expect(r).toMatchObject({
+      ok: false,
+      code: ErrorCodes.RESEND_COOLDOWN,
+      retryAt: at.getTime(),
+      fieldErrors: { phone: "Please wait 25 seconds before asking for a new code." },
+    });
   });
 
   it("turns an unexpected error into a generic message, without its text or stack", async () => {

@@ -1,14 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import {
-  PASSWORD_MAX,
-  PASSWORD_MIN,
-  codePointLength,
-  hashPassword,
-  passwordProblem,
-  verifyPassword,
-} from "@/lib/passwords";
+import { PASSWORD_MAX, PASSWORD_MIN, codePointLength, hashPassword, passwordProblem, verifyPassword } from "@/lib/passwords";
 
 const commonList = readFileSync(path.join(process.cwd(), "lib/passwords/common-passwords.txt"), "utf8")
   .split("\n")

@@ -76,8 +76,7 @@ describe("which requests the proxy sees (config.matcher)", () => {
   beforeAll(async () => {
     config = (await import("@/proxy")).config;
   });
-  const sees = (url: string, headers: Record<string, string> = {}) =>
-    unstable_doesMiddlewareMatch({ config, url, headers });
+  const sees = (url: string, headers: Record<string, string> = {}) => unstable_doesMiddlewareMatch({ config, url, headers });
 
   it("no GET or HEAD that cannot change state: the prerendered home page, /api, client navigations, build assets", () => {
     expect(sees("/")).toBe(false);

@@ -23,8 +23,7 @@ function base32(bytes: Uint8Array): string {
   return out;
 }
 
-const oathtool = (secret: string, args: string[] = []) =>
-  execFileSync("oathtool", ["--totp", "-b", ...args, secret], { encoding: "utf8" }).trim();
+const oathtool = (secret: string, args: string[] = []) => execFileSync("oathtool", ["--totp", "-b", ...args, secret], { encoding: "utf8" }).trim();
 
 // RFC 6238 appendix B, SHA-1 column: the ASCII seed "12345678901234567890".
 const RFC_SECRET = base32(new TextEncoder().encode("12345678901234567890"));

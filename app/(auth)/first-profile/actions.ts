@@ -4,8 +4,10 @@ import { z } from "zod";
 import { createAction, signedIn } from "@/lib/action";
 import { createProfile, profileNameSchema, profileTypeSchema } from "@/lib/profiles";
 
-export const createFirstProfileAction = createAction().use(signedIn).schema(z.object({ name: profileNameSchema, type: profileTypeSchema }))
+export const createFirstProfileAction = createAction()
+  .use(signedIn)
+  .schema(z.object({ name: profileNameSchema, type: profileTypeSchema }))
   .run(async (data, { user }) => {
-  await createProfile(user.id, data);
-  redirect("/dashboard");
-});
+    await createProfile(user.id, data);
+    redirect("/dashboard");
+  });

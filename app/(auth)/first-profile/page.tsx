@@ -21,7 +21,13 @@ export default async function FirstProfilePage() {
       <p className="mb-6 text-sm text-slate-700">
         A profile is the name others see. Create one to start using your account; you can add more and rename them later.
       </p>
-      <ProfileForm action={createFirstProfileAction} types={profileTypes} defaultType={defaultProfileType} defaultName={user.name} submitLabel="Create profile" />
+      <ProfileForm
+        action={createFirstProfileAction}
+        types={profileTypes}
+        defaultType={defaultProfileType}
+        defaultName={user.name}
+        submitLabel="Create profile"
+      />
       {needs.email || needs.phone ? (
         <p className="mt-6 text-sm text-slate-700">
           Your account is not confirmed yet.{" "}

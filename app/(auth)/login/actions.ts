@@ -10,7 +10,8 @@ const schema = z.object({
   next: z.string().max(512).optional(),
 });
 
-export const signInAction = createAction().schema(schema)
+export const signInAction = createAction()
+  .schema(schema)
   .run(async (data) => {
-  await signInWithPassword({ identifier: data.identifier, password: data.password, next: safeNext(data.next) });
-});
+    await signInWithPassword({ identifier: data.identifier, password: data.password, next: safeNext(data.next) });
+  });

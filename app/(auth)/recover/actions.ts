@@ -10,7 +10,10 @@ import { clientIp } from "@/lib/request";
 import { smsClientOf } from "@/lib/limits/sms-clients";
 import { cooldownEnd } from "@/lib/codes/send";
 
-export const startRecoveryAction = createAction().schema(z.object({ identifier: z.string().trim().min(1, "Enter your email address or phone number.").max(254, "This is too long for an email or phone number.") }))
+export const startRecoveryAction = createAction()
+  .schema(
+    z.object({ identifier: z.string().trim().min(1, "Enter your email address or phone number.").max(254, "This is too long for an email or phone number.") }),
+  )
   .run(async (data, _ctx, formData) => {
     const t = await recoveryTarget(data.identifier);
     await startRecovery(t, await clientIp(), await smsClientOf(formData.get("altcha")));
@@ -18,7 +21,8 @@ export const startRecoveryAction = createAction().schema(z.object({ identifier: 
     redirect("/recover?step=code");
   });
 
-export const resetWithCodeAction = createAction().schema(newPasswordPair({ code: codeField() }, newPasswordField("Choose a new password.")))
+export const resetWithCodeAction = createAction()
+  .schema(newPasswordPair({ code: codeField() }, newPasswordField("Choose a new password.")))
   .run(async (data) => {
     const t = await recoveryFlow.read();
     if (!t) throw new UserError(ErrorCodes.CODE_EXPIRED, "This reset has expired. Start again.");
@@ -34,8 +38,9 @@ export const resendRecoveryAction = createAction().run(async (_d, _ctx, formData
   return { ok: true, message: "If an account matches, we sent a new code.", retryAt: (await cooldownEnd("recovery", t.target)) ?? undefined };
 });
 
-export const resetWithLinkAction = createAction().schema(newPasswordPair({ token: z.string().min(1).max(200) }, newPasswordField("Choose a new password.")))
+export const resetWithLinkAction = createAction()
+  .schema(newPasswordPair({ token: z.string().min(1).max(200) }, newPasswordField("Choose a new password.")))
   .run(async (data) => {
-  await resetPasswordWithLink(data.token, data.newPassword, await clientIp());
-  redirect("/login?reset=1");
-});
+    await resetPasswordWithLink(data.token, data.newPassword, await clientIp());
+    redirect("/login?reset=1");
+  });

@@ -16,8 +16,8 @@ export default async function RecoverPage({ searchParams }: { searchParams: Prom
       {flow ? (
         <>
           <p className="mb-6 text-sm text-slate-700">
-            If an account matches <strong>{flow.kind === "phone" ? formatPhone(flow.target) : flow.target}</strong>, we sent it a 6-digit
-            code{flow.kind === "email" ? " and a link" : " by SMS"}. Enter the code and choose a new password. This signs you out everywhere.
+            If an account matches <strong>{flow.kind === "phone" ? formatPhone(flow.target) : flow.target}</strong>, we sent it a 6-digit code
+            {flow.kind === "email" ? " and a link" : " by SMS"}. Enter the code and choose a new password. This signs you out everywhere.
           </p>
           <DeliveryNotice channel={flow.kind === "phone" ? "sms" : "email"} />
           <RecoverCodeForm source={flow.kind === "phone" ? "sms" : "email"} resendUntil={await cooldownEnd("recovery", flow.target)} />

@@ -6,7 +6,15 @@ import { SubmitButton } from "@/components/ui/submit-button";
 import { PhoneField, type CountryOption } from "@/components/forms/phone-field";
 import { createAccountAction } from "./actions";
 
-export function CreateAccountForm({ countries, defaultCountry, phoneRequired }: { countries: CountryOption[]; defaultCountry: string; phoneRequired: boolean }) {
+export function CreateAccountForm({
+  countries,
+  defaultCountry,
+  phoneRequired,
+}: {
+  countries: CountryOption[];
+  defaultCountry: string;
+  phoneRequired: boolean;
+}) {
   const [state, formAction] = useActionState(createAccountAction, null);
   const e = (!state?.ok && state?.fieldErrors) || {};
   const v = (!state?.ok && state?.values) || {};

@@ -41,7 +41,8 @@ export default async function AccountsPage({ searchParams }: { searchParams: Pro
   const now = new Date();
   const onlineSince = now.getTime() - onlineTimeframeMinutes * 60_000;
   const today = dayOf(now);
-  const qs = (p: number) => `?${new URLSearchParams({ ...(filter.q ? { q: filter.q } : {}), ...(filter.status ? { status: filter.status } : {}), ...(filter.phone ? { phone: filter.phone } : {}), page: String(p) })}`;
+  const qs = (p: number) =>
+    `?${new URLSearchParams({ ...(filter.q ? { q: filter.q } : {}), ...(filter.status ? { status: filter.status } : {}), ...(filter.phone ? { phone: filter.phone } : {}), page: String(p) })}`;
   return (
     <div className="space-y-8">
       <h1 className="text-2xl font-semibold">Accounts</h1>
@@ -65,7 +66,12 @@ export default async function AccountsPage({ searchParams }: { searchParams: Pro
           <label htmlFor="status" className="block text-sm font-medium">
             Status
           </label>
-          <select id="status" name="status" defaultValue={filter.status ?? ""} className="mt-1 block h-10 w-full rounded-md border border-slate-300 bg-white px-3">
+          <select
+            id="status"
+            name="status"
+            defaultValue={filter.status ?? ""}
+            className="mt-1 block h-10 w-full rounded-md border border-slate-300 bg-white px-3"
+          >
             <option value="">Any</option>
             <option value="active">Active</option>
             <option value="pending">Pending</option>
@@ -85,7 +91,10 @@ export default async function AccountsPage({ searchParams }: { searchParams: Pro
       {filter.phone === "missing" ? (
         <p className="flex flex-wrap items-center gap-2 text-sm text-slate-700">
           <Badge tone="amber">No confirmed phone</Badge> Showing accounts without a confirmed phone number, blocked ones left out.
-          <Link href={`/admin/accounts?${new URLSearchParams({ ...(filter.q ? { q: filter.q } : {}), ...(filter.status ? { status: filter.status } : {}) })}`} className="text-brand-600 underline">
+          <Link
+            href={`/admin/accounts?${new URLSearchParams({ ...(filter.q ? { q: filter.q } : {}), ...(filter.status ? { status: filter.status } : {}) })}`}
+            className="text-brand-600 underline"
+          >
             Show all accounts
           </Link>
         </p>
@@ -153,14 +162,26 @@ export default async function AccountsPage({ searchParams }: { searchParams: Pro
         </ul>
       )}
       <nav aria-label="Pages" className="flex gap-3 text-sm">
-        {page > 1 ? <a href={qs(page - 1)} className="text-brand-600 underline">Previous page</a> : null}
-        {hasMore ? <a href={qs(page + 1)} className="text-brand-600 underline">Next page</a> : null}
+        {page > 1 ? (
+          <a href={qs(page - 1)} className="text-brand-600 underline">
+            Previous page
+          </a>
+        ) : null}
+        {hasMore ? (
+          <a href={qs(page + 1)} className="text-brand-600 underline">
+            Next page
+          </a>
+        ) : null}
       </nav>
       <section aria-labelledby="create-h" className="space-y-4 rounded-lg border border-slate-200 bg-white p-6">
         <h2 id="create-h" className="text-lg font-semibold">
           Create an account
         </h2>
-        <CreateAccountForm countries={countryOptions()} defaultCountry={regional.defaultCountry} phoneRequired={policy.enabled && policy.allowedMethods.includes("sms")} />
+        <CreateAccountForm
+          countries={countryOptions()}
+          defaultCountry={regional.defaultCountry}
+          phoneRequired={policy.enabled && policy.allowedMethods.includes("sms")}
+        />
       </section>
     </div>
   );

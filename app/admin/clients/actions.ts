@@ -10,19 +10,21 @@ import { resetProvider } from "@/lib/oidc/provider";
 const clientId = z.string().min(1).max(200);
 
 /** The form's fields as the lib expects them: one checkbox per scope becomes the list. */
-const fromForm = (defaults: { type?: string } = {}) => (f: unknown) => {
-  const form = (f ?? {}) as Record<string, unknown>;
-  return {
-    name: form.name,
-    type: form.type ?? defaults.type,
-    redirectUris: form.redirectUris,
-    postLogoutRedirectUris: form.postLogoutRedirectUris,
-    allowedScopes: SCOPES.filter((s) => form[`scope_${s}`] === "on"),
-    require2fa: form.require2fa,
-    skipConsent: form.skipConsent,
-    idTokenAlg: form.idTokenAlg,
+const fromForm =
+  (defaults: { type?: string } = {}) =>
+  (f: unknown) => {
+    const form = (f ?? {}) as Record<string, unknown>;
+    return {
+      name: form.name,
+      type: form.type ?? defaults.type,
+      redirectUris: form.redirectUris,
+      postLogoutRedirectUris: form.postLogoutRedirectUris,
+      allowedScopes: SCOPES.filter((s) => form[`scope_${s}`] === "on"),
+      require2fa: form.require2fa,
+      skipConsent: form.skipConsent,
+      idTokenAlg: form.idTokenAlg,
+    };
   };
-};
 
 /** A new app's id, and its secret shown once (confidential apps only). */
 export type NewClient = { clientId: string; secret: string | null };
@@ -65,24 +67,30 @@ export const rotateSecretAction = createAction()
     return { ok: true, message: "New secret made; the old one no longer works. Copy it now: it will not be shown again.", data: { secret } };
   });
 
-export const setClientStatusAction = createAction().use(admin).schema(z.object({ clientId, op: z.enum(["disable", "enable"]) }))
+export const setClientStatusAction = createAction()
+  .use(admin)
+  .schema(z.object({ clientId, op: z.enum(["disable", "enable"]) }))
   .run(async (data, { user }) => {
-  await setClientDisabled(data.clientId, data.op === "disable", user.id);
-  revalidatePath("/admin/clients");
-  revalidatePath(`/admin/clients/${data.clientId}`);
-  return { ok: true, message: data.op === "disable" ? "App disabled: its sign-ins and tokens ended." : "App enabled." };
-});
+    await setClientDisabled(data.clientId, data.op === "disable", user.id);
+    revalidatePath("/admin/clients");
+    revalidatePath(`/admin/clients/${data.clientId}`);
+    return { ok: true, message: data.op === "disable" ? "App disabled: its sign-ins and tokens ended." : "App enabled." };
+  });
 
-export const keyAction = createAction().use(admin).schema(z.object({ alg: z.enum(ALGS), op: z.enum(["publish", "activate"]) }))
+export const keyAction = createAction()
+  .use(admin)
+  .schema(z.object({ alg: z.enum(ALGS), op: z.enum(["publish", "activate"]) }))
   .run(async (data, { user }) => {
-  if (data.op === "publish") await stageRotation(data.alg, user.id);
-  else await promoteNext(data.alg, user.id);
-  // This instance follows at once; the others within 30 seconds.
-  resetProvider();
-  revalidatePath("/admin/clients/keys");
-  return {
-    ok: true,
-    message: data.op === "publish" ? `New ${data.alg} key published. It signs once activated (by you, or automatically after a day).` : `The new ${data.alg} key signs from now on.`,
-  };
-});
-
+    if (data.op === "publish") await stageRotation(data.alg, user.id);
+    else await promoteNext(data.alg, user.id);
+    // This instance follows at once; the others within 30 seconds.
+    resetProvider();
+    revalidatePath("/admin/clients/keys");
+    return {
+      ok: true,
+      message:
+        data.op === "publish"
+          ? `New ${data.alg} key published. It signs once activated (by you, or automatically after a day).`
+          : `The new ${data.alg} key signs from now on.`,
+    };
+  });

@@ -61,7 +61,7 @@ export function ClientForm({ initial }: { initial?: ClientFormValues }) {
   const editing = Boolean(initial?.id);
   const [state, formAction] = useActionState<FormState<NewClient>, FormData>(editing ? updateClientAction : createClientAction, null);
   const e = (!state?.ok && state?.fieldErrors) || {};
-  const failed = state && !state.ok ? state.values ?? {} : null;
+  const failed = state && !state.ok ? (state.values ?? {}) : null;
   const created = !editing && state?.ok ? state.data : undefined;
   if (created?.clientId) {
     return (
@@ -72,7 +72,12 @@ export function ClientForm({ initial }: { initial?: ClientFormValues }) {
             <label htmlFor="new-client-id" className="block text-sm font-semibold text-amber-950">
               Client ID
             </label>
-            <input id="new-client-id" readOnly value={created.clientId} className="block w-full rounded-md border border-slate-300 bg-white px-3 py-2 font-mono text-sm" />
+            <input
+              id="new-client-id"
+              readOnly
+              value={created.clientId}
+              className="block w-full rounded-md border border-slate-300 bg-white px-3 py-2 font-mono text-sm"
+            />
           </div>
           {created.secret ? (
             <div className="space-y-1">
@@ -105,7 +110,15 @@ export function ClientForm({ initial }: { initial?: ClientFormValues }) {
     <form action={formAction} className="max-w-2xl space-y-5" noValidate key={failed ? JSON.stringify(failed) : "stored"}>
       <FormMessage state={state} />
       {initial?.id ? <input type="hidden" name="clientId" value={initial.id} /> : null}
-      <Field label="Name" name="name" required maxLength={200} hint="Shown to people on the consent page." defaultValue={v("name", initial?.name ?? "")} error={e.name} />
+      <Field
+        label="Name"
+        name="name"
+        required
+        maxLength={200}
+        hint="Shown to people on the consent page."
+        defaultValue={v("name", initial?.name ?? "")}
+        error={e.name}
+      />
       {editing ? (
         <input type="hidden" name="type" value={initial!.type} />
       ) : (

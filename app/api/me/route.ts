@@ -36,6 +36,9 @@ export async function GET(request: Request) {
     return NextResponse.json({ id: user.id, email: user.email, status: user.status }, { headers: { "Cache-Control": "no-store" } });
   } catch (err) {
     console.error("GET /api/me failed", err);
-    return NextResponse.json({ error: "unavailable", message: "Try again in a moment." }, { status: 503, headers: { "Retry-After": "5", "Cache-Control": "no-store" } });
+    return NextResponse.json(
+      { error: "unavailable", message: "Try again in a moment." },
+      { status: 503, headers: { "Retry-After": "5", "Cache-Control": "no-store" } },
+    );
   }
 }

@@ -94,7 +94,10 @@ export function twoFactorCodeTemplate(p: { code: string }) {
   return email((s) => ({
     subject: `Your ${s.name} security code: ${p.code}`,
     title: "Your security code",
-    paragraphs: [`Your security code is ${p.code}. It is valid for 10 minutes.`, "If you are not signing in right now, someone knows your password: change it."],
+    paragraphs: [
+      `Your security code is ${p.code}. It is valid for 10 minutes.`,
+      "If you are not signing in right now, someone knows your password: change it.",
+    ],
     code: p.code,
   }));
 }

@@ -185,10 +185,7 @@ export async function resolveSmsConfig(): Promise<SmsConfigView> {
  * secret left blank keeps the stored one, `null` clears it. Fields pinned by the environment keep
  * their stored value (the form shows them read-only). Audited through updateSettings (secrets masked).
  */
-export async function updateSmsSettings(
-  input: Partial<Record<keyof SmsSettings, unknown>>,
-  actorId: string | null,
-): Promise<SmsSettings> {
+export async function updateSmsSettings(input: Partial<Record<keyof SmsSettings, unknown>>, actorId: string | null): Promise<SmsSettings> {
   const e = env();
   const current = await getSettings("sms");
   const next: Record<string, unknown> = { ...current };

@@ -32,9 +32,7 @@ function buildProvider(name: SmsProviderName, cfg: EffectiveSmsConfig): SmsProvi
   const missing = missingSmsFields(name, cfg);
   if (missing.length) {
     const unreadable = missing.filter((f) => cfg.fields[f.key].unreadable).map((f) => f.label);
-    const hint = unreadable.length
-      ? ` (${unreadable.join(", ")} stored but cannot be decrypted — AUTH_SECRET changed? Enter it again)`
-      : "";
+    const hint = unreadable.length ? ` (${unreadable.join(", ")} stored but cannot be decrypted — AUTH_SECRET changed? Enter it again)` : "";
     throw new SmsProviderError(
       name,
       "config",
@@ -64,17 +62,12 @@ async function attempt(name: SmsProviderName, cfg: EffectiveSmsConfig, m: SmsMes
   const provider = buildProvider(name, cfg);
   let timer: ReturnType<typeof setTimeout> | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new SmsProviderError(name, "timeout", `no answer within ${cfg.timeoutMs} ms`)),
-      cfg.timeoutMs,
-    );
+    timer = setTimeout(() => reject(new SmsProviderError(name, "timeout", `no answer within ${cfg.timeoutMs} ms`)), cfg.timeoutMs);
   });
   try {
     return await Promise.race([provider.send(m), deadline]);
   } catch (err) {
-    throw err instanceof SmsProviderError
-      ? err
-      : new SmsProviderError(name, "network", err instanceof Error ? err.message : String(err));
+    throw err instanceof SmsProviderError ? err : new SmsProviderError(name, "network", err instanceof Error ? err.message : String(err));
   } finally {
     clearTimeout(timer);
   }
@@ -83,8 +76,7 @@ async function attempt(name: SmsProviderName, cfg: EffectiveSmsConfig, m: SmsMes
 function logFailure(f: SmsProviderError, to: string) {
   // The admin's view of what went wrong: provider, kind and reason; never credentials or the body.
   // Providers echo the number in their reasons: mask it there too.
-  const detail =
-    to.length > 6 ? f.detail.split(to).join(maskNumber(to)).split(to.slice(1)).join(maskNumber(to).slice(1)) : f.detail;
+  const detail = to.length > 6 ? f.detail.split(to).join(maskNumber(to)).split(to.slice(1)).join(maskNumber(to).slice(1)) : f.detail;
   console.error(`SMS via ${f.provider} to ${maskNumber(to)} failed (${f.kind}): ${detail}`);
 }
 
@@ -137,8 +129,7 @@ export async function smsAllowedFor(e164: string): Promise<boolean> {
 }
 
 export type TestSmsResult =
-  | { ok: true; provider: SmsProviderName; id?: string; message: string; failedOver: boolean }
-  | { ok: false; provider: SmsProviderName; message: string };
+  { ok: true; provider: SmsProviderName; id?: string; message: string; failedOver: boolean } | { ok: false; provider: SmsProviderName; message: string };
 
 /**
  * The admin's "Send test SMS": the same path as every code — the active provider, then the fallback —

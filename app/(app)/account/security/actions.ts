@@ -12,7 +12,19 @@ import { emailChangeFlow, finishEmailChange, startEmailChange } from "@/lib/acco
 import { ErrorCodes, UserError } from "@/lib/shared/errors";
 import { assertRecentSignIn, confirmPassword } from "@/lib/auth/step-up";
 
-export const changePasswordAction = createAction().use(signedIn).schema(newPasswordPair({ currentPassword: z.string().max(PASSWORD_MAX * 4, "Your current password is not right.").default("") }, newPasswordField("Choose a new password.")))
+export const changePasswordAction = createAction()
+  .use(signedIn)
+  .schema(
+    newPasswordPair(
+      {
+        currentPassword: z
+          .string()
+          .max(PASSWORD_MAX * 4, "Your current password is not right.")
+          .default(""),
+      },
+      newPasswordField("Choose a new password."),
+    ),
+  )
   .run(async (data, c) => {
     const { user, sessionId } = c;
     // The current password is the re-authentication; an account without one needs a recent sign-in (B3).
@@ -22,27 +34,39 @@ export const changePasswordAction = createAction().use(signedIn).schema(newPassw
     return { ok: true, message: "Your password was changed. Your other sessions were signed out." };
   });
 
-export const endSessionAction = createAction().use(signedIn).schema(z.object({ sessionId: z.string().min(1).max(100) }))
+export const endSessionAction = createAction()
+  .use(signedIn)
+  .schema(z.object({ sessionId: z.string().min(1).max(100) }))
   .run(async (data, { user }) => {
-  const ended = await revokeSession(user.id, data.sessionId);
-  if (ended) await audit({ action: "session.ended", userId: user.id, actorId: user.id });
-  revalidatePath("/account/security");
-  return { ok: true, message: ended ? "The session was signed out." : "That session had already ended." };
-});
+    const ended = await revokeSession(user.id, data.sessionId);
+    if (ended) await audit({ action: "session.ended", userId: user.id, actorId: user.id });
+    revalidatePath("/account/security");
+    return { ok: true, message: ended ? "The session was signed out." : "That session had already ended." };
+  });
 
-export const endOtherSessionsAction = createAction().use(signedIn).run(async (_d, { user, sessionId }) => {
-  const n = await revokeOtherSessions(user.id, sessionId);
-  await audit({ action: "session.ended_others", userId: user.id, actorId: user.id, detail: { count: n } });
-  revalidatePath("/account/security");
-  return { ok: true, message: n === 1 ? "1 other session was signed out." : `${n} other sessions were signed out.` };
-});
+export const endOtherSessionsAction = createAction()
+  .use(signedIn)
+  .run(async (_d, { user, sessionId }) => {
+    const n = await revokeOtherSessions(user.id, sessionId);
+    await audit({ action: "session.ended_others", userId: user.id, actorId: user.id, detail: { count: n } });
+    revalidatePath("/account/security");
+    return { ok: true, message: n === 1 ? "1 other session was signed out." : `${n} other sessions were signed out.` };
+  });
 
 // ——— A10: set or change the email, confirmed by a code sent to the new address ———
 
-
-export const sendEmailChangeCode = createAction().use(signedIn).schema(z.object({
-    email: z.string().trim().min(1, "Enter your email address.").max(254, "This email address is too long.").email("Enter a valid email address, like name@example.com."),
-  }))
+export const sendEmailChangeCode = createAction()
+  .use(signedIn)
+  .schema(
+    z.object({
+      email: z
+        .string()
+        .trim()
+        .min(1, "Enter your email address.")
+        .max(254, "This email address is too long.")
+        .email("Enter a valid email address, like name@example.com."),
+    }),
+  )
   .run(async (data, c) => {
     const { user } = c;
     await assertRecentSignIn(c);
@@ -52,7 +76,9 @@ export const sendEmailChangeCode = createAction().use(signedIn).schema(z.object(
     return { ok: true, message: `We sent a code to ${email}.` };
   });
 
-export const confirmEmailChangeAction = createAction().use(signedIn).schema(z.object({ code: codeField() }))
+export const confirmEmailChangeAction = createAction()
+  .use(signedIn)
+  .schema(z.object({ code: codeField() }))
   .run(async (data, { user }) => {
     const flow = await emailChangeFlow.read();
     if (!flow || flow.userId !== user.id) throw new UserError(ErrorCodes.CODE_EXPIRED, "This change has expired. Enter the new address again.", "code");
@@ -63,15 +89,19 @@ export const confirmEmailChangeAction = createAction().use(signedIn).schema(z.ob
     return { ok: true, message: `Your email address is now ${flow.email}.` };
   });
 
-export const cancelEmailChangeAction = createAction().use(signedIn).run(async () => {
-  await emailChangeFlow.clear();
-  revalidatePath("/account/security");
-  return { ok: true };
-});
+export const cancelEmailChangeAction = createAction()
+  .use(signedIn)
+  .run(async () => {
+    await emailChangeFlow.clear();
+    revalidatePath("/account/security");
+    return { ok: true };
+  });
 
 // ——— B3: confirming the password again before a sensitive change ———
 
-export const confirmPasswordAction = createAction().use(signedIn).schema(z.object({ password: passwordField("Enter your password.", "That password is not right.") }))
+export const confirmPasswordAction = createAction()
+  .use(signedIn)
+  .schema(z.object({ password: passwordField("Enter your password.", "That password is not right.") }))
   .run(async (data, c) => {
     await confirmPassword(c, data.password);
     revalidatePath("/account/security");

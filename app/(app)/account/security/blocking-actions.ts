@@ -8,12 +8,14 @@ import { setBlockingNotice } from "@/lib/blocking";
 
 // An unticked checkbox is absent from the form data.
 
-export const saveBlockingNoticeAction = createAction().use(signedIn).schema(z.object({ notifyBlocking: checkbox }))
+export const saveBlockingNoticeAction = createAction()
+  .use(signedIn)
+  .schema(z.object({ notifyBlocking: checkbox }))
   .run(async (data, { user }) => {
-  await setBlockingNotice(user.id, data.notifyBlocking);
-  revalidatePath("/account/security");
-  return {
-    ok: true,
-    message: data.notifyBlocking ? "You will be emailed before your account is blocked." : "You will not be emailed about account blocking.",
-  };
-});
+    await setBlockingNotice(user.id, data.notifyBlocking);
+    revalidatePath("/account/security");
+    return {
+      ok: true,
+      message: data.notifyBlocking ? "You will be emailed before your account is blocked." : "You will not be emailed about account blocking.",
+    };
+  });

@@ -24,9 +24,7 @@ export function BlockingNoticeForm({ notify, blockOnLabel }: { notify: boolean; 
         defaultChecked={checked}
         hint="If an administrator schedules your account to be blocked, we email you once a day during the 5 days before."
       />
-      <SubmitButton pendingText="Saving…">
-        Save notification setting
-      </SubmitButton>
+      <SubmitButton pendingText="Saving…">Save notification setting</SubmitButton>
     </form>
   );
 }

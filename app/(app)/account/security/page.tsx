@@ -16,7 +16,22 @@ import { AccountRows, ReauthNotice, SessionRows, TwoStepRows } from "./security-
 export const metadata = { title: "Security" };
 
 /** The rows ?open= may name (a link from elsewhere, or a form that must be open after a reload). */
-const ROWS = ["email", "password", "phone", "two-step", "methods", "authenticator", "email-codes", "sms", "keys", "recovery", "devices", "sessions", "apps", "blocking"] as const;
+const ROWS = [
+  "email",
+  "password",
+  "phone",
+  "two-step",
+  "methods",
+  "authenticator",
+  "email-codes",
+  "sms",
+  "keys",
+  "recovery",
+  "devices",
+  "sessions",
+  "apps",
+  "blocking",
+] as const;
 
 export default async function SecurityPage({ searchParams }: { searchParams: Promise<{ open?: string }> }) {
   const current = await requireUser();

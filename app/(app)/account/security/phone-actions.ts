@@ -11,18 +11,20 @@ import { clientIp } from "@/lib/request";
 import { assertRecentSignIn } from "@/lib/auth/step-up";
 import { cooldownEnd } from "@/lib/codes/send";
 
-export const sendPhoneConfirmCode = createAction().use(signedIn).schema(z.object(phoneInput))
+export const sendPhoneConfirmCode = createAction()
+  .use(signedIn)
+  .schema(z.object(phoneInput))
   .run(async (data, c) => {
-  const { user } = c;
-  // Changing a confirmed phone needs a recent sign-in (B3); adding the first one does not.
-  if (user.phoneVerifiedAt) await assertRecentSignIn(c);
-  const { e164 } = parsePhone(data.phone, data.phoneCountry);
-  await startPhoneConfirmation(user.id, e164, await clientIp());
-  await phoneConfirmFlow.set({ phone: e164, userId: user.id });
-  revalidatePath("/account/security");
+    const { user } = c;
+    // Changing a confirmed phone needs a recent sign-in (B3); adding the first one does not.
+    if (user.phoneVerifiedAt) await assertRecentSignIn(c);
+    const { e164 } = parsePhone(data.phone, data.phoneCountry);
+    await startPhoneConfirmation(user.id, e164, await clientIp());
+    await phoneConfirmFlow.set({ phone: e164, userId: user.id });
+    revalidatePath("/account/security");
     revalidatePath("/confirm");
-  return { ok: true, message: "We sent a code by SMS." };
-});
+    return { ok: true, message: "We sent a code by SMS." };
+  });
 
 async function flowFor(userId: string) {
   const f = await phoneConfirmFlow.read();
@@ -30,7 +32,9 @@ async function flowFor(userId: string) {
   return f;
 }
 
-export const verifyPhoneConfirmCode = createAction().use(signedIn).schema(z.object({ ...codeInput, context: z.enum(["confirm", "security"]).default("confirm") }))
+export const verifyPhoneConfirmCode = createAction()
+  .use(signedIn)
+  .schema(z.object({ ...codeInput, context: z.enum(["confirm", "security"]).default("confirm") }))
   .run(async (data, { user }) => {
     const f = await flowFor(user.id);
     // On the security tab the phone is also the SMS two-step method (seed 004).
@@ -45,15 +49,19 @@ export const verifyPhoneConfirmCode = createAction().use(signedIn).schema(z.obje
     return result;
   });
 
-export const resendPhoneConfirmCode = createAction().use(signedIn).run(async (_d, { user }) => {
-  const f = await flowFor(user.id);
-  await startPhoneConfirmation(user.id, f.phone, await clientIp());
-  return { ok: true, message: "We sent a new code.", retryAt: (await cooldownEnd("phone_confirm", f.phone)) ?? undefined };
-});
+export const resendPhoneConfirmCode = createAction()
+  .use(signedIn)
+  .run(async (_d, { user }) => {
+    const f = await flowFor(user.id);
+    await startPhoneConfirmation(user.id, f.phone, await clientIp());
+    return { ok: true, message: "We sent a new code.", retryAt: (await cooldownEnd("phone_confirm", f.phone)) ?? undefined };
+  });
 
-export const cancelPhoneConfirm = createAction().use(signedIn).run(async () => {
-  await phoneConfirmFlow.clear();
-  revalidatePath("/account/security");
+export const cancelPhoneConfirm = createAction()
+  .use(signedIn)
+  .run(async () => {
+    await phoneConfirmFlow.clear();
+    revalidatePath("/account/security");
     revalidatePath("/confirm");
-  return { ok: true };
-});
+    return { ok: true };
+  });

@@ -7,12 +7,7 @@ import { RecoveryCodesList } from "@/components/forms/two-factor-setup";
 import { FormMessage } from "@/components/ui/form-message";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { ResendButton } from "@/components/forms/resend-button";
-import {
-  cancelPhoneConfirm,
-  resendPhoneConfirmCode,
-  sendPhoneConfirmCode,
-  verifyPhoneConfirmCode,
-} from "./phone-actions";
+import { cancelPhoneConfirm, resendPhoneConfirmCode, sendPhoneConfirmCode, verifyPhoneConfirmCode } from "./phone-actions";
 
 export function PhoneConfirmForm({
   countries,
@@ -69,7 +64,13 @@ export function PhoneConfirmForm({
     <div className="space-y-4">
       <form action={sendAction} className="space-y-4" noValidate>
         <FormMessage state={codeState?.ok ? codeState : sendState} fields={["phone", "phoneCountry"]} />
-        <PhoneField countries={countries} defaultCountry={v.phoneCountry ?? defaultCountry} defaultValue={v.phone} error={e.phone} countryError={e.phoneCountry} />
+        <PhoneField
+          countries={countries}
+          defaultCountry={v.phoneCountry ?? defaultCountry}
+          defaultValue={v.phone}
+          error={e.phone}
+          countryError={e.phoneCountry}
+        />
         <SubmitButton pendingText="Sending…">{sendLabel}</SubmitButton>
       </form>
       {recoveryCodes?.length ? <RecoveryCodesList codes={recoveryCodes} /> : null}

@@ -43,11 +43,15 @@ export function ReauthNotice({ hasPassword }: { hasPassword: boolean }) {
       </h2>
       {hasPassword ? (
         <>
-          <p className="text-sm text-slate-800">You signed in more than 15 minutes ago. Enter your password to change your email, phone, password or two-step methods.</p>
+          <p className="text-sm text-slate-800">
+            You signed in more than 15 minutes ago. Enter your password to change your email, phone, password or two-step methods.
+          </p>
           <ConfirmPasswordForm />
         </>
       ) : (
-        <p className="text-sm text-slate-800">You signed in more than 15 minutes ago. Sign out and sign in again to change your email, phone or two-step methods.</p>
+        <p className="text-sm text-slate-800">
+          You signed in more than 15 minutes ago. Sign out and sign in again to change your email, phone or two-step methods.
+        </p>
       )}
     </section>
   );
@@ -79,7 +83,13 @@ export async function AccountRows({
         <EmailForm current={user.email} pendingEmail={pendingEmail} />
       </SummaryRow>
       {user.canChangePassword ? (
-        <SummaryRow id="password" title="Password" status={user.passwordHash ? "Set" : "Not set"} action={user.passwordHash ? "Change" : "Set"} open={open.has("password")}>
+        <SummaryRow
+          id="password"
+          title="Password"
+          status={user.passwordHash ? "Set" : "Not set"}
+          action={user.passwordHash ? "Change" : "Set"}
+          open={open.has("password")}
+        >
           <p className="text-sm text-slate-700">Changing your password signs you out everywhere else.</p>
           <PasswordForm hasPassword={Boolean(user.passwordHash)} />
         </SummaryRow>
@@ -171,7 +181,13 @@ export function TwoStepRows({
             {everyone ? null : <SecondStepSettings web={user.twoFactorWeb} manager={user.twoFactorManager} isAdmin={user.isAdmin} />}
           </SummaryRow>
           {policy.allowedMethods.includes("totp") ? (
-            <SummaryRow id="authenticator" title={METHOD_LABELS.totp} status={on(enrolled.totp)} action={enrolled.totp ? "Manage" : "Set up"} open={open.has("authenticator")}>
+            <SummaryRow
+              id="authenticator"
+              title={METHOD_LABELS.totp}
+              status={on(enrolled.totp)}
+              action={enrolled.totp ? "Manage" : "Set up"}
+              open={open.has("authenticator")}
+            >
               <TotpMethod enrolled={enrolled.totp} />
             </SummaryRow>
           ) : null}
@@ -189,7 +205,13 @@ export function TwoStepRows({
             </SummaryRow>
           ) : null}
           {policy.allowedMethods.includes("email") ? (
-            <SummaryRow id="email-codes" title={METHOD_LABELS.email} status={on(enrolled.email)} action={enrolled.email ? "Manage" : "Set up"} open={open.has("email-codes")}>
+            <SummaryRow
+              id="email-codes"
+              title={METHOD_LABELS.email}
+              status={on(enrolled.email)}
+              action={enrolled.email ? "Manage" : "Set up"}
+              open={open.has("email-codes")}
+            >
               <EmailMethod enrolled={enrolled.email} email={user.email} />
             </SummaryRow>
           ) : null}
@@ -197,7 +219,15 @@ export function TwoStepRows({
             <SummaryRow
               id="sms"
               title={METHOD_LABELS.sms}
-              status={enrolled.sms ? <>{on(true)} · codes go to {formatPhone(user.phone)}</> : "Not set up: add and confirm a phone number above"}
+              status={
+                enrolled.sms ? (
+                  <>
+                    {on(true)} · codes go to {formatPhone(user.phone)}
+                  </>
+                ) : (
+                  "Not set up: add and confirm a phone number above"
+                )
+              }
               action={enrolled.sms ? "Manage" : undefined}
               open={open.has("sms")}
             >
@@ -237,7 +267,12 @@ export function TwoStepRows({
         open={open.has("devices")}
       >
         <TrustedDevicesList
-          devices={devices.map((d) => ({ id: d.id, label: d.label, lastUsed: fmt(d.lastUsedAt), expires: d.expiresAt ? fmt(d.expiresAt) : "the end of the browser session" }))}
+          devices={devices.map((d) => ({
+            id: d.id,
+            label: d.label,
+            lastUsed: fmt(d.lastUsedAt),
+            expires: d.expiresAt ? fmt(d.expiresAt) : "the end of the browser session",
+          }))}
         />
       </SummaryRow>
     </div>
@@ -257,7 +292,13 @@ export function SessionRows({
 }) {
   return (
     <div className="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white">
-      <SummaryRow id="sessions" title="Sessions" status={`${plural(sessions.length, "browser is", "browsers are")} signed in`} action="Manage" open={open.has("sessions")}>
+      <SummaryRow
+        id="sessions"
+        title="Sessions"
+        status={`${plural(sessions.length, "browser is", "browsers are")} signed in`}
+        action="Manage"
+        open={open.has("sessions")}
+      >
         <SessionsList
           sessions={sessions.map((s) => ({
             id: s.id,

@@ -64,47 +64,62 @@ export const finishKeyRegistrationAction = createAction()
   .schema(z.object({ response: webauthnResponse, name: z.string().trim().min(1, "Name the key.").max(60, "Use at most 60 characters.") }))
   .json(async (d, c) => enrolled(`Security key "${d.name}" added.`, await addSecurityKey(c.user, d.response as unknown as RegistrationResponseJSON, d.name)));
 
-export const renameKeyAction = createAction().use(signedIn).schema(z.object({ credentialId: z.string().min(1).max(400), name: z.string().trim().min(1, "Name the key.").max(60, "Use at most 60 characters.") }))
+export const renameKeyAction = createAction()
+  .use(signedIn)
+  .schema(z.object({ credentialId: z.string().min(1).max(400), name: z.string().trim().min(1, "Name the key.").max(60, "Use at most 60 characters.") }))
   .run(async (d, c) => {
     await assertRecentSignIn(c);
     await renameCredential(c.user.id, d.credentialId, d.name);
     return done("Security key renamed.");
   });
 
-export const removeMethodAction = createAction().use(signedIn).schema(z.object({ method: z.enum(TWO_FACTOR_METHODS), credentialId: z.string().max(400).optional() }))
+export const removeMethodAction = createAction()
+  .use(signedIn)
+  .schema(z.object({ method: z.enum(TWO_FACTOR_METHODS), credentialId: z.string().max(400).optional() }))
   .run(async (d, c) => {
     await assertRecentSignIn(c);
     await removeMethod(c.user, d.method, d.credentialId);
     return done("Method removed.");
   });
 
-export const chooseMethodsAction = createAction().use(signedIn).schema(z.object({ primary: z.enum(TWO_FACTOR_METHODS, { error: "Choose your main method." }), backup: z.union([z.literal("none"), z.enum(TWO_FACTOR_METHODS)]).default("none") }))
+export const chooseMethodsAction = createAction()
+  .use(signedIn)
+  .schema(
+    z.object({
+      primary: z.enum(TWO_FACTOR_METHODS, { error: "Choose your main method." }),
+      backup: z.union([z.literal("none"), z.enum(TWO_FACTOR_METHODS)]).default("none"),
+    }),
+  )
   .run(async (d, c) => {
     await assertRecentSignIn(c);
     await choosePrimaryAndBackup(c.user, d.primary, d.backup === "none" ? null : d.backup);
     return done("Your methods are saved.");
   });
 
-export const toggleTwoFactorAction = createAction().use(signedIn).schema(z.object({ web: checkbox, manager: checkbox }))
+export const toggleTwoFactorAction = createAction()
+  .use(signedIn)
+  .schema(z.object({ web: checkbox, manager: checkbox }))
   .run(async (d, c) => {
-  const { user } = c;
-  await assertRecentSignIn(c);
-  const changedWeb = await setTwoFactorFor(user, "web", d.web, user.id);
-  const changedManager = user.isAdmin ? await setTwoFactorFor(user, "manager", d.manager, user.id) : false;
-  if (!changedWeb && !changedManager) return done("Nothing changed.");
-  return done(d.web ? "Saved: a second step is asked each time you sign in." : "Saved: signing in asks for your password only.");
-});
+    const { user } = c;
+    await assertRecentSignIn(c);
+    const changedWeb = await setTwoFactorFor(user, "web", d.web, user.id);
+    const changedManager = user.isAdmin ? await setTwoFactorFor(user, "manager", d.manager, user.id) : false;
+    if (!changedWeb && !changedManager) return done("Nothing changed.");
+    return done(d.web ? "Saved: a second step is asked each time you sign in." : "Saved: signing in asks for your password only.");
+  });
 
 export const regenerateCodesAction = createAction()
   .use(signedIn)
   .run(async (_d, c) => {
-  await assertRecentSignIn(c);
-  const codes = await regenerateRecoveryCodes(c.user);
-  return done("New recovery codes are ready. The old ones no longer work.", codes);
-});
+    await assertRecentSignIn(c);
+    const codes = await regenerateRecoveryCodes(c.user);
+    return done("New recovery codes are ready. The old ones no longer work.", codes);
+  });
 
-export const forgetDeviceAction = createAction().use(signedIn).schema(z.object({ deviceId: z.string().min(1).max(100) }))
+export const forgetDeviceAction = createAction()
+  .use(signedIn)
+  .schema(z.object({ deviceId: z.string().min(1).max(100) }))
   .run(async (d, { user }) => {
-  const ok = await revokeTrustedDevice(user.id, d.deviceId);
-  return done(ok ? "This device will ask for the second step again." : "That device was already forgotten.");
-});
+    const ok = await revokeTrustedDevice(user.id, d.deviceId);
+    return done(ok ? "This device will ask for the second step again." : "That device was already forgotten.");
+  });

@@ -183,7 +183,11 @@ export function SecurityKeys({ keys }: { keys: KeyRow[] }) {
       ) : null}
       <form onSubmit={add} className="flex flex-wrap items-end gap-2" noValidate>
         <Field label="Security key name" name="keyName" value={name} onChange={(ev) => setName(ev.target.value)} maxLength={60} error={e.name} />
-        <button type="submit" aria-disabled={busy} className="inline-flex min-h-10 items-center rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white shadow-sm hover:bg-brand-700">
+        <button
+          type="submit"
+          aria-disabled={busy}
+          className="inline-flex min-h-10 items-center rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white shadow-sm hover:bg-brand-700"
+        >
           {busy ? "Waiting for your key…" : "Add a security key"}
         </button>
       </form>

@@ -14,7 +14,16 @@ export function CreateTokenForm() {
     <div className="space-y-4">
       <form action={formAction} className="max-w-md space-y-4" noValidate key={state && !state.ok ? JSON.stringify(v) : "ready"}>
         <FormMessage state={state} />
-        <Field label="Token name" name="name" maxLength={200} required autoComplete="off" hint="What the token is for, e.g. “Build server”." defaultValue={v.name} error={e.name} />
+        <Field
+          label="Token name"
+          name="name"
+          maxLength={200}
+          required
+          autoComplete="off"
+          hint="What the token is for, e.g. “Build server”."
+          defaultValue={v.name}
+          error={e.name}
+        />
         <SubmitButton pendingText="Creating…">Create token</SubmitButton>
       </form>
       {secret ? (

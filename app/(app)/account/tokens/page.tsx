@@ -19,8 +19,8 @@ export default async function TokensPage() {
     <div className="space-y-8">
       <h1 className="text-2xl font-semibold">API tokens</h1>
       <p className="max-w-2xl text-sm text-slate-700">
-        A personal API token lets a script act as you: send it as <code>Authorization: Bearer &lt;token&gt;</code> (for example to{" "}
-        <code>GET /api/me</code>). Tokens are valid for one year. Revoke a token you no longer use.
+        A personal API token lets a script act as you: send it as <code>Authorization: Bearer &lt;token&gt;</code> (for example to <code>GET /api/me</code>).
+        Tokens are valid for one year. Revoke a token you no longer use.
       </p>
       <section aria-labelledby="new-token-h" className="space-y-4 rounded-lg border border-slate-200 bg-white p-6">
         <h2 id="new-token-h" className="text-lg font-semibold">
@@ -39,11 +39,21 @@ export default async function TokensPage() {
               <caption className="sr-only">Your API tokens</caption>
               <thead className="hidden bg-slate-100 text-xs uppercase text-slate-700 md:table-header-group">
                 <tr>
-                  <th scope="col" className="px-3 py-2">Name</th>
-                  <th scope="col" className="px-3 py-2">Status</th>
-                  <th scope="col" className="px-3 py-2">Expires</th>
-                  <th scope="col" className="px-3 py-2">Last used</th>
-                  <th scope="col" className="px-3 py-2">Actions</th>
+                  <th scope="col" className="px-3 py-2">
+                    Name
+                  </th>
+                  <th scope="col" className="px-3 py-2">
+                    Status
+                  </th>
+                  <th scope="col" className="px-3 py-2">
+                    Expires
+                  </th>
+                  <th scope="col" className="px-3 py-2">
+                    Last used
+                  </th>
+                  <th scope="col" className="px-3 py-2">
+                    Actions
+                  </th>
                 </tr>
               </thead>
               <tbody className="block divide-y divide-slate-200 md:table-row-group">

@@ -11,13 +11,14 @@ import { clientIp } from "@/lib/request";
 import { smsClientOf } from "@/lib/limits/sms-clients";
 import { cooldownEnd } from "@/lib/codes/send";
 
-export const sendLoginCode = createAction().schema(z.object({ ...phoneInput, next: z.string().max(512).optional() }))
+export const sendLoginCode = createAction()
+  .schema(z.object({ ...phoneInput, next: z.string().max(512).optional() }))
   .run(async (data, _ctx, formData) => {
-  const { e164 } = parsePhone(data.phone, data.phoneCountry);
-  await startPhoneLogin(e164, await clientIp(), await smsClientOf(formData.get("altcha")));
-  await phoneLoginFlow.set({ phone: e164, next: safeNext(data.next) });
-  redirect("/login/phone?step=code");
-});
+    const { e164 } = parsePhone(data.phone, data.phoneCountry);
+    await startPhoneLogin(e164, await clientIp(), await smsClientOf(formData.get("altcha")));
+    await phoneLoginFlow.set({ phone: e164, next: safeNext(data.next) });
+    redirect("/login/phone?step=code");
+  });
 
 async function flow() {
   const f = await phoneLoginFlow.read();
@@ -25,13 +26,14 @@ async function flow() {
   return f;
 }
 
-export const verifyLoginCode = createAction().schema(z.object(codeInput))
+export const verifyLoginCode = createAction()
+  .schema(z.object(codeInput))
   .run(async (data) => {
-  const f = await flow();
-  const user = await finishPhoneLogin(f.phone, data.code);
-  await phoneLoginFlow.clear();
-  await afterFirstFactor(user, "sms_code", safeNext(f.next));
-});
+    const f = await flow();
+    const user = await finishPhoneLogin(f.phone, data.code);
+    await phoneLoginFlow.clear();
+    await afterFirstFactor(user, "sms_code", safeNext(f.next));
+  });
 
 export const resendLoginCode = createAction().run(async (_d, _ctx, formData) => {
   const f = await flow();

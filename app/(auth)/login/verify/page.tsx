@@ -60,7 +60,13 @@ export default async function VerifyPage({ searchParams }: { searchParams: Promi
   const choices: SecondFactor[] = enrolling ? methods.enrol : methods.available;
   const requested = (await searchParams).method as SecondFactor | undefined;
   const method: SecondFactor =
-    requested === "recovery" && methods.recoveryCodes > 0 ? "recovery" : requested && choices.includes(requested) ? requested : enrolling ? methods.enrol[0]! : methods.primary;
+    requested === "recovery" && methods.recoveryCodes > 0
+      ? "recovery"
+      : requested && choices.includes(requested)
+        ? requested
+        : enrolling
+          ? methods.enrol[0]!
+          : methods.primary;
   const others = ([...choices, ...(methods.recoveryCodes > 0 ? ["recovery" as const] : [])] as SecondFactor[]).filter((m) => m !== method);
   const { defaultCountry } = await getSettings("regional");
   const duration = DURATION[policy.trustedDeviceDuration];
@@ -88,7 +94,10 @@ export default async function VerifyPage({ searchParams }: { searchParams: Promi
               {policy.contactEmail ? (
                 <>
                   {" "}
-                  at <a href={`mailto:${policy.contactEmail}`} className="underline">{policy.contactEmail}</a>
+                  at{" "}
+                  <a href={`mailto:${policy.contactEmail}`} className="underline">
+                    {policy.contactEmail}
+                  </a>
                 </>
               ) : null}
               {policy.contactPhone ? <> or call {policy.contactPhone}</> : null}.

@@ -60,8 +60,16 @@ export function CodeMethodForm(props: {
         <input type="hidden" name="sends" value={sends} />
         {props.needsPhone ? (
           <>
-            <p className="text-sm text-slate-700">Enter your mobile number: we&apos;ll text a code to it, and it will be saved to your account once the code is right.</p>
-            <PhoneField countries={props.countries} defaultCountry={sendState?.values?.phoneCountry || props.defaultCountry} defaultValue={sendState?.values?.phone ?? sentPhone?.phone} error={se.phone} countryError={se.phoneCountry} />
+            <p className="text-sm text-slate-700">
+              Enter your mobile number: we&apos;ll text a code to it, and it will be saved to your account once the code is right.
+            </p>
+            <PhoneField
+              countries={props.countries}
+              defaultCountry={sendState?.values?.phoneCountry || props.defaultCountry}
+              defaultValue={sendState?.values?.phone ?? sentPhone?.phone}
+              error={se.phone}
+              countryError={se.phoneCountry}
+            />
           </>
         ) : (
           <p className="text-sm text-slate-700">We&apos;ll send a code to {props.target}.</p>
@@ -229,7 +237,11 @@ export function KeyEnrolPanel({ duration }: { duration: string }) {
           Remember this device <span className="block text-xs font-normal text-slate-600">Skip this step on this browser for {duration}.</span>
         </label>
       </div>
-      <button type="submit" aria-disabled={busy} className="inline-flex min-h-10 items-center rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700">
+      <button
+        type="submit"
+        aria-disabled={busy}
+        className="inline-flex min-h-10 items-center rounded-md bg-brand-600 px-4 py-2 text-sm font-semibold text-white hover:bg-brand-700"
+      >
         {busy ? "Waiting for your key…" : "Add a security key"}
       </button>
       <noscript>

@@ -13,13 +13,14 @@ import { clientIp } from "@/lib/request";
 import { smsClientOf } from "@/lib/limits/sms-clients";
 import { cooldownEnd } from "@/lib/codes/send";
 
-export const sendRegistrationCode = createAction().schema(z.object(phoneInput))
+export const sendRegistrationCode = createAction()
+  .schema(z.object(phoneInput))
   .run(async (data, _ctx, formData) => {
-  const { e164 } = parsePhone(data.phone, data.phoneCountry);
-  await startPhoneRegistration(e164, await clientIp(), await smsClientOf(formData.get("altcha")));
-  await registrationFlows.sent.set({ phone: e164 });
-  redirect("/register/phone?step=code");
-});
+    const { e164 } = parsePhone(data.phone, data.phoneCountry);
+    await startPhoneRegistration(e164, await clientIp(), await smsClientOf(formData.get("altcha")));
+    await registrationFlows.sent.set({ phone: e164 });
+    redirect("/register/phone?step=code");
+  });
 
 async function sentFlow() {
   const f = await registrationFlows.sent.read();
@@ -27,16 +28,17 @@ async function sentFlow() {
   return f;
 }
 
-export const verifyRegistrationCode = createAction().schema(z.object(codeInput))
+export const verifyRegistrationCode = createAction()
+  .schema(z.object(codeInput))
   .run(async (data) => {
-  const f = await sentFlow();
-  const { existing } = await verifyPhoneRegistration(f.phone, data.code);
-  await registrationFlows.sent.clear();
-  // The number already has an account: proving it is a phone sign-in.
-  if (existing) await afterFirstFactor(existing, "sms_code", "/dashboard");
-  await registrationFlows.verified.set({ phone: f.phone });
-  redirect("/register/phone?step=details");
-});
+    const f = await sentFlow();
+    const { existing } = await verifyPhoneRegistration(f.phone, data.code);
+    await registrationFlows.sent.clear();
+    // The number already has an account: proving it is a phone sign-in.
+    if (existing) await afterFirstFactor(existing, "sms_code", "/dashboard");
+    await registrationFlows.verified.set({ phone: f.phone });
+    redirect("/register/phone?step=details");
+  });
 
 export const resendRegistrationCode = createAction().run(async (_d, _ctx, formData) => {
   const f = await sentFlow();
@@ -46,11 +48,16 @@ export const resendRegistrationCode = createAction().run(async (_d, _ctx, formDa
 
 const optional = <S extends z.ZodType<string>>(s: S) => z.preprocess((v) => (v === "" ? undefined : v), s.optional());
 
-export const completeRegistration = createAction().schema(z.object({
-    name: z.string().trim().min(1, "Enter your name.").max(100, "Use at most 100 characters."),
-    email: optional(z.string().trim().max(254, "This email address is too long.").email("Enter a valid email address, like name@example.com.")),
-    password: optional(newPasswordField("Choose a password.")),
-  }).refine((d) => !sameAsEmail(d.password, d.email), { path: ["password"], message: SAME_AS_EMAIL }))
+export const completeRegistration = createAction()
+  .schema(
+    z
+      .object({
+        name: z.string().trim().min(1, "Enter your name.").max(100, "Use at most 100 characters."),
+        email: optional(z.string().trim().max(254, "This email address is too long.").email("Enter a valid email address, like name@example.com.")),
+        password: optional(newPasswordField("Choose a password.")),
+      })
+      .refine((d) => !sameAsEmail(d.password, d.email), { path: ["password"], message: SAME_AS_EMAIL }),
+  )
   .run(async (data) => {
     const f = await registrationFlows.verified.read();
     if (!f) throw new UserError(ErrorCodes.CODE_EXPIRED, "This registration has expired. Start again with your phone number.");

@@ -7,7 +7,13 @@ import { getSettings } from "@/lib/settings";
 export const metadata = { title: "Check your email" };
 
 export default async function CheckEmailPage({ searchParams }: { searchParams: Promise<{ email?: string }> }) {
-  const parsed = z.string().trim().toLowerCase().max(254).email().safeParse((await searchParams).email);
+  const parsed = z
+    .string()
+    .trim()
+    .toLowerCase()
+    .max(254)
+    .email()
+    .safeParse((await searchParams).email);
   const { confirmationMode } = await getSettings("account");
   return (
     <>
@@ -15,8 +21,7 @@ export default async function CheckEmailPage({ searchParams }: { searchParams: P
       {parsed.success ? (
         <>
           <p className="mb-6 text-sm text-slate-700">
-            We sent a message to <strong>{parsed.data}</strong>. Enter the 6-digit code from it, or follow its link. The code is
-            valid for 10 minutes.
+            We sent a message to <strong>{parsed.data}</strong>. Enter the 6-digit code from it, or follow its link. The code is valid for 10 minutes.
             {confirmationMode === "both" ? " After that, you'll confirm a mobile number with a code by text message." : null}
           </p>
           <DeliveryNotice channel="email" />

@@ -22,7 +22,9 @@ export default async function SignupDonePage() {
           ? "Sign in with the email address and password you chose. You'll then be asked for a mobile number, which we confirm with a code by text message."
           : "Sign in with the email address and password you chose."}
       </p>
-      {automaticActivation ? null : <p className="mb-3 text-sm text-slate-700">New accounts wait for an administrator to activate them; until then some things are unavailable.</p>}
+      {automaticActivation ? null : (
+        <p className="mb-3 text-sm text-slate-700">New accounts wait for an administrator to activate them; until then some things are unavailable.</p>
+      )}
       <p className="mb-6 text-sm text-slate-700">
         If this address already had an account, we sent it an email and nothing changed: sign in with that account&apos;s password, or reset it.
       </p>

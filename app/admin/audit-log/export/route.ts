@@ -27,7 +27,9 @@ export async function GET(request: Request) {
   const lines = [["User", "Account affected", "Action", "Time", "Details", "Action name", "IP"].map(cell).join(",")];
   for (const r of rows) {
     lines.push(
-      [r.actorLabel, r.accountLabel, actionLabel(r.action, r.detail), r.createdAt.toISOString(), describeAudit(r.detail), r.action, r.ip ?? ""].map(cell).join(","),
+      [r.actorLabel, r.accountLabel, actionLabel(r.action, r.detail), r.createdAt.toISOString(), describeAudit(r.detail), r.action, r.ip ?? ""]
+        .map(cell)
+        .join(","),
     );
   }
   return new Response(lines.join("\r\n") + "\r\n", {

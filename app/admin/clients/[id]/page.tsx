@@ -38,7 +38,11 @@ export default async function ClientPage({ params }: { params: Promise<{ id: str
             {client.id}
           </dd>
           <dt className="font-medium">Client secret</dt>
-          <dd>{client.type === "confidential" ? `set ${client.secretCreatedAt ? fmt(client.secretCreatedAt) : ""} (shown only when made)` : "none (public app: PKCE)"}</dd>
+          <dd>
+            {client.type === "confidential"
+              ? `set ${client.secretCreatedAt ? fmt(client.secretCreatedAt) : ""} (shown only when made)`
+              : "none (public app: PKCE)"}
+          </dd>
           <dt className="font-medium">Discovery</dt>
           <dd className="break-all font-mono">{baseUrl}/.well-known/openid-configuration</dd>
         </dl>

@@ -22,7 +22,12 @@ export function RotateSecret({ clientId }: { clientId: string }) {
           <label htmlFor="rotated-client-secret" className="block text-sm font-semibold text-amber-950">
             New client secret
           </label>
-          <input id="rotated-client-secret" readOnly value={secret} className="block w-full rounded-md border border-slate-300 bg-white px-3 py-2 font-mono text-sm" />
+          <input
+            id="rotated-client-secret"
+            readOnly
+            value={secret}
+            className="block w-full rounded-md border border-slate-300 bg-white px-3 py-2 font-mono text-sm"
+          />
         </div>
       ) : null}
     </div>

@@ -18,8 +18,8 @@ export default async function KeysPage() {
       <h1 className="text-2xl font-semibold">Signing keys</h1>
       <p className="max-w-2xl text-sm text-slate-700">
         ID tokens are signed with one ES256 and one RS256 key (each app chooses). The private keys are stored encrypted. To rotate, publish a new key:
-        apps&apos; key caches see it first; it starts signing when you activate it, or by itself after {NEXT_KEY_ACTIVATES_AFTER_SECONDS / 3600} hours (the daily
-        job). The old key stays published until the tokens it signed can no longer be used.
+        apps&apos; key caches see it first; it starts signing when you activate it, or by itself after {NEXT_KEY_ACTIVATES_AFTER_SECONDS / 3600} hours (the
+        daily job). The old key stays published until the tokens it signed can no longer be used.
       </p>
       {ALGS.map((alg) => {
         const mine = keys.filter((k) => k.alg === alg);

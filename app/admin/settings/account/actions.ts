@@ -12,32 +12,45 @@ const formSchema = accountSettingsSchema.omit({ profileTypes: true }).extend({
   automaticProfileCreation: accountSettingsSchema.shape.automaticProfileCreation.removeDefault(),
 });
 
-export const saveAccountSettings = createAction().use(admin).schema(formSchema)
+export const saveAccountSettings = createAction()
+  .use(admin)
+  .schema(formSchema)
   .run(async (data, { user }) => {
-  const current = await getSettings("account");
-  if (!current.profileTypes.includes(data.defaultProfileType)) {
-    throw new UserError(ErrorCodes.INVALID_INPUT, "Choose one of the profile types.", "defaultProfileType");
-  }
-  await updateSettings("account", { ...current, ...data }, user.id);
-  revalidatePath("/admin/settings/account");
-  return { ok: true, message: "Settings saved." };
-});
+    const current = await getSettings("account");
+    if (!current.profileTypes.includes(data.defaultProfileType)) {
+      throw new UserError(ErrorCodes.INVALID_INPUT, "Choose one of the profile types.", "defaultProfileType");
+    }
+    await updateSettings("account", { ...current, ...data }, user.id);
+    revalidatePath("/admin/settings/account");
+    return { ok: true, message: "Settings saved." };
+  });
 
 const PROFILE_TYPES_MAX = 20;
 
 // A5: the admin-editable list of profile types, one per line.
-export const saveProfileTypes = createAction().use(admin).schema(z.object({
-    profileTypes: z
-      .string()
-      .max(PROFILE_TYPES_MAX * 70, "The list is too long.")
-      .transform((v) => [...new Set(v.split(/\r?\n/).map((t) => t.trim()).filter(Boolean))])
-      .pipe(
-        z
-          .array(z.string().max(60, "Use at most 60 characters for each type."))
-          .min(1, "Enter at least one profile type.")
-          .max(PROFILE_TYPES_MAX, `Use at most ${PROFILE_TYPES_MAX} profile types.`),
-      ),
-  }))
+export const saveProfileTypes = createAction()
+  .use(admin)
+  .schema(
+    z.object({
+      profileTypes: z
+        .string()
+        .max(PROFILE_TYPES_MAX * 70, "The list is too long.")
+        .transform((v) => [
+          ...new Set(
+            v
+              .split(/\r?\n/)
+              .map((t) => t.trim())
+              .filter(Boolean),
+          ),
+        ])
+        .pipe(
+          z
+            .array(z.string().max(60, "Use at most 60 characters for each type."))
+            .min(1, "Enter at least one profile type.")
+            .max(PROFILE_TYPES_MAX, `Use at most ${PROFILE_TYPES_MAX} profile types.`),
+        ),
+    }),
+  )
   .run(async (data, { user }) => {
     const current = await getSettings("account");
     if (!data.profileTypes.includes(current.defaultProfileType)) {

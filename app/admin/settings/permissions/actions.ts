@@ -10,9 +10,11 @@ const formSchema = pendingPermissionsSchema.extend(
   },
 );
 
-export const savePendingPermissions = createAction().use(admin).schema(formSchema)
+export const savePendingPermissions = createAction()
+  .use(admin)
+  .schema(formSchema)
   .run(async (data, { user }) => {
-  await updateSettings("pendingPermissions", data, user.id);
-  revalidatePath("/admin/settings/permissions");
-  return { ok: true, message: "Settings saved." };
-});
+    await updateSettings("pendingPermissions", data, user.id);
+    revalidatePath("/admin/settings/permissions");
+    return { ok: true, message: "Settings saved." };
+  });

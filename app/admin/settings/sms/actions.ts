@@ -30,56 +30,77 @@ const schema = z.object({
     .string()
     .max(1000, "Too many countries.")
     .default("")
-    .transform((s) => [...new Set(s.split(/[\s,;]+/).map((c) => c.trim().toUpperCase()).filter(Boolean))])
+    .transform((s) => [
+      ...new Set(
+        s
+          .split(/[\s,;]+/)
+          .map((c) => c.trim().toUpperCase())
+          .filter(Boolean),
+      ),
+    ])
     .refine((list) => list.every(isCountryCode), { message: "Use two-letter country codes separated by commas, like US, GB, IN." }),
-  perNumberDaily: blankAsMissing(z.coerce.number({ error: "Enter a number." }).int("Enter a whole number.").min(1, "Use at least 1.").max(1000, "Use at most 1,000.")),
-  globalDaily: blankAsMissing(z.coerce.number({ error: "Enter a number." }).int("Enter a whole number.").min(1, "Use at least 1.").max(1_000_000, "Use at most 1,000,000.")),
-  newNumbersHourly: blankAsMissing(z.coerce.number({ error: "Enter a number." }).int("Enter a whole number.").min(2, "Use at least 2.").max(100_000, "Use at most 100,000.")),
+  perNumberDaily: blankAsMissing(
+    z.coerce.number({ error: "Enter a number." }).int("Enter a whole number.").min(1, "Use at least 1.").max(1000, "Use at most 1,000."),
+  ),
+  globalDaily: blankAsMissing(
+    z.coerce.number({ error: "Enter a number." }).int("Enter a whole number.").min(1, "Use at least 1.").max(1_000_000, "Use at most 1,000,000."),
+  ),
+  newNumbersHourly: blankAsMissing(
+    z.coerce.number({ error: "Enter a number." }).int("Enter a whole number.").min(2, "Use at least 2.").max(100_000, "Use at most 100,000."),
+  ),
 });
 
 const clearKey = { twilioAuthToken: "clearTwilioAuthToken", clickatellApiKey: "clearClickatellApiKey", twofactorApiKey: "clearTwofactorApiKey" } as const;
 
-export const saveSmsSettings = createAction().use(admin).schema(schema)
+export const saveSmsSettings = createAction()
+  .use(admin)
+  .schema(schema)
   .run(async (data, { user }) => {
-  const view = await resolveSmsConfig();
-  const provider = view.providerSetByEnvironment ? view.provider : (data.provider ?? view.provider);
-  if (data.fallbackProvider !== "none" && data.fallbackProvider === provider) {
-    throw new UserError(ErrorCodes.INVALID_INPUT, "The fallback must differ from the active provider.", "fallbackProvider");
-  }
-  // Secrets: an empty field keeps the stored value; "Remove" clears it (null); pinned fields are left alone.
-  const secret = (key: keyof typeof clearKey) => (data[clearKey[key]] ? null : data[key] || undefined);
-  await updateSmsSettings(
-    {
-      provider: view.providerSetByEnvironment ? undefined : data.provider,
-      fallbackProvider: data.fallbackProvider,
-      twilioAccountSid: data.twilioAccountSid,
-      twilioFrom: data.twilioFrom,
-      clickatellFrom: data.clickatellFrom,
-      twofactorSenderId: data.twofactorSenderId,
-      twofactorTemplate: data.twofactorTemplate,
-      twilioAuthToken: secret("twilioAuthToken"),
-      clickatellApiKey: secret("clickatellApiKey"),
-      twofactorApiKey: secret("twofactorApiKey"),
-      allowedCountries: data.allowedCountries,
-      perNumberDaily: data.perNumberDaily,
-      globalDaily: data.globalDaily,
-      newNumbersHourly: data.newNumbersHourly,
-    },
-    user.id,
-  );
-  if (data.defaultCountry && data.defaultCountry !== (await getSettings("regional")).defaultCountry) {
-    await updateSettings("regional", { defaultCountry: data.defaultCountry }, user.id);
-  }
-  revalidatePath("/admin/settings/sms");
-  return { ok: true, message: "SMS settings saved." };
-});
+    const view = await resolveSmsConfig();
+    const provider = view.providerSetByEnvironment ? view.provider : (data.provider ?? view.provider);
+    if (data.fallbackProvider !== "none" && data.fallbackProvider === provider) {
+      throw new UserError(ErrorCodes.INVALID_INPUT, "The fallback must differ from the active provider.", "fallbackProvider");
+    }
+    // Secrets: an empty field keeps the stored value; "Remove" clears it (null); pinned fields are left alone.
+    const secret = (key: keyof typeof clearKey) => (data[clearKey[key]] ? null : data[key] || undefined);
+    await updateSmsSettings(
+      {
+        provider: view.providerSetByEnvironment ? undefined : data.provider,
+        fallbackProvider: data.fallbackProvider,
+        twilioAccountSid: data.twilioAccountSid,
+        twilioFrom: data.twilioFrom,
+        clickatellFrom: data.clickatellFrom,
+        twofactorSenderId: data.twofactorSenderId,
+        twofactorTemplate: data.twofactorTemplate,
+        twilioAuthToken: secret("twilioAuthToken"),
+        clickatellApiKey: secret("clickatellApiKey"),
+        twofactorApiKey: secret("twofactorApiKey"),
+        allowedCountries: data.allowedCountries,
+        perNumberDaily: data.perNumberDaily,
+        globalDaily: data.globalDaily,
+        newNumbersHourly: data.newNumbersHourly,
+      },
+      user.id,
+    );
+    if (data.defaultCountry && data.defaultCountry !== (await getSettings("regional")).defaultCountry) {
+      await updateSettings("regional", { defaultCountry: data.defaultCountry }, user.id);
+    }
+    revalidatePath("/admin/settings/sms");
+    return { ok: true, message: "SMS settings saved." };
+  });
 
-export const sendTestSmsAction = createAction().use(admin).schema(z.object(phoneInput))
+export const sendTestSmsAction = createAction()
+  .use(admin)
+  .schema(z.object(phoneInput))
   .run(async (data, { user }) => {
-  const { e164 } = parsePhone(data.phone, data.phoneCountry);
-  const result = await sendTestSms(e164);
-  await audit({ action: "sms.test_sent", actorId: user.id, detail: { provider: result.provider, ok: result.ok, ...(result.ok ? { failedOver: result.failedOver } : {}) } });
-  const values = { phone: data.phone, phoneCountry: data.phoneCountry };
-  if (!result.ok) return { ok: false, message: `The test SMS was not sent: ${result.message}`, values };
-  return { ok: true, message: `Test SMS sent. ${result.message}`, values };
-});
+    const { e164 } = parsePhone(data.phone, data.phoneCountry);
+    const result = await sendTestSms(e164);
+    await audit({
+      action: "sms.test_sent",
+      actorId: user.id,
+      detail: { provider: result.provider, ok: result.ok, ...(result.ok ? { failedOver: result.failedOver } : {}) },
+    });
+    const values = { phone: data.phone, phoneCountry: data.phoneCountry };
+    if (!result.ok) return { ok: false, message: `The test SMS was not sent: ${result.message}`, values };
+    return { ok: true, message: `Test SMS sent. ${result.message}`, values };
+  });

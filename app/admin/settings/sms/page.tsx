@@ -16,14 +16,13 @@ export default async function SmsSettingsPage() {
       <div>
         <h1 className="text-2xl font-semibold">SMS and regional</h1>
         <p className="mt-1 text-sm text-slate-600">
-          SMS is sent for phone confirmation, phone registration and sign-in, two-factor codes and password recovery. Credentials are
-          encrypted at rest and never shown again in full.
+          SMS is sent for phone confirmation, phone registration and sign-in, two-factor codes and password recovery. Credentials are encrypted at rest and
+          never shown again in full.
         </p>
       </div>
       {view.provider === "outbox" && env().NODE_ENV === "production" ? (
         <Notice tone="warning">
-          Text messages are not delivered: the active provider is the outbox, which only stores them for development. Choose and configure a
-          provider below.
+          Text messages are not delivered: the active provider is the outbox, which only stores them for development. Choose and configure a provider below.
         </Notice>
       ) : null}
       <SmsSettingsForm

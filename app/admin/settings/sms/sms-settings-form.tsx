@@ -101,7 +101,13 @@ export function SmsSettingsForm({
                     name={f.key}
                     type="password"
                     autoComplete="off"
-                    hint={f.unreadable ? "The stored value can no longer be read (the server secret changed). Enter it again." : f.set ? `Stored: ${f.value}. Leave empty to keep it.` : "Not set."}
+                    hint={
+                      f.unreadable
+                        ? "The stored value can no longer be read (the server secret changed). Enter it again."
+                        : f.set
+                          ? `Stored: ${f.value}. Leave empty to keep it.`
+                          : "Not set."
+                    }
                     error={e[f.key]}
                   />
                   {f.set ? <Checkbox label={`Remove the stored ${f.label}`} name={clearName[f.key]!} /> : null}
@@ -133,8 +139,24 @@ export function SmsSettingsForm({
           defaultValue={v.allowedCountries ?? allowedCountries.join(", ")}
           error={e.allowedCountries}
         />
-        <Field label="Codes per number per day" name="perNumberDaily" type="number" min={1} max={1000} defaultValue={v.perNumberDaily ?? perNumberDaily} error={e.perNumberDaily} />
-        <Field label="SMS per day for the whole site" name="globalDaily" type="number" min={1} max={1000000} defaultValue={v.globalDaily ?? globalDaily} error={e.globalDaily} />
+        <Field
+          label="Codes per number per day"
+          name="perNumberDaily"
+          type="number"
+          min={1}
+          max={1000}
+          defaultValue={v.perNumberDaily ?? perNumberDaily}
+          error={e.perNumberDaily}
+        />
+        <Field
+          label="SMS per day for the whole site"
+          name="globalDaily"
+          type="number"
+          min={1}
+          max={1000000}
+          defaultValue={v.globalDaily ?? globalDaily}
+          error={e.globalDaily}
+        />
         <Field
           label="Codes to new numbers per hour (whole site)"
           name="newNumbersHourly"
@@ -158,7 +180,13 @@ export function TestSmsForm({ countries, defaultCountry }: { countries: CountryO
   return (
     <form action={formAction} className="max-w-2xl space-y-4" noValidate>
       <FormMessage state={state} />
-      <PhoneField countries={countries} defaultCountry={v.phoneCountry ?? defaultCountry} defaultValue={v.phone} error={e.phone} countryError={e.phoneCountry} />
+      <PhoneField
+        countries={countries}
+        defaultCountry={v.phoneCountry ?? defaultCountry}
+        defaultValue={v.phone}
+        error={e.phone}
+        countryError={e.phoneCountry}
+      />
       <SubmitButton pendingText="Sending…">Send test SMS</SubmitButton>
     </form>
   );

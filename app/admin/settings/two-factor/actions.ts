@@ -10,16 +10,20 @@ const methods = z.preprocess(
   z.array(z.enum(TWO_FACTOR_METHODS)).min(1, "Allow at least one method."),
 );
 
-export const saveGeneralAction = createAction().use(admin).schema(z.object({
-    enable2fa: checkbox,
-    requireFor: z.enum(TWO_FACTOR_REQUIRE_FOR, { error: "Choose who must use two-step verification." }),
-    allowedMethods: methods,
-    deliveryPolicy: z.enum(["sms_then_email", "email_only"], { error: "Choose a delivery policy." }),
-    trustedDeviceDuration: z.enum(TRUSTED_DEVICE_DURATIONS, { error: "Choose how long a device is remembered." }),
-    contactName: z.string().trim().max(100, "Use at most 100 characters."),
-    contactEmail: z.union([z.literal(""), z.string().trim().max(254, "This email address is too long.").email("Enter a valid email address.")]),
-    contactPhone: z.string().trim().max(40, "Use at most 40 characters."),
-  }))
+export const saveGeneralAction = createAction()
+  .use(admin)
+  .schema(
+    z.object({
+      enable2fa: checkbox,
+      requireFor: z.enum(TWO_FACTOR_REQUIRE_FOR, { error: "Choose who must use two-step verification." }),
+      allowedMethods: methods,
+      deliveryPolicy: z.enum(["sms_then_email", "email_only"], { error: "Choose a delivery policy." }),
+      trustedDeviceDuration: z.enum(TRUSTED_DEVICE_DURATIONS, { error: "Choose how long a device is remembered." }),
+      contactName: z.string().trim().max(100, "Use at most 100 characters."),
+      contactEmail: z.union([z.literal(""), z.string().trim().max(254, "This email address is too long.").email("Enter a valid email address.")]),
+      contactPhone: z.string().trim().max(40, "Use at most 40 characters."),
+    }),
+  )
   .run(async (d, { user }) => {
     const current = await getSettings("twoFactor");
     await updateSettings("twoFactor", { ...current, ...d }, user.id);
@@ -27,7 +31,9 @@ export const saveGeneralAction = createAction().use(admin).schema(z.object({
     return { ok: true, message: "Settings saved." };
   });
 
-export const saveDefaultsAction = createAction().use(admin).schema(z.object({ defaultWeb: checkbox, defaultManager: checkbox, defaultMethod: z.enum(TWO_FACTOR_METHODS, { error: "Choose a default method." }) }))
+export const saveDefaultsAction = createAction()
+  .use(admin)
+  .schema(z.object({ defaultWeb: checkbox, defaultManager: checkbox, defaultMethod: z.enum(TWO_FACTOR_METHODS, { error: "Choose a default method." }) }))
   .run(async (d, { user }) => {
     const current = await getSettings("twoFactor");
     await updateSettings("twoFactor", { ...current, ...d }, user.id);

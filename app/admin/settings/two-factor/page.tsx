@@ -41,8 +41,8 @@ export default async function TwoFactorSettingsPage({ searchParams }: { searchPa
         <>
           {missing ? (
             <Notice tone="warning">
-              <strong>{missing === 1 ? "1 account has" : `${missing} accounts have`} no confirmed phone number.</strong> SMS is an allowed
-              method: they are asked for a number at their next two-step sign-in.{" "}
+              <strong>{missing === 1 ? "1 account has" : `${missing} accounts have`} no confirmed phone number.</strong> SMS is an allowed method: they are
+              asked for a number at their next two-step sign-in.{" "}
               <Link href="/admin/accounts?phone=missing" className="font-semibold underline">
                 See {missing === 1 ? "this account" : "these accounts"}
               </Link>
@@ -50,8 +50,8 @@ export default async function TwoFactorSettingsPage({ searchParams }: { searchPa
           ) : null}
           {ownMethods ? null : (
             <Notice tone="warning">
-              You have no two-step method yet. Once two-step verification applies to your account (everyone, or your own switches),
-              the Manager app asks you to set one up before you continue — set one up on your security page first.
+              You have no two-step method yet. Once two-step verification applies to your account (everyone, or your own switches), the Manager app asks you to
+              set one up before you continue — set one up on your security page first.
             </Notice>
           )}
           <GeneralForm settings={settings} />

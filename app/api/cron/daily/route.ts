@@ -12,7 +12,10 @@ export async function GET(request: Request) {
     return NextResponse.json({ error: "unavailable", message: "CRON_SECRET is not set." }, { status: 503, headers: { "Cache-Control": "no-store" } });
   }
   if (auth !== "ok") {
-    return NextResponse.json({ error: "unauthorized" }, { status: 401, headers: { "WWW-Authenticate": 'Bearer realm="latchkey-cron"', "Cache-Control": "no-store" } });
+    return NextResponse.json(
+      { error: "unauthorized" },
+      { status: 401, headers: { "WWW-Authenticate": 'Bearer realm="latchkey-cron"', "Cache-Control": "no-store" } },
+    );
   }
   try {
     return NextResponse.json({ ok: true, ...(await runDailyJobs()) }, { headers: { "Cache-Control": "no-store" } });

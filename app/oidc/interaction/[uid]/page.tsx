@@ -16,7 +16,21 @@ const button = "inline-flex min-h-10 items-center justify-center rounded-md px-4
 const primary = `${button} bg-brand-600 text-white hover:bg-brand-700`;
 const secondary = `${button} border border-slate-300 bg-white text-slate-800 hover:bg-slate-100`;
 
-function Post({ uid, to, label, tone = "primary", auto = false, fields = {} }: { uid: string; to: string; label: string; tone?: "primary" | "secondary"; auto?: boolean; fields?: Record<string, string> }) {
+function Post({
+  uid,
+  to,
+  label,
+  tone = "primary",
+  auto = false,
+  fields = {},
+}: {
+  uid: string;
+  to: string;
+  label: string;
+  tone?: "primary" | "secondary";
+  auto?: boolean;
+  fields?: Record<string, string>;
+}) {
   return (
     <form method="post" action={`/oidc/interaction/${encodeURIComponent(uid)}/${to}`}>
       {Object.entries(fields).map(([k, v]) => (
@@ -110,7 +124,9 @@ function Body({ step, uid, who }: { step: Step; uid: string; who: string }) {
       return (
         <>
           <h1 className="mb-2 text-2xl font-semibold">You signed in as someone else</h1>
-          <p className="mb-6 text-sm text-slate-700">The account signed in to Latchkey changed during this sign-in. Sign in again to continue to {step.app.name}.</p>
+          <p className="mb-6 text-sm text-slate-700">
+            The account signed in to Latchkey changed during this sign-in. Sign in again to continue to {step.app.name}.
+          </p>
           <div className="flex flex-wrap gap-3">
             <Post uid={uid} to="reauth" label="Sign in again" />
             <Cancel uid={uid} />
