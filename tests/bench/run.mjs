@@ -49,10 +49,20 @@ import path from "node:path";
 import { hash, verify } from "@node-rs/argon2";
 import autocannon from "autocannon";
 import {
+  ADMIN_EMAIL,
+  ADMIN_PASSWORD,
+  DIST_DIR,
+  INVALID_CREDENTIALS,
+  PASSWORD,
+  USES_PER_ACCOUNT,
+  WRONG_PASSWORD,
+  loginFormFields,
+  startLatchkey,
+} from "./latchkey.mjs";
+import {
   ROOT,
   TSX_BIN,
   appEnv,
-  attrs,
   build as buildInto,
   cleanupAll,
   cleanupOnSignals,
@@ -69,7 +79,6 @@ import {
   scriptsShipped,
   writeResultsSection,
   sessionCookieOf,
-  startNext,
   stopChild,
 } from "./harness.mjs";
 
@@ -79,7 +88,6 @@ if (mode) {
   await import(mode); // runs to completion and exits
 }
 
-const DIST_DIR = ".next-bench";
 const RESULTS_FILE = path.join(ROOT, "tests/bench/results.json");
 const DURATION = Number(process.env.BENCH_DURATION ?? 6);
 const PG_ADMIN_URL = process.env.BENCH_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
@@ -87,12 +95,7 @@ const ONLY = process.env.BENCH_ONLY;
 const PAGE_CONNECTIONS = 50;
 const LOGIN_CONNECTIONS = 20;
 const ARGON2_NEAR_SECONDS = 4;
-const USES_PER_ACCOUNT = 9; // below the per-identifier limit of 10 per 15 minutes
 const ARGON = { algorithm: 2, memoryCost: 19456, timeCost: 2, parallelism: 1 }; // 2 = Argon2id
-const PASSWORD = "bench-correct-horse-42";
-const WRONG_PASSWORD = "bench-wrong-horse-42";
-const ADMIN_EMAIL = "bench-admin@bench.local";
-const ADMIN_PASSWORD = "bench-admin-horse-42";
 
 const log = makeLog("bench");
 const started = log.started;
@@ -172,36 +175,7 @@ async function argon2Baseline(concurrency, seconds) {
 
 // ——— the server ———
 
-function startServer(dbEnv, port) {
-  return startNext(
-    appEnv({
-      ...dbEnv,
-      NEXT_DIST_DIR: DIST_DIR,
-      LATCHKEY_BASE_URL: `http://localhost:${port}`,
-      LATCHKEY_ADMIN_EMAIL: ADMIN_EMAIL,
-      LATCHKEY_ADMIN_PASSWORD: ADMIN_PASSWORD,
-      // The seeding step (tests/bench/seed-users.ts) has already applied the migrations.
-      LATCHKEY_SKIP_MIGRATIONS: "1",
-    }),
-    port,
-  );
-}
-
 // ——— the login form ———
-
-/** The hidden fields Next renders into the login form for its server action. */
-async function loginFormFields(port) {
-  const { body: html } = await request(port, { path: "/login" });
-  const form = html.match(/<form[^>]*method="POST"[^>]*>([\s\S]*?)<\/form>/i);
-  if (!form) throw new Error("no POST form found on /login");
-  const fields = [];
-  for (const m of form[1].matchAll(/<input\b[^>]*>/g)) {
-    const a = attrs(m[0].slice(6));
-    if (a.type === "hidden" && a.name) fields.push([a.name, a.value ?? ""]);
-  }
-  if (!fields.some(([n]) => n.startsWith("$ACTION"))) throw new Error("the login form has no server-action fields");
-  return fields;
-}
 
 const loginRequestHeaders = (port) => formPostHeaders(port);
 
@@ -218,8 +192,6 @@ async function signInOnce(port, fields, email, password) {
 }
 
 // ——— scenarios ———
-
-const INVALID_CREDENTIALS = "The email, phone or password is not right.";
 
 function scenarios(port, fields, cookie, pools) {
   const loginPath = "/login";
@@ -380,7 +352,7 @@ async function benchDatabase(label, dbEnv, poolSize) {
   };
   const port = await freePort();
   const t = Date.now();
-  const server = await startServer(dbEnv, port);
+  const server = await startLatchkey(dbEnv, port);
   log(`${label}: next start ready on 127.0.0.1:${port} in ${((Date.now() - t) / 1000).toFixed(1)} s`);
   try {
     const js = [];
