@@ -1,9 +1,13 @@
-// The zod shapes every form shares: a checkbox, a one-time code, a password, a phone pair, a WebAuthn response.
+// The zod shapes every form shares: a checkbox, an email address, a one-time code, a password, a phone pair, a WebAuthn response.
 import { z } from "zod";
 import { PASSWORD_MAX } from "@/lib/passwords";
 
 /** An HTML checkbox: "on" when ticked, absent when not (JSON callers may send a boolean). */
 export const checkbox = z.preprocess((v) => v === true || v === "on" || v === "true", z.boolean());
+
+/** An email address typed into a form; `empty` says which one ("Enter an email address."). */
+export const emailField = (empty = "Enter your email address.") =>
+  z.string().trim().min(1, empty).max(254, "This email address is too long.").email("Enter a valid email address, like name@example.com.");
 
 /** A typed one-time code; `empty` says where to find it ("Enter the code from your app."). */
 export const codeField = (empty = "Enter the code.") => z.string().trim().min(1, empty).max(20, "Enter the 6-digit code.");

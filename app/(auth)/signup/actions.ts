@@ -3,6 +3,7 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { newPasswordField, SAME_AS_EMAIL, sameAsEmail } from "@/lib/passwords/schema";
 import { createAction } from "@/lib/action";
+import { emailField } from "@/lib/shared/form-schemas";
 import { signUpWithEmail } from "@/lib/accounts/sign-up";
 import { rememberSignUp } from "@/lib/auth/sign-up-browser";
 import { clientIp } from "@/lib/request";
@@ -11,12 +12,7 @@ import { clientIp } from "@/lib/request";
 const schema = z
   .object({
     name: z.string().trim().min(1, "Enter your name.").max(100, "Use at most 100 characters."),
-    email: z
-      .string()
-      .trim()
-      .min(1, "Enter your email address.")
-      .max(254, "This email address is too long.")
-      .email("Enter a valid email address, like name@example.com."),
+    email: emailField(),
     // Oversize input is refused here, before any hashing.
     password: newPasswordField("Choose a password."),
   })

@@ -2,7 +2,7 @@
 // The Manager app's accounts page (A2, A9, A12): status, rights, blocking date, new accounts.
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { checkbox, passwordField } from "@/lib/shared/form-schemas";
+import { checkbox, emailField, passwordField } from "@/lib/shared/form-schemas";
 import { createAction, admin } from "@/lib/action";
 import { activateAccount } from "@/lib/accounts/activation";
 import { blockAccount, createAccountInManager, saveAccountRights, unblockAccount } from "@/lib/accounts/admin";
@@ -46,7 +46,7 @@ export const createAccountAction = createAction()
   .schema(
     z.object({
       name: z.string().trim().min(1, "Enter a name.").max(100, "Use at most 100 characters."),
-      email: z.string().trim().min(1, "Enter an email address.").max(254, "This email address is too long.").email("Enter a valid email address."),
+      email: emailField("Enter an email address."),
       password: passwordField("Choose a password."),
       emailConfirmed: checkbox,
       phone: z.string().trim().max(40, "This phone number is too long.").default(""),

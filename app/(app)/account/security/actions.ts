@@ -1,7 +1,7 @@
 "use server";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { codeField, passwordField, newPasswordPair } from "@/lib/shared/form-schemas";
+import { codeField, emailField, passwordField, newPasswordPair } from "@/lib/shared/form-schemas";
 import { createAction, signedIn } from "@/lib/action";
 import { changePassword } from "@/lib/accounts/password";
 import { revokeOtherSessions, revokeSession } from "@/lib/auth/sessions";
@@ -59,12 +59,7 @@ export const sendEmailChangeCode = createAction()
   .use(signedIn)
   .schema(
     z.object({
-      email: z
-        .string()
-        .trim()
-        .min(1, "Enter your email address.")
-        .max(254, "This email address is too long.")
-        .email("Enter a valid email address, like name@example.com."),
+      email: emailField(),
     }),
   )
   .run(async (data, c) => {
