@@ -39,7 +39,8 @@ export function RecoveryCodesList({ codes, onSaved }: { codes: string[]; onSaved
   const hydrated = useHydrated();
   const text = `Latchkey recovery codes. Each works once.\n\n${codes.join("\n")}\n`;
   return (
-    <div role="status" className="space-y-3 rounded-md border border-green-300 bg-green-50 p-4">
+    // print-area: Print puts only this box on paper (app/globals.css).
+    <div role="status" className="print-area space-y-3 rounded-md border border-green-300 bg-green-50 p-4">
       <p className="font-semibold text-green-950">Save your recovery codes</p>
       <p className="text-sm text-green-950">Each code works once, if you lose your other methods. They will not be shown again.</p>
       <ul

@@ -152,6 +152,11 @@ export async function readRecoveryCodes(page: Page): Promise<string[]> {
   const codes = (await recoveryList(page).getByRole("listitem").allTextContents()).map((c) => c.trim());
   for (const c of codes) expect(c).toMatch(/^[0-9a-z]{5}-[0-9a-z]{5}$/);
   expect(new Set(codes).size).toBe(10);
+  // Print puts the codes on paper and nothing else of the page.
+  await page.emulateMedia({ media: "print" });
+  await expect(recoveryList(page)).toBeVisible();
+  await expect(page.getByRole("heading", { level: 1 }).first()).toBeHidden();
+  await page.emulateMedia({ media: "screen" });
   return codes;
 }
 

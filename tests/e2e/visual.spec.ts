@@ -29,9 +29,10 @@ async function snap(page: Page, name: string, mask: (p: Page) => Locator[] = () 
   }
 }
 
-test("home, page not found and an expired link", async ({ page }) => {
+test("home, sign-in, page not found and an expired link", async ({ page }) => {
   for (const [name, path] of [
     ["home", "/"],
+    ["sign-in", "/login"],
     ["not-found", "/no-such-page"],
     ["expired-reset-link", "/recover/reset?token=expired"],
   ] as const) {
