@@ -28,6 +28,9 @@ export async function expectAccessibleIn(page: Page, scheme: Scheme, what = page
   await page.emulateMedia({ colorScheme: scheme });
   // The stylesheet applied: the colours judged are the page's.
   await page.waitForLoadState("load");
+  // After a client-side navigation the URL changes a moment before the new page's <title> is in
+  // place (metadata arrives after the body): judge the page once it has one.
+  await expect(page, `${what}: the page has a title`).toHaveTitle(/\S/);
   const lightness = await backgroundLightness(page);
   if (lightness === null) {
     // Nothing to compare.
