@@ -22,6 +22,9 @@ export async function captureAction(page: Page, trigger: () => Promise<unknown>,
       } else await route.fallback();
     });
   }
+  // Before React has hydrated a form, a click posts it as a plain HTML form, which is not the
+  // action request captured here (and, not blocked, would really run): wait until every form is live.
+  await page.waitForFunction(() => [...document.forms].every((f) => Object.keys(f).some((k) => k.startsWith("__reactProps"))));
   const sent = page.waitForRequest(isAction);
   await trigger();
   const req = captured ?? (await sent);
