@@ -1,6 +1,7 @@
 // `npm run admin:create -- --email you@example.com --password '…' [--name 'Your Name']`
 // Creates an admin account, or makes an existing account an admin. With the embedded database it
 // refuses to run while a server holds the data folder (db/data-folder-lock.ts).
+import "./load-env";
 import { parseArgs } from "node:util";
 import { eq } from "drizzle-orm";
 import { closeDb, db } from "@/lib/db";

@@ -1,5 +1,6 @@
 // `npm run db:migrate`: applies pending migrations and exits (for deploy pipelines). With the embedded
 // database it refuses to run while a server holds the data folder (the server migrates at start-up).
+import "./load-env";
 import { closeDb } from "@/lib/db";
 import { DataFolderInUseError } from "@/db/data-folder-lock";
 import { migrateDatabase } from "@/lib/db";
