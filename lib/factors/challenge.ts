@@ -38,7 +38,8 @@ export async function createChallenge(input: { userId: string; firstFactor: stri
  */
 export async function startManagerStepUp(c: Current): Promise<boolean> {
   if (!managerStepUpNeeded(c.user, await loadPolicy(), c.session.secondFactorAt)) return false;
-  await createChallenge({ userId: c.user.id, firstFactor: "session", surface: "manager", next: "/admin" });
+  // The session's own first factor names the new session ("password+totp"), as at sign-in.
+  await createChallenge({ userId: c.user.id, firstFactor: c.session.method ?? "session", surface: "manager", next: "/admin" });
   return true;
 }
 

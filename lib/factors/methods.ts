@@ -67,10 +67,55 @@ export function mayUse(methods: MethodsView, method: SecondFactor) {
   return methods.available.includes(method) || methods.enrol.includes(method) || (method === "email" && methods.emailFallback);
 }
 
-/** T10: a phone-code sign-in is the SMS factor; a user-verified security key is two factors by itself. */
+/**
+ * T10: whether a first factor passes Latchkey's own second step. A phone-code sign-in is the SMS
+ * factor when SMS is the account's main method; a user-verified security key is two factors by
+ * itself. What apps are told is `provesTwoFactors`: there a phone code stays one factor.
+ */
 export function firstFactorSatisfies(firstFactor: string, methods: MethodsView, userVerified = false) {
   if (firstFactor === "webauthn") return userVerified;
   if (firstFactor === "sms_code") return methods.primary === "sms";
   return false;
+}
+
+// What each part of a session's method ("password+totp", "sms_code", "email_confirmation+email",
+// "password+trusted_device", …) proves: a phone-code sign-in and an SMS code are the same phone, an
+// email confirmation and an email code the same inbox. `session` (a first factor not recorded)
+// proves nothing here.
+const FACTOR_OF: Record<string, string> = {
+  password: "password",
+  sms_code: "phone",
+  sms: "phone",
+  email_confirmation: "inbox",
+  email: "inbox",
+  totp: "app",
+  recovery: "recovery code",
+  webauthn: "security key",
+  trusted_device: "trusted device",
+};
+
+const factorsOf = (method: string | null) =>
+  new Set(
+    (method ?? "")
+      .split("+")
+      .map((part) => FACTOR_OF[part.replace(/_enrolled$/, "")])
+      .filter((f): f is string => Boolean(f)),
+  );
+
+/**
+ * Whether a session proved two different factors: what apps are told (amr `mfa`, the two-step acr)
+ * and what an app's two-step request needs. Latchkey's own pages go by the session's second step
+ * (`secondFactorAt`), which a phone code alone may pass (`firstFactorSatisfies`); one phone is still
+ * one factor. A security key alone counts only when it passed the second step (user-verified).
+ */
+export function provesTwoFactors(method: string | null, secondFactorPassed: boolean): boolean {
+  if (!secondFactorPassed) return false;
+  if (method === "webauthn") return true;
+  return factorsOf(method).size >= 2;
+}
+
+/** Whether `second` would add a factor to a session opened by `method` (not the same phone or inbox again). */
+export function addsFactor(method: string | null, second: SecondFactor): boolean {
+  return !factorsOf(method).has(FACTOR_OF[second]!);
 }
 export const notOffered = () => new UserError(ErrorCodes.NOT_ALLOWED, "This method is not available for your account. Choose another method.");

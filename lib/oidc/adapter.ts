@@ -7,7 +7,7 @@ import { errors, type Adapter, type AdapterPayload } from "oidc-provider";
 import { db } from "@/lib/db";
 import { oidcClients, oidcPayloads } from "@/db/schema";
 import { hashSecret } from "@/lib/crypto";
-import { clientMetadata } from "./clients";
+import { clientMetadata, mayBeClientId } from "./clients";
 
 /** The stored id of an artefact: token values are ids, so none is kept in clear. */
 export const payloadKey = (model: string, id: string) => hashSecret(`oidc:${model}:${id}`);
@@ -18,7 +18,7 @@ const live = () => or(isNull(oidcPayloads.expiresAt), gt(oidcPayloads.expiresAt,
 
 class ClientAdapter implements Adapter {
   async find(id: string) {
-    if (typeof id !== "string" || id.length > 200) return undefined;
+    if (!mayBeClientId(id)) return undefined;
     const [row] = await db.select().from(oidcClients).where(eq(oidcClients.id, id)).limit(1);
     return clientMetadata(row) as AdapterPayload | undefined;
   }

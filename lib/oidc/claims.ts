@@ -5,6 +5,7 @@ import type { Account, FindAccount } from "oidc-provider";
 import { getUser } from "@/lib/accounts/queries";
 import { isBlocked } from "@/lib/blocking";
 import { listProfiles } from "@/lib/profiles";
+import { provesTwoFactors } from "@/lib/factors/methods";
 import { ACR_1FA, ACR_2FA } from "./clients";
 
 /** Claims released per scope (ID token and userinfo); `openid` carries how and when the person signed in. */
@@ -52,10 +53,14 @@ const AMR: Record<string, string[]> = {
   session: [],
 };
 
-/** amr and acr of a Latchkey session: `mfa` and the two-step acr once a second factor has passed. */
-export function amrAcrFor(method: string | null, secondFactor: boolean): { amr: string[]; acr: string } {
+/**
+ * amr and acr of a Latchkey session: `mfa` and the two-step acr once it proved two different factors
+ * (a phone code that passed Latchkey's second step is still one factor).
+ */
+export function amrAcrFor(method: string | null, secondFactorPassed: boolean): { amr: string[]; acr: string } {
   const amr = new Set<string>();
   for (const part of (method ?? "").split("+")) for (const v of AMR[part.replace(/_enrolled$/, "")] ?? []) amr.add(v);
-  if (secondFactor) amr.add("mfa");
-  return { amr: [...amr], acr: secondFactor ? ACR_2FA : ACR_1FA };
+  const twoFactors = provesTwoFactors(method, secondFactorPassed);
+  if (twoFactors) amr.add("mfa");
+  return { amr: [...amr], acr: twoFactors ? ACR_2FA : ACR_1FA };
 }

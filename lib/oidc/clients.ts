@@ -8,6 +8,7 @@ import { oidcClients, oidcPayloads, type OidcClient } from "@/db/schema";
 import { audit } from "@/lib/audit";
 import { hashSecret, randomToken, safeEqual } from "@/lib/crypto";
 import { ErrorCodes, UserError } from "@/lib/shared/errors";
+import { hasControlCharacters } from "@/lib/shared/text-input";
 
 export const SCOPES = ["openid", "profile", "email", "phone", "offline_access"] as const;
 export type Scope = (typeof SCOPES)[number];
@@ -240,8 +241,14 @@ async function endClientGrants(clientId: string) {
   await db.delete(oidcPayloads).where(eq(oidcPayloads.clientId, clientId));
 }
 
+/**
+ * Whether `id` may name an app: at most 200 characters and no control characters (Postgres text
+ * cannot hold a NUL byte). Anything else names no app and is never looked up.
+ */
+export const mayBeClientId = (id: unknown): id is string => typeof id === "string" && id.length > 0 && id.length <= 200 && !hasControlCharacters(id);
+
 export async function getClient(id: string): Promise<OidcClient | null> {
-  if (typeof id !== "string" || id.length > 200) return null;
+  if (!mayBeClientId(id)) return null;
   const [row] = await db.select().from(oidcClients).where(eq(oidcClients.id, id)).limit(1);
   return row ?? null;
 }

@@ -5,6 +5,7 @@ import type { InteractionResults } from "oidc-provider";
 import type { Current } from "@/lib/auth/current";
 import { audit } from "@/lib/audit";
 import { env } from "@/lib/env";
+import { provesTwoFactors } from "@/lib/factors/methods";
 import { isAllowed } from "@/lib/permissions";
 import { needsFirstProfile } from "@/lib/profiles";
 import { NodeResponse, toNodeRequest } from "./bridge";
@@ -89,7 +90,7 @@ async function loginNeeds(details: Details, current: Current | null, app: AppInf
     String(details.params.acr_values ?? "")
       .split(" ")
       .includes(ACR_2FA);
-  if (twoFactor && !current.session.secondFactorAt) return { kind: "step_up", app };
+  if (twoFactor && !provesTwoFactors(current.session.method, Boolean(current.session.secondFactorAt))) return { kind: "step_up", app };
   if (await needsFirstProfile(current.user)) return { kind: "first_profile", app };
   return null;
 }
@@ -132,8 +133,7 @@ export class InteractionRefused extends Error {
 export async function finishLogin(headers: Headers, uid: string, current: Current | null): Promise<string> {
   const step = await interactionStep(headers, uid, current);
   if (step.kind !== "continue") throw new InteractionRefused(step);
-  const secondFactor = Boolean(current!.session.secondFactorAt);
-  const { amr, acr } = amrAcrFor(current!.session.method, secondFactor);
+  const { amr, acr } = amrAcrFor(current!.session.method, Boolean(current!.session.secondFactorAt));
   const ts = Math.floor(lastAuthenticated(current!) / 1000);
   return finish(headers, uid, { login: { accountId: current!.user.id, amr, acr, ts, remember: true } }, false);
 }

@@ -124,10 +124,19 @@ export async function keyHousekeeping(now = new Date()) {
     .select({ alg: oidcSigningKeys.alg })
     .from(oidcSigningKeys)
     .where(and(eq(oidcSigningKeys.state, "next"), lt(oidcSigningKeys.createdAt, new Date(now.getTime() - NEXT_KEY_ACTIVATES_AFTER_SECONDS * 1000))));
-  for (const { alg } of due) await promoteNext(alg, SYSTEM_ACTOR).catch(() => {});
+  let activated = 0;
+  for (const { alg } of due) {
+    try {
+      await promoteNext(alg, SYSTEM_ACTOR);
+      activated++;
+    } catch (err) {
+      // The other algorithm's key, the retired keys and tomorrow's run go on; the failure is logged.
+      console.error(`[oidc] the daily job could not activate the next ${alg} signing key:`, err);
+    }
+  }
   const dropped = await db
     .delete(oidcSigningKeys)
     .where(and(inArray(oidcSigningKeys.state, ["retired"]), lt(oidcSigningKeys.deleteAfter, now)))
     .returning({ kid: oidcSigningKeys.kid });
-  return { activated: due.length, dropped: dropped.length };
+  return { activated, dropped: dropped.length };
 }

@@ -12,8 +12,11 @@ import { auditEvents } from "./events";
 import { errorPage, logoutPage } from "./html";
 import { ensureKeys, keysVersion, loadJwks } from "./keys";
 
-/** What handleOidc learns of the Latchkey session and hands to the interaction policy. */
-export type LatchkeyState = { userId: string; token: string; secondFactor: boolean } | null;
+/**
+ * What handleOidc learns of the Latchkey session and hands to the interaction policy; `twoFactors`:
+ * the session proved two different factors (provesTwoFactors).
+ */
+export type LatchkeyState = { userId: string; token: string; twoFactors: boolean } | null;
 type OidcRequest = { latchkey?: LatchkeyState; after?: Array<Promise<unknown>> };
 export const oidcRequest = (ctx: { req: unknown }) => ctx.req as OidcRequest;
 
@@ -51,13 +54,34 @@ function policy() {
       return !lk || lk.userId !== ctx.oidc.session?.accountId ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT;
     }),
   );
-  // acr_values is only a wish in OIDC; Latchkey makes the two-step value binding, and an admin can require it per app.
+  // acr_values is only a wish in OIDC; Latchkey makes the two-step value binding, and an admin can
+  // require it per app. Both the provider's session (the acr its tokens carry) and the Latchkey
+  // session behind it must have proved two factors.
   login.checks.push(
     new Check("latchkey_2fa", "two-step verification is required", "login_required", (ctx) =>
-      twoFactorAsked(ctx) && ctx.oidc.session?.acr !== ACR_2FA ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT,
+      twoFactorAsked(ctx) && (ctx.oidc.session?.acr !== ACR_2FA || !oidcRequest(ctx).latchkey?.twoFactors) ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT,
     ),
   );
   return p;
+}
+
+/**
+ * The provider without the form_post response mode. Its answer is a page that submits itself to the
+ * app with an inline script, which the site's Content-Security-Policy (lib/csp.ts: script nonces,
+ * `form-action 'self'`, set on /oidc/* by proxy.ts) would stop in the browser. A request asking for
+ * it gets unsupported_response_mode at its redirect URI, in the query; discovery does not list it.
+ */
+class LatchkeyProvider extends Provider {
+  override registerResponseMode(name: string, handler: Parameters<Provider["registerResponseMode"]>[1]) {
+    if (name !== "form_post") super.registerResponseMode(name, handler);
+  }
+}
+
+/** Discovery lists the response modes that are answered (oidc-provider names form_post in any case). */
+async function withoutFormPost(ctx: KoaContextWithOIDC, next: () => Promise<void>) {
+  await next();
+  const body = ctx.oidc?.route === "discovery" ? (ctx.body as { response_modes_supported?: string[] } | undefined) : undefined;
+  if (body?.response_modes_supported) body.response_modes_supported = body.response_modes_supported.filter((m) => m !== "form_post");
 }
 
 function cookieKeys() {
@@ -200,7 +224,8 @@ async function build(): Promise<Cached> {
     current.checkedAt = Date.now();
     return current;
   }
-  const provider = new Provider(env().baseUrl, configuration((await loadJwks()) as Configuration["jwks"]));
+  const provider = new LatchkeyProvider(env().baseUrl, configuration((await loadJwks()) as Configuration["jwks"]));
+  provider.use(withoutFormPost as Parameters<Provider["use"]>[0]);
   // Secrets are stored as HMACs: compare the presented secret's (the override point oidc-provider offers for this).
   provider.Client.prototype.compareClientSecret = async function compareClientSecret(this: { clientSecret?: string }, actual: string) {
     return clientSecretMatches(actual, this.clientSecret);

@@ -7,9 +7,11 @@ import { clearedSessionCookie, leadsToApp } from "./respond";
 import { revokeSessionByToken } from "@/lib/auth/sessions";
 import { audit } from "@/lib/audit";
 import { env } from "@/lib/env";
+import { provesTwoFactors } from "@/lib/factors/methods";
 import { hit } from "@/lib/limits/store";
 import { LIMITS, type KeyedLimit } from "@/lib/limits/catalogue";
 import { ipFromHeaders } from "@/lib/request";
+import { hasControlCharacters } from "@/lib/shared/text-input";
 import { runNodeHandler } from "./bridge";
 import { continuePage, errorPage } from "./html";
 import { getProvider, type LatchkeyState } from "./provider";
@@ -41,6 +43,13 @@ function unavailable(path: string, retryAfter = RETRY_AFTER_ON_FAILURE, status =
     : json(status, { error: "temporarily_unavailable", error_description: description }, headers);
 }
 
+/**
+ * The key an app's requests count under, or null when `id` cannot name an app (control characters:
+ * a NUL byte would fail in the store). Such a request still counts per IP, and oidc-provider answers
+ * it invalid_client (the client adapter finds no app for it).
+ */
+const clientKey = (id: string | null | undefined): string | null => (id && !hasControlCharacters(id) ? id.slice(0, 200) : null);
+
 /** The app named by a token request: HTTP Basic credentials or client_id in the form. */
 function clientIdOf(headers: Headers, form: URLSearchParams | null): string | null {
   const basic = /^Basic\s+([A-Za-z0-9+/=._~-]+)$/i.exec(headers.get("authorization") ?? "");
@@ -49,13 +58,13 @@ function clientIdOf(headers: Headers, form: URLSearchParams | null): string | nu
     const id = decoded.split(":")[0];
     if (id) {
       try {
-        return decodeURIComponent(id).slice(0, 200);
+        return clientKey(decodeURIComponent(id));
       } catch {
-        return id.slice(0, 200);
+        return clientKey(id);
       }
     }
   }
-  return form?.get("client_id")?.slice(0, 200) ?? null;
+  return clientKey(form?.get("client_id"));
 }
 
 /** A refusal when a limit is reached, or null. The store never fails open (lib/rate-limit.ts). */
@@ -63,7 +72,9 @@ async function rateLimit(request: Request, path: string, body: Buffer | undefine
   const ip = ipFromHeaders(request.headers, env().LATCHKEY_TRUST_PROXY);
   const checks: KeyedLimit[] = [];
   if (isAuthorize(path)) {
-    const clientId = new URL(request.url).searchParams.get("client_id") ?? (body ? new URLSearchParams(body.toString("utf8")).get("client_id") : null);
+    const clientId = clientKey(
+      new URL(request.url).searchParams.get("client_id") ?? (body ? new URLSearchParams(body.toString("utf8")).get("client_id") : null),
+    );
     if (ip) checks.push(LIMITS.oidcAuthorizePerIp(ip));
     if (clientId) checks.push(LIMITS.oidcAuthorizePerClient(clientId));
   } else if (isToken(path)) {
@@ -103,7 +114,9 @@ export async function handleOidc(request: Request): Promise<Response> {
     // Only the authorization and sign-out steps look at the Latchkey session.
     const needsSession = isAuthorize(pathname) || pathname === "/oidc/session/end/confirm";
     const current = needsSession ? await currentSession() : null;
-    const latchkey: LatchkeyState = current ? { userId: current.user.id, token: current.token, secondFactor: Boolean(current.session.secondFactorAt) } : null;
+    const latchkey: LatchkeyState = current
+      ? { userId: current.user.id, token: current.token, twoFactors: provesTwoFactors(current.session.method, Boolean(current.session.secondFactorAt)) }
+      : null;
     const after: Array<Promise<unknown>> = [];
     const { callback } = await getProvider();
     const response = await runNodeHandler(callback, request, body, {

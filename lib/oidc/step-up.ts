@@ -5,16 +5,22 @@ import type { Current } from "@/lib/auth/current";
 import { startSession } from "@/lib/auth/sign-in";
 import { isTrustedDevice } from "@/lib/factors/trusted-devices";
 import { createChallenge } from "@/lib/factors/challenge";
+import { addsFactor, methodsFor } from "@/lib/factors/methods";
+import { loadPolicy } from "@/lib/factors/policy";
 import { interactionPath } from "./interaction";
 
 /**
  * A trusted device counts as the second step, as it does at sign-in (a new session is opened and the
- * browser redirected); otherwise the person is sent to /login/verify and comes back here after it.
+ * browser redirected); otherwise the person is sent to /login/verify and comes back here after it,
+ * shown first a method that adds a factor (after a phone-code sign-in, not an SMS code again).
  */
 export async function beginStepUp(current: Current, uid: string): Promise<string> {
   const next = interactionPath(uid);
   const method = current.session.method ?? "session";
   if (await isTrustedDevice(current.user.id)) await startSession(current.user.id, next, `${method}+trusted_device`, { secondFactor: true });
   await createChallenge({ userId: current.user.id, firstFactor: method, surface: "web", next });
-  return "/login/verify";
+  const methods = await methodsFor(current.user, await loadPolicy());
+  if (addsFactor(method, methods.primary)) return "/login/verify";
+  const other = [methods.backup, ...methods.available].find((m) => m && addsFactor(method, m));
+  return other ? `/login/verify?method=${other}` : "/login/verify";
 }

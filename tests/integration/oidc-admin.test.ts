@@ -5,15 +5,18 @@ import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import * as client from "openid-client";
 import { decodeProtectedHeader } from "jose";
 import { eq, sql } from "drizzle-orm";
-import { db } from "@/lib/db";
+import { db, dbHandle } from "@/lib/db";
 import { auditLog, oidcPayloads, oidcSigningKeys } from "@/db/schema";
 import { createClient, getClient, rotateClientSecret, setClientDisabled, updateClient } from "@/lib/oidc/clients";
 import { endAppSessions, listConnectedApps, oidcHousekeeping, revokeConnectedApp } from "@/lib/oidc/grants";
-import { listKeys, promoteNext, stageRotation } from "@/lib/oidc/keys";
+import { keyHousekeeping, listKeys, promoteNext, stageRotation } from "@/lib/oidc/keys";
 import { resetProvider } from "@/lib/oidc/provider";
 import { LIMITS } from "@/lib/limits/catalogue";
 import { hit } from "@/lib/limits/store";
 import { ErrorCodes } from "@/lib/shared/errors";
+import { sessionCookieName } from "@/lib/auth/cookie";
+import { createSession } from "@/lib/auth/sessions";
+import ClientPage from "@/app/admin/clients/[id]/page";
 import { createUser } from "../support/fixtures";
 import { jar } from "../support/cookie-jar";
 import { rejection } from "../support/rejection";
@@ -163,6 +166,28 @@ describe("signing keys", () => {
   });
 });
 
+describe("signing keys: the daily job", () => {
+  it("a key that fails to activate is logged and not counted; the next run activates it", async () => {
+    const kid = await stageRotation("RS256", null);
+    await db
+      .update(oidcSigningKeys)
+      .set({ createdAt: new Date(Date.now() - 25 * 3600_000) })
+      .where(eq(oidcSigningKeys.kid, kid));
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    const failing = vi.spyOn(dbHandle().db, "transaction").mockRejectedValueOnce(new Error("connection reset"));
+    try {
+      expect(await keyHousekeeping()).toMatchObject({ activated: 0 });
+      expect(errors).toHaveBeenCalledWith(expect.stringContaining("RS256"), expect.objectContaining({ message: "connection reset" }));
+    } finally {
+      failing.mockRestore();
+      errors.mockRestore();
+    }
+    expect((await listKeys()).find((k) => k.kid === kid)?.state).toBe("next");
+    expect(await keyHousekeeping()).toMatchObject({ activated: 1 });
+    expect((await listKeys()).find((k) => k.kid === kid)?.state).toBe("current");
+  });
+});
+
 describe("connected apps", () => {
   it("lists the apps a person allowed with their scopes, and removing one ends its tokens", async () => {
     const person = await createUser({ name: "Connected" });
@@ -237,6 +262,8 @@ describe("errors as the specs define them, never a 500", () => {
       [{ prompt: "none login" }, "invalid_request"],
       [{ scope: "email" }, "invalid_request"],
       [{ prompt: "none" }, "login_required"],
+      // Not offered (its self-submitting page cannot run under the site's CSP): refused in the query.
+      [{ response_mode: "form_post" }, "unsupported_response_mode"],
     ];
     for (const [params, error] of cases) {
       const r = await authorize(new Browser(), config, { params });
@@ -294,6 +321,45 @@ describe("errors as the specs define them, never a 500", () => {
     const me = await dispatch(new Request(`${ISSUER()}/oidc/me`, { headers: { authorization: "Bearer nope" } }));
     expect(me.status).toBe(401);
     expect(me.headers.get("www-authenticate")).toMatch(/invalid_token/);
+  });
+
+  it("a client id with control characters (a NUL byte) names no app: not found, invalid_client, never a 503", async () => {
+    for (const id of ["\u0000", `${app.id}\u0000`, "%", "app_\u0007"]) {
+      expect(await getClient(id), JSON.stringify(id)).toBeNull();
+      expect(await rejection(rotateClientSecret(id, null))).toMatchObject({ code: ErrorCodes.NOT_FOUND });
+    }
+    // The Manager app's page of an app (Next hands it the decoded segment): not found.
+    const admin = await createUser({ isAdmin: true });
+    jar.set(sessionCookieName(), await createSession(admin.id, { secondFactor: true }));
+    expect(await ClientPage({ params: Promise.resolve({ id: app.id }) })).toBeTruthy();
+    for (const id of ["\u0000", "%", "%25"]) {
+      const digest = await ClientPage({ params: Promise.resolve({ id }) }).then(
+        () => "rendered",
+        (err: { digest?: string }) => err.digest,
+      );
+      expect(digest, JSON.stringify(id)).toBe("NEXT_HTTP_ERROR_FALLBACK;404");
+    }
+    // The authorization endpoint: a Latchkey page (400), never a redirect.
+    const b = new Browser();
+    for (const id of ["%00", `${app.id}%00`]) {
+      const { response } = await b.request(`/oidc/auth?client_id=${id}&response_type=code&scope=openid&redirect_uri=${encodeURIComponent(RP)}`);
+      expect(response.status, id).toBe(400);
+      expect(response.headers.get("location")).toBeNull();
+      expect(await response.text()).toMatch(/invalid_client|not registered with Latchkey/);
+    }
+    // The token endpoint, in JSON: oidc-provider refuses such a Basic header as invalid_request; an
+    // id in the form names no app (invalid_client).
+    const token = (headers: Record<string, string>, body: string) =>
+      dispatch(new Request(`${ISSUER()}/oidc/token`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", ...headers }, body }));
+    const refresh = "grant_type=refresh_token&refresh_token=x";
+    for (const [res, status, error] of [
+      [await token({ authorization: `Basic ${Buffer.from(`${app.id}\u0000:${app.secret}`).toString("base64")}` }, refresh), 400, "invalid_request"],
+      [await token({ authorization: `Basic ${Buffer.from(`%00:${app.secret}`).toString("base64")}` }, refresh), 400, "invalid_request"],
+      [await token({}, `${refresh}&client_id=%00`), 401, "invalid_client"],
+    ] as const) {
+      expect(res.status).toBe(status);
+      expect(await res.json()).toMatchObject({ error });
+    }
   });
 
   it("an interaction page without its cookie (or another interaction's) loads itself once more; with a cookie for another uid it has expired", async () => {

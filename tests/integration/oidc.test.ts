@@ -1,14 +1,27 @@
 // The OpenID Provider with a real client library (openid-client): authorization code + PKCE, claims,
-// amr/acr, refresh rotation and reuse, revocation, sign-out, prompt and max_age, and every refusal.
+// amr/acr (a phone-code sign-in through the real sign-in steps), refresh rotation and reuse,
+// revocation, sign-out, prompt and max_age, and every refusal.
 import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import * as client from "openid-client";
 import { decodeProtectedHeader } from "jose";
 import { eq, sql } from "drizzle-orm";
 import { db } from "@/lib/db";
-import { oidcClients, oidcPayloads } from "@/db/schema";
+import { generate } from "otplib";
+import { oidcClients, oidcPayloads, users } from "@/db/schema";
 import { ACR_1FA, ACR_2FA } from "@/lib/oidc/clients";
-import { blockAccount, unblockAccount } from "@/lib/accounts/admin";
-import { createUser } from "../support/fixtures";
+import { blockAccount, createAccountByAdmin, unblockAccount } from "@/lib/accounts/admin";
+import { afterFirstFactor, finishWithCode } from "@/lib/auth/sign-in";
+import { sessionCookieName } from "@/lib/auth/cookie";
+import { deliveriesSettled } from "@/lib/delivery/deferred";
+import { listOutbox } from "@/lib/delivery/outbox";
+import { currentChallenge, startManagerStepUp } from "@/lib/factors/challenge";
+import { currentSession } from "@/lib/auth/current";
+import { createSession } from "@/lib/auth/sessions";
+import { beginTotpEnrolment, confirmTotpEnrolment } from "@/lib/factors/totp";
+import { amrAcrFor } from "@/lib/oidc/claims";
+import { finishPhoneLogin, startPhoneLogin } from "@/lib/phone/login";
+import { getSettings, updateSettings } from "@/lib/settings";
+import { createUser, PASSWORD, sessionRow, smsClient, uniqueEmail } from "../support/fixtures";
 import { jar } from "../support/cookie-jar";
 import { authorize, Browser, ISSUER, oauthError, registerApp, RP, RP_BYE, rpConfig, signInToApp } from "../support/oidc";
 
@@ -30,6 +43,38 @@ const signedIn =
   () =>
     b.signIn(user.id, opts);
 
+/** Where a sign-in step redirected to (sign-in steps end in a redirect). */
+async function redirectOf(step: Promise<unknown>) {
+  try {
+    await step;
+  } catch (err) {
+    const digest = (err as { digest?: string }).digest ?? "";
+    if (digest.startsWith("NEXT_REDIRECT")) return digest.split(";")[2];
+    throw err;
+  }
+  throw new Error("the step did not redirect");
+}
+
+/** The browser takes the Latchkey session a sign-in step just opened (its cookie in the jar). */
+function useSessionOf(b: Browser) {
+  const name = sessionCookieName();
+  const token = jar.get(name)!;
+  b.cookies = b.cookies.filter((c) => c.name !== name);
+  b.cookies.push({ name, value: token, path: "/" });
+  return token;
+}
+
+/** Signs `b` in with a code sent to `phone`, as /login/phone does; returns the session token. */
+async function signInByPhoneCode(b: Browser, phone: string) {
+  jar.clear();
+  await startPhoneLogin(phone, null, smsClient());
+  await deliveriesSettled();
+  const [sms] = (await listOutbox(phone)).filter((m) => m.channel === "sms");
+  const signedInUser = await finishPhoneLogin(phone, /(\d{6})/.exec(sms!.body)![1]!);
+  expect(await redirectOf(afterFirstFactor(signedInUser, "sms_code", "/dashboard"))).toBe("/dashboard");
+  return useSessionOf(b);
+}
+
 describe("discovery and keys", () => {
   it("publishes the metadata at the issuer's .well-known, endpoints under /oidc, an EC and an RSA key", async () => {
     const config = await rpConfig(web.id, web.secret);
@@ -44,6 +89,8 @@ describe("discovery and keys", () => {
     expect(md.acr_values_supported).toEqual([ACR_1FA, ACR_2FA]);
     expect(md.scopes_supported).toEqual(expect.arrayContaining(["openid", "profile", "email", "phone", "offline_access"]));
     expect(md.authorization_response_iss_parameter_supported).toBe(true);
+    // form_post is not offered: its self-submitting page cannot run under the site's CSP.
+    expect(md.response_modes_supported).toEqual(["fragment", "query"]);
     const jwks = (await fetchJwks(md.jwks_uri!)) as { keys: Array<Record<string, unknown>> };
     expect(jwks.keys.map((k) => k.kty).sort()).toEqual(["EC", "RSA"]);
     expect(jwks.keys.every((k) => !("d" in k))).toBe(true);
@@ -382,6 +429,95 @@ describe("prompt, max_age and two-step verification", () => {
     const trusted = new Browser();
     const byDevice = await signInToApp(trusted, config, { signIn: () => trusted.signIn(user.id, { method: "password+trusted_device", secondFactor: true }) });
     expect(byDevice.tokens.claims()).toMatchObject({ amr: ["pwd", "mfa"], acr: ACR_2FA });
+  });
+
+  it("a phone-code sign-in that passed Latchkey's second step is still one factor for apps: no mfa, and two-step apps step up", async () => {
+    const twoFactor = await getSettings("twoFactor");
+    await updateSettings("twoFactor", { ...twoFactor, enable2fa: true, requireFor: "individual", allowedMethods: ["sms", "email", "totp", "webauthn"] }, null);
+    try {
+      // SMS is the main method of this account (a phone confirmed by the admin, the default method);
+      // an authenticator app is set up too.
+      const phone = "+14155553301";
+      const ada = await createAccountByAdmin({
+        name: "Phone Person",
+        email: uniqueEmail("phone"),
+        password: PASSWORD,
+        emailConfirmed: true,
+        phone,
+        actorId: null,
+      });
+      await db.update(users).set({ twoFactorWeb: true }).where(eq(users.id, ada.id));
+      const { secret } = await beginTotpEnrolment(ada.id, ada.email!);
+      await confirmTotpEnrolment(ada.id, await generate({ secret, epoch: Math.floor(Date.now() / 1000) }));
+
+      const { client: plain, secret: plainSecret } = await registerApp({ name: "Plain", skipConsent: true });
+      const { client: strict, secret: strictSecret } = await registerApp({ name: "Requires 2FA", require2fa: true, skipConsent: true });
+      const b = new Browser();
+      let token = "";
+      const first = await signInToApp(b, await rpConfig(plain.id, plainSecret), {
+        signIn: async () => {
+          token = await signInByPhoneCode(b, phone);
+        },
+      });
+      // Latchkey's own pages count the phone code as the second step (unchanged)…
+      expect(await sessionRow(token)).toMatchObject({ method: "sms_code", secondFactorAt: expect.any(Date) });
+      // …apps are told one factor.
+      expect(first.tokens.claims()).toMatchObject({ amr: ["sms", "otp"], acr: ACR_1FA });
+
+      const silent = await authorize(b, await rpConfig(strict.id, strictSecret), { params: { prompt: "none" } });
+      expect(silent.callback.searchParams.get("error")).toBe("login_required");
+      expect((await authorize(b, await rpConfig(strict.id, strictSecret), { stopAt: "step_up" })).stoppedAt?.kind).toBe("step_up");
+
+      // acr_values: the step-up offers the authenticator app first (another SMS code would be the same phone).
+      const config = await rpConfig(plain.id, plainSecret);
+      const r = await authorize(b, config, { params: { acr_values: ACR_2FA }, stopAt: "step_up" });
+      expect(r.stoppedAt?.kind).toBe("step_up");
+      const uid = r.callback.pathname.split("/").pop()!;
+      const { response } = await b.request(`/oidc/interaction/${uid}/step-up`, { form: {} });
+      expect(response.headers.get("location")).toBe("/login/verify?method=totp");
+      const pending = (await currentChallenge())!;
+      const code = await generate({ secret, epoch: Math.floor(Date.now() / 1000) + 30 });
+      expect(await redirectOf(finishWithCode(pending, "totp", { code }, false))).toBe(`/oidc/interaction/${uid}`);
+      useSessionOf(b);
+      const at = await b.follow(await b.request(`/oidc/interaction/${uid}`), RP);
+      expect(((await at.response!.json()) as { kind: string }).kind).toBe("continue");
+      const done = await b.follow(await b.request(`/oidc/interaction/${uid}/login`, { form: {} }), RP);
+      const tokens = await client.authorizationCodeGrant(config, done.url, { pkceCodeVerifier: r.verifier, expectedState: r.state, expectedNonce: r.nonce });
+      expect(tokens.claims()).toMatchObject({ acr: ACR_2FA, amr: ["sms", "otp", "mfa"] });
+    } finally {
+      await updateSettings("twoFactor", twoFactor, null);
+    }
+  });
+
+  it("the Manager app's second step keeps the session's first factor in its name: a password and an app code are two", async () => {
+    const twoFactor = await getSettings("twoFactor");
+    await updateSettings("twoFactor", { ...twoFactor, enable2fa: true, requireFor: "individual" }, null);
+    try {
+      const admin = await createUser({ isAdmin: true });
+      await db.update(users).set({ twoFactorManager: true, twoFactorWeb: false }).where(eq(users.id, admin.id));
+      jar.set(sessionCookieName(), await createSession(admin.id, { method: "password" }));
+      expect(await startManagerStepUp((await currentSession())!)).toBe(true);
+      const { challenge } = (await currentChallenge())!;
+      expect(challenge.firstFactor).toBe("password");
+      expect(amrAcrFor(`${challenge.firstFactor}+totp`, true).acr).toBe(ACR_2FA);
+    } finally {
+      await updateSettings("twoFactor", twoFactor, null);
+    }
+  });
+
+  it("two factors are two different ones: the same phone or inbox twice is one; an unrecorded first factor counts for nothing", () => {
+    expect(amrAcrFor("sms_code", true)).toEqual({ amr: ["sms", "otp"], acr: ACR_1FA });
+    expect(amrAcrFor("sms_code+sms", true)).toEqual({ amr: ["sms", "otp"], acr: ACR_1FA });
+    expect(amrAcrFor("email_confirmation+email_enrolled", true)).toEqual({ amr: ["otp"], acr: ACR_1FA });
+    expect(amrAcrFor("session+totp", true).acr).toBe(ACR_1FA);
+    expect(amrAcrFor("sms_code+totp", true)).toEqual({ amr: ["sms", "otp", "mfa"], acr: ACR_2FA });
+    expect(amrAcrFor("sms_code+trusted_device", true).acr).toBe(ACR_2FA);
+    expect(amrAcrFor("email_confirmation+sms_enrolled", true).acr).toBe(ACR_2FA);
+    expect(amrAcrFor("password+recovery", true).acr).toBe(ACR_2FA);
+    // A security key alone is two only when it passed the second step (verified the user).
+    expect(amrAcrFor("webauthn", true)).toEqual({ amr: ["hwk", "mfa"], acr: ACR_2FA });
+    expect(amrAcrFor("webauthn", false)).toEqual({ amr: ["hwk"], acr: ACR_1FA });
+    expect(amrAcrFor("password+totp", false).acr).toBe(ACR_1FA);
   });
 
   it("an app that requires two-step verification: prompt=none on a one-factor session is login_required", async () => {

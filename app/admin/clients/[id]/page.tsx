@@ -13,8 +13,9 @@ const fmt = formatDateTime;
 
 export default async function ClientPage({ params }: { params: Promise<{ id: string }> }) {
   await requireAdmin();
+  // Next has decoded the segment already; an id with control characters names no app (getClient).
   const { id } = await params;
-  const client = await getClient(decodeURIComponent(id));
+  const client = await getClient(id);
   if (!client) notFound();
   const { baseUrl } = env();
   return (
