@@ -51,6 +51,7 @@ const LABELS = {
   "signin.first_factor": "First step of sign-in passed",
   signout: "Signed out",
   "sms.test_sent": "Test SMS sent",
+  "sms.test_failed": "Test SMS failed",
   "two_factor.enabled": "Two-step verification turned on",
   "two_factor.disabled": "Two-step verification turned off",
   "two_factor.method_added": "Two-step method set up",
@@ -97,8 +98,10 @@ const methodWords = (m: unknown) =>
 
 /** The action in words, with its most telling detail: "Two-step verification turned on (Web app)". */
 export function actionLabel(action: string, detail: unknown): string {
-  const base: string = isAuditAction(action) ? LABELS[action] : action;
   const d = (detail && typeof detail === "object" ? detail : {}) as Record<string, unknown>;
+  // A failed test stored under sms.test_sent (as older entries are) reads as failed too.
+  if (action === "sms.test_sent" && d.ok === false) return LABELS["sms.test_failed"];
+  const base: string = isAuditAction(action) ? LABELS[action] : action;
   if (typeof d.app === "string" && APP[d.app]) return `${base} (${APP[d.app]})`;
   if (action === "settings.changed" && typeof d.section === "string") return `${base} (${SECTION[d.section] ?? d.section})`;
   if ((action.startsWith("signin.") || action.startsWith("two_factor.")) && d.method) return `${base} (${methodWords(d.method)})`;

@@ -18,17 +18,22 @@ export async function passwordlessOptions(ip: string | null) {
   return authenticationOptions(null);
 }
 
-/** Checks the key's answer and goes on through the two-step policy; a failure is audited without an account. */
+/**
+ * Checks the key's answer and goes on through the two-step policy. A failure is audited under the
+ * account the key named once the key is verified (a blocked account, say), without one before.
+ */
 export async function signInWithSecurityKey(response: AuthenticationResponseJSON, next: string, ip: string | null): Promise<never> {
+  let userId: string | null = null;
   try {
     const result = await finishAuthentication(response, { userId: null, requireUserVerification: false });
     const user = await getUser(result.userId);
+    userId = user?.id ?? null;
     if (!user) throw new UserError(ErrorCodes.INVALID_CREDENTIALS, "This security key is not registered to an account. Use another method.");
     if (isBlocked(user)) throw new UserError(ErrorCodes.ACCOUNT_BLOCKED, blockedMessage(user));
     return await afterFirstFactor(user, "webauthn", next, { userVerified: result.userVerified });
   } catch (err) {
     unstable_rethrow(err);
-    await audit({ action: "signin.failed", ip, detail: { method: "webauthn" } });
+    await audit({ action: "signin.failed", userId, ip, detail: { method: "webauthn" } });
     throw err;
   }
 }

@@ -74,8 +74,9 @@ async function assertSecondFactorBudget(user: User) {
 /**
  * Checks a typed second factor (a code by SMS or email, the authenticator app, a recovery code).
  * Every failure counts against the sign-in (T5) and the account's limit. A code sent to a newly
- * entered phone confirms that phone, and a code sent to an address not yet set up confirms it for
- * email codes (T3, T11): the outcome names the method so set up, with its recovery codes. The
+ * entered phone confirms that phone, a code sent to an address not yet set up confirms it for email
+ * codes, and the first SMS code of an account with no method yet (its phone confirmed elsewhere)
+ * sets SMS up (T3, T11): the outcome names the method so set up, with its recovery codes. The
  * factor is consumed in one transaction with all of that and with `unlock`.
  */
 export async function checkSecondFactor(
@@ -104,6 +105,10 @@ export async function checkSecondFactor(
         if (method === "sms" && !user.phoneVerifiedAt) {
           await q.update(users).set({ phone: target, phoneVerifiedAt: new Date() }).where(eq(users.id, user.id));
           await audit({ action: "phone.confirmed", userId: user.id, actorId: user.id, detail: { during: "two_factor" } }, q);
+          outcome.enrolled = "sms";
+        } else if (method === "sms" && !user.primaryMethod) {
+          // A phone confirmed elsewhere (phone registration, /confirm, the Manager app) was never set
+          // up as a method: its first SMS second step is that set-up, with its recovery codes.
           outcome.enrolled = "sms";
         }
         if (method === "email") {

@@ -4,6 +4,7 @@ import { z } from "zod";
 // P2: signing in with a code by SMS; the answer is the same whether or not the number has an account.
 import { type User } from "@/db/schema";
 import { findUserByConfirmedPhone, getUser } from "@/lib/accounts/queries";
+import { audit } from "@/lib/audit";
 import { consumeCode } from "@/lib/codes";
 import { ErrorCodes, UserError } from "@/lib/shared/errors";
 import { assertNotBlocked } from "@/lib/blocking";
@@ -29,12 +30,28 @@ export async function startPhoneLogin(phone: string, ip: string | null, client: 
   });
 }
 
-export async function finishPhoneLogin(phone: string, code: string): Promise<User> {
-  const consumed = await consumeCode({ purpose: "phone_login", target: phone, code });
-  const user = consumed.userId ? await getUser(consumed.userId) : null;
-  if (!user || user.phone !== phone || !user.phoneVerifiedAt) {
-    throw new UserError(ErrorCodes.INVALID_CODE, "That code is not right. Check it and try again.", "code");
+/**
+ * Checks the sign-in code. A refused code (wrong, used, expired, too many tries) is audited as a
+ * failed sign-in, under the account that has this confirmed phone when there is one; the answer is
+ * the same either way.
+ */
+export async function finishPhoneLogin(phone: string, code: string, ip: string | null = null): Promise<User> {
+  let user: User;
+  try {
+    const consumed = await consumeCode({ purpose: "phone_login", target: phone, code });
+    const owner = consumed.userId ? await getUser(consumed.userId) : null;
+    if (!owner || owner.phone !== phone || !owner.phoneVerifiedAt) {
+      throw new UserError(ErrorCodes.INVALID_CODE, "That code is not right. Check it and try again.", "code");
+    }
+    user = owner;
+  } catch (err) {
+    // A code that is not six digits was not a try (nothing was checked or counted).
+    if (err instanceof UserError && err.code !== ErrorCodes.INVALID_INPUT) {
+      const account = await findUserByConfirmedPhone(phone).catch(() => null);
+      await audit({ action: "signin.failed", userId: account?.id ?? null, ip, detail: { method: "sms_code" } });
+    }
+    throw err;
   }
-  await assertNotBlocked(user);
+  await assertNotBlocked(user, { ip });
   return user;
 }

@@ -53,7 +53,7 @@ test("admin configures Twilio (secret never shown back), test SMS succeeds and f
   fake.mode("5xx");
   await page.getByRole("button", { name: "Send test SMS" }).click();
   await expect(
-    page.getByText(/^Test SMS sent\. Twilio failed \(unavailable\): .*Sent through the fallback provider, Outbox — no real delivery \(for development\)\.$/),
+    page.getByText(/^Test SMS sent\. Twilio failed \(unavailable\): .*Sent through the fallback provider, Outbox \(no real delivery — for development\)\.$/),
   ).toBeVisible();
   await page.getByLabel("Fallback provider").selectOption("none");
   await page.getByRole("button", { name: "Save settings" }).click();

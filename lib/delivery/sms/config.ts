@@ -6,11 +6,24 @@ import { env, type Env } from "@/lib/env";
 import { getSettings, SMS_PROVIDERS, updateSettings, type SmsProviderName, type SmsSettings } from "@/lib/settings";
 
 export const SMS_PROVIDER_LABELS: Record<SmsProviderName, string> = {
-  outbox: "Outbox — no real delivery (for development)",
+  outbox: "Outbox (no real delivery — for development)",
   twilio: "Twilio",
   clickatell: "Clickatell",
   twofactor: "2Factor.in",
 };
+
+/**
+ * The admin SMS page's warning in production: the outbox as the active provider (no text message is
+ * delivered) or as the fallback (none is delivered when the active provider fails); null otherwise.
+ */
+export function outboxWarning(view: { provider: SmsProviderName; fallbackProvider: SmsProviderName | "none" }, production: boolean): string | null {
+  if (!production) return null;
+  if (view.provider === "outbox")
+    return "Text messages are not delivered: the active provider is the outbox, which only stores them for development. Choose and configure a provider below.";
+  if (view.fallbackProvider === "outbox")
+    return "Text messages are not delivered when the active provider fails: the fallback provider is the outbox, which only stores them for development. Choose another fallback provider below, or none.";
+  return null;
+}
 
 export type RemoteProvider = Exclude<SmsProviderName, "outbox">;
 export type SmsFieldKey = Exclude<keyof SmsSettings, "provider" | "fallbackProvider" | "allowedCountries" | "perNumberDaily" | "globalDaily">;

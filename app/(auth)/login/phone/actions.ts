@@ -30,7 +30,7 @@ export const verifyLoginCode = createAction()
   .schema(z.object(codeInput))
   .run(async (data) => {
     const f = await flow();
-    const user = await finishPhoneLogin(f.phone, data.code);
+    const user = await finishPhoneLogin(f.phone, data.code, await clientIp());
     await phoneLoginFlow.clear();
     await afterFirstFactor(user, "sms_code", safeNext(f.next));
   });

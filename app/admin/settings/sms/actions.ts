@@ -96,7 +96,7 @@ export const sendTestSmsAction = createAction()
     const { e164 } = parsePhone(data.phone, data.phoneCountry);
     const result = await sendTestSms(e164);
     await audit({
-      action: "sms.test_sent",
+      action: result.ok ? "sms.test_sent" : "sms.test_failed",
       actorId: user.id,
       detail: { provider: result.provider, ok: result.ok, ...(result.ok ? { failedOver: result.failedOver } : {}) },
     });

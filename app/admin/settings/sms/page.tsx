@@ -4,6 +4,7 @@ import { Notice } from "@/components/ui/form-message";
 import { countryOptions } from "@/lib/phone/parse";
 import { getSettings } from "@/lib/settings";
 import { resolveSmsConfig } from "@/lib/delivery/sms";
+import { outboxWarning } from "@/lib/delivery/sms/config";
 import { SmsSettingsForm, TestSmsForm } from "./sms-settings-form";
 
 export const metadata = { title: "SMS and regional settings" };
@@ -11,6 +12,7 @@ export const metadata = { title: "SMS and regional settings" };
 export default async function SmsSettingsPage() {
   await requireAdmin();
   const [view, sms, regional] = await Promise.all([resolveSmsConfig(), getSettings("sms"), getSettings("regional")]);
+  const warning = outboxWarning(view, env().NODE_ENV === "production");
   return (
     <div className="space-y-10">
       <div>
@@ -20,11 +22,7 @@ export default async function SmsSettingsPage() {
           never shown again in full.
         </p>
       </div>
-      {view.provider === "outbox" && env().NODE_ENV === "production" ? (
-        <Notice tone="warning">
-          Text messages are not delivered: the active provider is the outbox, which only stores them for development. Choose and configure a provider below.
-        </Notice>
-      ) : null}
+      {warning ? <Notice tone="warning">{warning}</Notice> : null}
       <SmsSettingsForm
         view={view}
         allowedCountries={sms.allowedCountries}
