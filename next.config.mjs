@@ -39,10 +39,11 @@ const nextConfig = {
         headers: [{ key: "Referrer-Policy", value: "no-referrer" }],
       })),
       { source: "/", headers: [{ key: "Content-Security-Policy", value: PRERENDERED_PAGE_CSP }] },
-      // HSTS on the home page of an https site (the TLS proxy in front says so); proxy.ts sends it
-      // with every other page. A browser ignores it over plain http anyway.
+      // HSTS on every answer of an https site, the prerendered home page, files and API routes that
+      // proxy.ts does not see included (the TLS proxy in front says so); proxy.ts also sends it when
+      // the base URL is https. A browser ignores it over plain http anyway.
       {
-        source: "/",
+        source: "/:path*",
         has: [{ type: "header", key: "x-forwarded-proto", value: "https" }],
         headers: [{ key: "Strict-Transport-Security", value: "max-age=63072000; includeSubDomains" }],
       },

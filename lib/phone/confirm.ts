@@ -32,12 +32,17 @@ export const phoneConfirmFlow = defineFlow({ name: "phone_confirm", ttlSeconds: 
  * gets an email instead of an SMS (as the email change does), and the answers take the same time.
  * Limited per account (10 numbers an hour) besides the number's own limits.
  */
+/** The cooldown and budget a claimed number is counted under at sign-in (`cooldownEnd(…, CLAIM_COUNTER)`). */
+export const CLAIM_COUNTER = "claim";
+
 export async function claimPhone(user: User, phone: string, purpose: "phone_confirm" | "two_factor", ip: string | null) {
   if (!user.canReceiveSms) throw new UserError(ErrorCodes.NOT_ALLOWED, "Your administrator has turned off text messages for this account.", "phone");
   const claims = await hit(LIMITS.phoneClaimsPerAccount(user.id));
   if (!claims.success)
     throw new UserError(ErrorCodes.RATE_LIMITED, `Too many phone numbers were tried. Try again in ${retryAfterText(claims.resetAt)}.`, "phone");
-  const reservation = await reserveCode({ purpose, channel: "sms", target: phone });
+  // At sign-in the number's own second-step codes use the same purpose: a claim keeps its own
+  // cooldown and budget, so a code its owner was just sent does not show in this answer.
+  const reservation = await reserveCode({ purpose, channel: "sms", target: phone, counter: purpose === "two_factor" ? CLAIM_COUNTER : undefined });
   await chargeNewNumber();
   await uniformTime("phone claim", async () => {
     const [owner] = await db

@@ -1,4 +1,4 @@
-// What an outside audit of the production build found, each proved closed over HTTP: the
+// Hardening of the production build, each case proved over HTTP: the
 // Content-Security-Policy of every page, the Origin check's scheme, the old cookie of a session ended
 // on the server, NUL bytes in searches and fields, unparsable multipart bodies, and phone numbers
 // of other accounts on the security tab.
@@ -65,6 +65,13 @@ test("every page has a strict CSP: a fresh nonce with 'strict-dynamic' when rend
   expect(script).not.toContain("'unsafe-inline'");
   // On this plain-http test site there is no HSTS (an https:// base URL sends it: tests/unit/proxy.test.ts).
   expect(home.res.headers()["strict-transport-security"]).toBeUndefined();
+  // Behind a TLS proxy (X-Forwarded-Proto: https) every answer carries HSTS: the prerendered page,
+  // a rendered one, an API route and a static file, which proxy.ts does not see.
+  const https = { "x-forwarded-proto": "https" };
+  for (const path of ["/", "/login", "/api/me", "/.well-known/openid-configuration", "/oidc.css"]) {
+    const res = await request.get(path, { headers: https, maxRedirects: 0 });
+    expect(res.headers()["strict-transport-security"], `${path} over https`).toBe("max-age=63072000; includeSubDomains");
+  }
   // The prerendered page runs under its hashes (the test's guard fails on any violation).
   await page.goto("/");
   await expect(page.getByRole("heading", { level: 1 })).toBeVisible();

@@ -10,6 +10,7 @@ import { answerFirst, deliveriesSettled } from "@/lib/delivery/deferred";
 import { ErrorCodes } from "@/lib/shared/errors";
 import { listOutbox } from "@/lib/delivery/outbox";
 import { claimPhone, finishPhoneConfirmation, startPhoneConfirmation } from "@/lib/phone/confirm";
+import { sendSecondFactorCode } from "@/lib/factors/verify";
 import { createUser } from "../support/fixtures";
 import { rejection } from "../support/rejection";
 
@@ -64,6 +65,18 @@ describe("a taken number answers like a free one", () => {
     expect(a).toEqual(b);
     expect(await smsTo(taken)).toHaveLength(0);
     expect((await mailsTo(owner.email!)).length).toBe(1);
+  });
+
+  it("SMS set-up during sign-in right after the owner was sent a sign-in code: still the answer of a free number", async () => {
+    const taken = freshNumber();
+    const owner = await ownerOf(taken);
+    await sendSecondFactorCode((await getUser(owner.id))!, "sms", null);
+    const claimant = await createUser();
+    const a = await answerFirst(() => outcome(claimPhone(claimant, taken, "two_factor", null)));
+    const b = await answerFirst(() => outcome(claimPhone(claimant, freshNumber(), "two_factor", null)));
+    await deliveriesSettled();
+    expect(a).toEqual(b);
+    expect(a.ok).toBe(true);
   });
 
   it("is limited per account: 10 numbers an hour, taken or free, then refused", async () => {

@@ -1,7 +1,7 @@
 // SMS pumping from one client without a known IP (S8): with no trusted proxy the app cannot tell
 // clients apart by address, so each SMS request is charged to its browser (a signed cookie, after a
 // solved proof of work), to a small budget shared by every request without one, and to a site-wide
-// limit on new numbers that halves each time it is reached. The figure the issue asks for — SMS sent
+// limit on new numbers that halves each time it is reached. The figure docs/security.md reports — SMS sent
 // for 100 attempts from one client to 100 numbers in one hour — is printed for each kind of client.
 import { solveChallenge } from "altcha-lib";
 import { deriveKey } from "altcha-lib/algorithms/pbkdf2";

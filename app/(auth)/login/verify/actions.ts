@@ -15,6 +15,7 @@ import { clearChallengeCookie, recordFailure, startManagerStepUp } from "@/lib/f
 import { beginTotpAtSignIn, confirmTotpAtSignIn, finishKeyAtSignIn, keyOptionsAtSignIn } from "@/lib/factors/sign-in-enrolment";
 import { sendSecondFactorCode } from "@/lib/factors/verify";
 import { authenticationOptions } from "@/lib/factors/webauthn";
+import { CLAIM_COUNTER } from "@/lib/phone/confirm";
 import { formatPhone, parsePhone } from "@/lib/phone/parse";
 import { clientIp } from "@/lib/request";
 import { cooldownEnd } from "@/lib/codes/send";
@@ -57,7 +58,7 @@ export const sendCodeAction = createAction()
     return {
       ok: true,
       message: `We sent a code to ${where}.`,
-      retryAt: (await cooldownEnd("two_factor", target)) ?? undefined,
+      retryAt: (await cooldownEnd("two_factor", target, newPhone ? CLAIM_COUNTER : undefined)) ?? undefined,
       values: { sends: String(data.sends + 1), channel: data.channel, ...(newPhone ? { phone: data.phone!, phoneCountry: data.phoneCountry ?? "" } : {}) },
     };
   });
