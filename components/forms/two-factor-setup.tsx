@@ -96,3 +96,10 @@ export function TotpSecret({ qrDataUrl, secret }: { qrDataUrl: string; secret: s
     </>
   );
 }
+
+/** Recovery codes just made: shown once, until "I have saved these codes" (or the next page). */
+export function FreshRecoveryCodes({ codes }: { codes: string[] | undefined }) {
+  const [saved, setSaved] = useState<string[] | undefined>();
+  if (!codes?.length || saved === codes) return null;
+  return <RecoveryCodesList codes={codes} onSaved={() => setSaved(codes)} />;
+}

@@ -63,7 +63,7 @@ test("the audit log's retention is a Manager setting: shown, checked, saved and 
   try {
     const ap = await ctx.newPage();
     await ap.goto("/admin/settings/audit-log");
-    await expect(ap.getByRole("heading", { name: "Settings › Audit log" })).toBeVisible();
+    await expect(ap.getByRole("heading", { name: "Audit log settings" })).toBeVisible();
     const days = ap.getByLabel("Keep audit log entries for (days)");
     const before = await days.inputValue();
     expect(Number(before)).toBeGreaterThanOrEqual(30);

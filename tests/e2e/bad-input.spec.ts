@@ -312,6 +312,8 @@ test("admin: create-account form", async ({ browser }) => {
   await password.fill(strongPassword());
   await submitAndWait(page, submit);
   await expectFieldError(email, "An account with this email already exists.");
+  // Told once, next to the field: the banner does not repeat it.
+  await expect(page.getByText("An account with this email already exists.")).toHaveCount(1);
 
   await name.fill(LONG);
   await email.fill(`${LONG}@example.com`);

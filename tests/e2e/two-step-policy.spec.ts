@@ -79,6 +79,9 @@ test.describe("2FA enabled for accounts switched on individually", () => {
     await expect(page.getByText("Your phone number is confirmed. Two-step verification by SMS is now on")).toBeVisible();
     const codes = await readRecoveryCodes(page);
     expect(codes).toHaveLength(10);
+    // As after every other set-up: the codes stay until the user says they are saved.
+    await page.getByRole("button", { name: "I have saved these codes" }).click();
+    await expect(page.getByRole("list", { name: "Recovery codes" })).toBeHidden();
     await page.reload();
     await expect(secondStepStatus(page)).toHaveText(ASKED);
     await expect(page.getByRole("region", { name: "Text message (SMS)" })).toContainText("On · codes go to");

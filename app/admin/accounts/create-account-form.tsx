@@ -6,6 +6,9 @@ import { SubmitButton } from "@/components/ui/submit-button";
 import { PhoneField, type CountryOption } from "@/components/forms/phone-field";
 import { createAccountAction } from "./actions";
 
+/** The fields this form shows next to their inputs: their problems are not repeated in the banner. */
+const FIELDS = ["name", "email", "password", "phone", "phoneCountry"] as const;
+
 export function CreateAccountForm({
   countries,
   defaultCountry,
@@ -21,7 +24,7 @@ export function CreateAccountForm({
   return (
     <form action={formAction} className="grid gap-4 sm:grid-cols-2" noValidate key={state?.ok ? "done" : JSON.stringify(v)}>
       <div className="sm:col-span-2">
-        <FormMessage state={state} />
+        <FormMessage state={state} fields={FIELDS} />
       </div>
       <Field label="Name" name="name" id="new-name" required defaultValue={v.name} error={e.name} />
       <Field label="Email" name="email" id="new-email" type="email" required defaultValue={v.email} error={e.email} />

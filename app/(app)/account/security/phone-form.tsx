@@ -3,7 +3,7 @@
 import { useActionState } from "react";
 import { CodeField } from "@/components/forms/code-field";
 import { PhoneField, type CountryOption } from "@/components/forms/phone-field";
-import { RecoveryCodesList } from "@/components/forms/two-factor-setup";
+import { FreshRecoveryCodes } from "@/components/forms/two-factor-setup";
 import { FormMessage } from "@/components/ui/form-message";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { ResendButton } from "@/components/forms/resend-button";
@@ -73,7 +73,7 @@ export function PhoneConfirmForm({
         />
         <SubmitButton pendingText="Sending…">{sendLabel}</SubmitButton>
       </form>
-      {recoveryCodes?.length ? <RecoveryCodesList codes={recoveryCodes} /> : null}
+      <FreshRecoveryCodes codes={recoveryCodes} />
     </div>
   );
 }

@@ -1,7 +1,7 @@
 "use client";
 import { useActionState, useState } from "react";
 import { CodeField } from "@/components/forms/code-field";
-import { RecoveryCodesList, TotpSecret } from "@/components/forms/two-factor-setup";
+import { FreshRecoveryCodes, TotpSecret } from "@/components/forms/two-factor-setup";
 import { Checkbox, Field, Select } from "@/components/ui/field";
 import { FormMessage } from "@/components/ui/form-message";
 import { SubmitButton } from "@/components/ui/submit-button";
@@ -27,12 +27,9 @@ type Method = "sms" | "email" | "totp" | "webauthn";
 const LABEL: Record<Method, string> = { sms: "Text message (SMS)", email: "Email codes", totp: "Authenticator app", webauthn: "Security keys" };
 export type KeyRow = { id: string; name: string; created: string; lastUsed: string };
 
-/** Recovery codes appear once, right after they are made, until "I have saved these codes". */
+/** The recovery codes an action just made, shown once. */
 function RecoveryCodes({ state }: { state: FormState<NewRecoveryCodes> }) {
-  const codes = state?.ok ? state.data?.recoveryCodes : undefined;
-  const [saved, setSaved] = useState<string[] | undefined>();
-  if (!codes?.length || saved === codes) return null;
-  return <RecoveryCodesList codes={codes} onSaved={() => setSaved(codes)} />;
+  return <FreshRecoveryCodes codes={state?.ok ? state.data?.recoveryCodes : undefined} />;
 }
 
 export function RemoveButton({ method, credentialId, label }: { method: Method; credentialId?: string; label: string }) {

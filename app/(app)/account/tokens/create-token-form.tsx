@@ -13,7 +13,7 @@ export function CreateTokenForm() {
   return (
     <div className="space-y-4">
       <form action={formAction} className="max-w-md space-y-4" noValidate key={state && !state.ok ? JSON.stringify(v) : "ready"}>
-        <FormMessage state={state} />
+        <FormMessage state={state} fields={["name"]} />
         <Field
           label="Token name"
           name="name"

@@ -48,10 +48,19 @@ export default async function TwoFactorSettingsPage({ searchParams }: { searchPa
               </Link>
             </Notice>
           ) : null}
-          {ownMethods ? null : (
+          {ownMethods ? null : settings.enable2fa ? (
             <Notice tone="warning">
               You have no two-step method yet. Once two-step verification applies to your account (everyone, or your own switches), the Manager app asks you to
-              set one up before you continue — set one up on your security page first.
+              set one up before you continue —{" "}
+              <Link href="/account/security" className="font-semibold underline">
+                set one up on your security page
+              </Link>{" "}
+              first.
+            </Notice>
+          ) : (
+            <Notice>
+              You have no two-step method yet. Once <em>Enable 2FA</em> is on, your security page offers the methods; if two-step verification then applies to
+              your account, the Manager app asks you to set one up before you continue.
             </Notice>
           )}
           <GeneralForm settings={settings} />
