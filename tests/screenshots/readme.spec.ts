@@ -4,6 +4,7 @@ import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import { adminPages } from "../e2e/site-pages";
 import { signUpAndConfirm } from "../e2e/helpers";
+import { enableTwoFactorIndividually } from "../e2e/two-factor-helpers";
 
 const OUT = path.resolve(__dirname, "..", "..", "docs", "images");
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(OUT, `${name}.png`), fullPage: false });
@@ -19,11 +20,17 @@ test("sign-in page", async ({ page }) => {
   await shot(page, "sign-in-phone-dark");
 });
 
-test("security page", async ({ page }) => {
-  await signUpAndConfirm(page, "readme");
-  await page.goto("/account/security");
-  await page.waitForLoadState("networkidle");
-  await shot(page, "security");
+test("security page", async ({ page, browser }) => {
+  // As a site with two-step verification on shows it: the methods a person can set up.
+  const restore = await enableTwoFactorIndividually(browser);
+  try {
+    await signUpAndConfirm(page, "readme");
+    await page.goto("/account/security");
+    await page.waitForLoadState("networkidle");
+    await shot(page, "security");
+  } finally {
+    await restore();
+  }
 });
 
 test("Manager pages", async ({ browser }) => {
