@@ -54,7 +54,7 @@ export default async function AdminHome() {
       <div className="grid gap-6 xl:grid-cols-2">
         <BarChart
           id="signins"
-          title={`Sign-ins, last ${DAYS} days`}
+          title={`Sign-ins, last ${DAYS} days (UTC)`}
           summary={`${sum(signIns.succeeded)} sign-ins and ${sum(signIns.failed)} failed sign-ins in the last ${DAYS} days; today ${signIns.succeeded.at(-1) ?? 0} and ${signIns.failed.at(-1) ?? 0}.`}
           labels={labels}
           series={[
@@ -64,7 +64,7 @@ export default async function AdminHome() {
         />
         <BarChart
           id="sms"
-          title={`SMS sent, last ${DAYS} days`}
+          title={`SMS sent, last ${DAYS} days (UTC)`}
           summary={`${sum(sms)} SMS codes sent in the last ${DAYS} days; today ${smsToday} of the daily budget of ${globalDaily}.`}
           labels={labels}
           series={[{ label: "SMS sent", values: sms, tone: "amber" }]}

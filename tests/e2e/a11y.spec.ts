@@ -33,7 +33,7 @@ test("the confirmation page and banner of an unconfirmed account", async ({ page
 });
 
 test("Manager pages", async ({ browser }) => {
-  // Seven pages, each in both schemes.
+  // Eight pages, each in both schemes.
   test.setTimeout(150_000);
   const ctx = await adminContext(browser);
   const page = await ctx.newPage();
@@ -43,6 +43,7 @@ test("Manager pages", async ({ browser }) => {
     "/admin/settings/account",
     "/admin/settings/permissions",
     "/admin/clients",
+    "/admin/clients/new",
     "/admin/clients/keys",
     "/dev/outbox",
   ])

@@ -22,6 +22,9 @@ test("an admin activates a pending account; the user gets the letter and loses t
   const adminPage = await admin.newPage();
   await setAutomaticActivation(adminPage, false);
   try {
+    // The page after sign-up says what comes after the confirmation.
+    await page.goto("/signup/check-email?email=someone@example.com");
+    await expect(page.getByText(/New accounts then wait for an administrator to activate them/)).toBeVisible();
     const user = await signUpAndConfirm(page, "pending");
     const banner = page.getByRole("region", { name: "Account activation" });
     await expect(banner).toContainText("awaiting activation");

@@ -58,6 +58,20 @@ test(`"email": the code first; the activation letter after the confirmation`, as
   expect(all).toHaveLength(2);
 });
 
+test(`"both": the email code first, then the phone; no activation letter beside the code`, async ({ page, browser }) => {
+  previousMode ??= await setConfirmationMode(browser, "both");
+  await setConfirmationMode(browser, "both");
+  const user = newUser("mode-both");
+  await signUp(page, user);
+  const { link } = await confirmationMail(page.request, user.email);
+  expect(await subjects(page.request, user.email)).not.toContain(ACTIVATION);
+  await page.goto(link);
+  await page.getByRole("button", { name: "Confirm email" }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+  // The address is confirmed; the phone is still to come.
+  await expect(page.getByRole("region", { name: "Account confirmation" })).toContainText("Please confirm your phone number.");
+});
+
 test("the emailed link opened in another browser confirms the address but signs nobody in", async ({ page, browser }) => {
   previousMode ??= await setConfirmationMode(browser, "email");
   await setConfirmationMode(browser, "email");

@@ -19,6 +19,7 @@ export const SIGNED_OUT_PAGES = [
 export const USER_PAGES = ["/dashboard", "/account/security", "/profiles", "/account/tokens"];
 
 export const ADMIN_PAGES = [
+  "/admin",
   "/admin/accounts",
   "/admin/accounts?status=pending",
   "/admin/settings/account",
@@ -29,6 +30,7 @@ export const ADMIN_PAGES = [
   "/admin/clients/new",
   "/admin/clients/keys",
   "/admin/audit-log",
+  "/admin/settings/audit-log",
   "/dev/outbox",
 ];
 

@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { requireUser } from "@/lib/auth/guards";
+import { formatDay } from "@/lib/shared/format";
 
 export const metadata = { title: "Dashboard" };
 
@@ -23,7 +24,7 @@ export default async function DashboardPage() {
         </div>
         <div>
           <dt className="text-xs uppercase tracking-wide text-slate-600">Member since</dt>
-          <dd className="mt-1 font-medium">{user.createdAt.toISOString().slice(0, 10)}</dd>
+          <dd className="mt-1 font-medium">{formatDay(user.createdAt)}</dd>
         </div>
       </dl>
       <p className="text-sm">

@@ -2,6 +2,7 @@
 import { listConnectedApps } from "@/lib/oidc/grants";
 import { ConnectedAppsList } from "./connected-apps-list";
 import { SummaryRow } from "./summary-row";
+import { formatDateTime } from "@/lib/shared/format";
 
 const WORDS: Record<string, string> = {
   openid: "your account ID",
@@ -10,7 +11,6 @@ const WORDS: Record<string, string> = {
   phone: "phone number",
   offline_access: "access while you are away",
 };
-const fmt = (d: Date) => d.toISOString().replace("T", " ").slice(0, 16) + " UTC";
 
 export async function ConnectedAppsSection({ userId, open }: { userId: string; open: boolean }) {
   const apps = await listConnectedApps(userId);
@@ -28,8 +28,8 @@ export async function ConnectedAppsSection({ userId, open }: { userId: string; o
           clientId: a.clientId,
           name: a.name,
           scopes: a.scopes.map((s) => WORDS[s] ?? s).join(", "),
-          since: fmt(a.since),
-          lastUsed: fmt(a.lastUsed),
+          since: formatDateTime(a.since),
+          lastUsed: formatDateTime(a.lastUsed),
         }))}
       />
     </SummaryRow>

@@ -9,7 +9,7 @@ import type { listTrustedDevices } from "@/lib/factors/trusted-devices";
 import type { listCredentials } from "@/lib/factors/webauthn";
 import { countryOptions, formatPhone } from "@/lib/phone/parse";
 import { deviceLabel } from "@/lib/request";
-import { formatDay } from "@/lib/shared/format";
+import { formatDay, formatDateTime } from "@/lib/shared/format";
 import { DeliveryNotice } from "@/components/ui/delivery-notice";
 import { BlockingNoticeForm } from "./blocking-notice-form";
 import { ConfirmPasswordForm } from "./confirm-password-form";
@@ -30,7 +30,6 @@ type Open = ReadonlySet<string>;
 // client reference, so its fields read as undefined and the headings below were empty.
 const METHOD_LABELS = { sms: "Text message (SMS)", email: "Email codes", totp: "Authenticator app", webauthn: "Security keys" } as const;
 
-const fmt = (d: Date) => d.toISOString().replace("T", " ").slice(0, 16) + " UTC";
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 const on = (yes: boolean) => (yes ? <span className="font-medium text-green-800">On</span> : "Not set up");
 
@@ -200,7 +199,12 @@ export function TwoStepRows({
               open={open.has("keys")}
             >
               <SecurityKeys
-                keys={keys.map((k) => ({ id: k.id, name: k.name, created: fmt(k.createdAt), lastUsed: k.lastUsedAt ? fmt(k.lastUsedAt) : "never" }))}
+                keys={keys.map((k) => ({
+                  id: k.id,
+                  name: k.name,
+                  created: formatDateTime(k.createdAt),
+                  lastUsed: k.lastUsedAt ? formatDateTime(k.lastUsedAt) : "never",
+                }))}
               />
             </SummaryRow>
           ) : null}
@@ -270,8 +274,8 @@ export function TwoStepRows({
           devices={devices.map((d) => ({
             id: d.id,
             label: d.label,
-            lastUsed: fmt(d.lastUsedAt),
-            expires: d.expiresAt ? fmt(d.expiresAt) : "the end of the browser session",
+            lastUsed: formatDateTime(d.lastUsedAt),
+            expires: d.expiresAt ? formatDateTime(d.expiresAt) : "the end of the browser session",
           }))}
         />
       </SummaryRow>
@@ -303,8 +307,8 @@ export function SessionRows({
           sessions={sessions.map((s) => ({
             id: s.id,
             device: deviceLabel(s.userAgent),
-            lastActive: fmt(s.lastActiveAt),
-            created: fmt(s.createdAt),
+            lastActive: formatDateTime(s.lastActiveAt),
+            created: formatDateTime(s.createdAt),
             current: s.id === sessionId,
           }))}
         />

@@ -14,7 +14,7 @@ export default async function CheckEmailPage({ searchParams }: { searchParams: P
     .max(254)
     .email()
     .safeParse((await searchParams).email);
-  const { confirmationMode } = await getSettings("account");
+  const { confirmationMode, automaticActivation } = await getSettings("account");
   return (
     <>
       <h1 className="mb-2 text-2xl font-semibold">Check your email</h1>
@@ -23,6 +23,7 @@ export default async function CheckEmailPage({ searchParams }: { searchParams: P
           <p className="mb-6 text-sm text-slate-700">
             We sent a message to <strong>{parsed.data}</strong>. Enter the 6-digit code from it, or follow its link. The code is valid for 10 minutes.
             {confirmationMode === "both" ? " After that, you'll confirm a mobile number with a code by text message." : null}
+            {automaticActivation ? null : " New accounts then wait for an administrator to activate them; until then some things are unavailable."}
           </p>
           <DeliveryNotice channel="email" />
           <CheckEmailForms email={parsed.data} />
