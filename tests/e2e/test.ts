@@ -5,7 +5,7 @@ import { test as base, expect } from "@playwright/test";
 
 export const test = base.extend<{ cspGuard: void }>({
   cspGuard: [
-    async ({ context }, use) => {
+    async ({ context, browser }, use) => {
       const violations: string[] = [];
       const missingHeader: string[] = [];
       const watch = async (page: import("@playwright/test").Page) => {
@@ -22,15 +22,29 @@ export const test = base.extend<{ cspGuard: void }>({
             // Already exposed on this page.
           });
       };
-      await context.addInitScript(() => {
-        document.addEventListener("securitypolicyviolation", (e) => {
-          const w = window as unknown as { __cspViolation?: (s: string) => void };
-          w.__cspViolation?.(`${e.effectiveDirective} ${e.blockedURI || "inline"} @ ${e.documentURI}`);
+      const guard = async (ctx: import("@playwright/test").BrowserContext) => {
+        await ctx.addInitScript(() => {
+          document.addEventListener("securitypolicyviolation", (e) => {
+            const w = window as unknown as { __cspViolation?: (s: string) => void };
+            w.__cspViolation?.(`${e.effectiveDirective} ${e.blockedURI || "inline"} @ ${e.documentURI}`);
+          });
         });
-      });
-      for (const page of context.pages()) await watch(page);
-      context.on("page", (page) => void watch(page));
-      await use();
+        for (const page of ctx.pages()) await watch(page);
+        ctx.on("page", (page) => void watch(page));
+      };
+      await guard(context);
+      // Contexts a test opens itself (a second browser, the admin's) are watched the same way.
+      const newContext = browser.newContext;
+      browser.newContext = async (...args) => {
+        const ctx = await newContext.apply(browser, args);
+        await guard(ctx);
+        return ctx;
+      };
+      try {
+        await use();
+      } finally {
+        browser.newContext = newContext;
+      }
       expect(violations, "Content-Security-Policy violations").toEqual([]);
       expect(missingHeader, "pages without a Content-Security-Policy header").toEqual([]);
     },

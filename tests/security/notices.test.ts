@@ -63,6 +63,27 @@ describe("security notices", () => {
   });
 });
 
+describe("security notices, the email change", () => {
+  it("an email-changed notice to the old address that fails is kept and sent by the daily job", async () => {
+    const { eq } = await import("drizzle-orm");
+    const user = await lib.fixtures.createUser();
+    const next = `changed-${Date.now()}@example.com`;
+    await lib.accounts.startEmailChange(user, next);
+    const mail = fake.sent.find((m) => m.to.includes(next));
+    const code = /\b(\d{6})\b/.exec(mail?.text ?? "")?.[1];
+    expect(code, "the code sent to the new address").toBeTruthy();
+    fake.setMode("fail");
+    await lib.accounts.finishEmailChange(user, next, code!);
+    expect(log()).toMatch(/security notice "email_changed" to .+ not delivered \(.+\); the daily job will retry it/);
+    const kept = await lib.db.db.select().from(lib.schema.securityNotices).where(eq(lib.schema.securityNotices.userId, user.id));
+    expect(kept.map((k) => [k.kind, k.to, k.sentAt])).toEqual([["email_changed", user.email, null]]);
+    fake.setMode("ok");
+    const before = fake.sent.length;
+    expect(await lib.notices.retrySecurityNotices()).toMatchObject({ sent: 1, failed: 0 });
+    expect(fake.sent.slice(before).map((m) => [m.to, m.subject])).toEqual([[[user.email], "Your Latchkey email address was changed"]]);
+  });
+});
+
 describe("a stored password hash that cannot be read", () => {
   it("refuses the sign-in and says so in the log", async () => {
     const { eq } = await import("drizzle-orm");
