@@ -1,6 +1,7 @@
 import "server-only";
 // The few pages oidc-provider itself answers with (errors it must show instead of redirecting, the
-// sign-out confirmation, too many requests): small, self-contained HTML in Latchkey's look.
+// sign-out confirmation, switching an app to another account, too many requests): small,
+// self-contained HTML in Latchkey's look.
 
 const esc = (v: unknown) => String(v ?? "").replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -41,6 +42,21 @@ export function logoutPage(form: string, clientName: string | undefined): string
   return page(
     "Sign out",
     `<h1>Sign out?</h1><p>${from}Do you also want to sign out of Latchkey on this device?</p>${form}<div class="actions"><button class="primary" type="submit" form="op.logoutForm" name="logout" value="yes" autofocus>Sign out of Latchkey</button><button class="secondary" type="submit" form="op.logoutForm">Stay signed in to Latchkey</button></div>`,
+  );
+}
+
+/**
+ * "Switch account": the app's last sign-in on this browser (the provider's session) belongs to
+ * another account than the one just signed in to Latchkey. The form posts `fields` (oidc-provider's
+ * xsrf and logout) to `action`, the provider's sign-out confirmation, which ends that session and
+ * goes back into the authorization. No script: form-action 'self' lets a button post it.
+ */
+export function switchAccountPage(action: string, fields: ReadonlyArray<readonly [string, string]>, appName: string | undefined): string {
+  const app = appName ? esc(appName) : "this app";
+  const inputs = fields.map(([name, value]) => `<input type="hidden" name="${esc(name)}" value="${esc(value)}">`).join("");
+  return page(
+    "Switch account",
+    `<h1>Switch account?</h1><p>The last sign-in to ${app} on this browser belonged to another account; continuing switches ${app} to the account you are signed in to Latchkey with now.</p><form method="post" action="${esc(action)}">${inputs}<div class="actions"><button class="primary" type="submit" autofocus>Continue</button></div></form>`,
   );
 }
 

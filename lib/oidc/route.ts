@@ -1,7 +1,8 @@
 import "server-only";
 // The one entry of every /oidc/* endpoint and of /.well-known/openid-configuration: rate limits,
 // the Latchkey session handed to the provider, the Web ↔ Node bridge, and never a 500 (a failure
-// is answered 503 temporarily_unavailable). Signing out through an app also signs out of Latchkey.
+// is answered 503 temporarily_unavailable). Signing out through an app also signs out of Latchkey;
+// switching an app's sign-in to the account now signed in to Latchkey does not.
 import { currentSession } from "@/lib/auth/current";
 import { clearedSessionCookie, leadsToApp } from "./respond";
 import { revokeSessionByToken } from "@/lib/auth/sessions";
@@ -13,14 +14,19 @@ import { LIMITS, type KeyedLimit } from "@/lib/limits/catalogue";
 import { ipFromHeaders } from "@/lib/request";
 import { hasControlCharacters } from "@/lib/shared/text-input";
 import { runNodeHandler } from "./bridge";
-import { continuePage, errorPage } from "./html";
+import { continuePage, errorPage, switchAccountPage } from "./html";
 import { getProvider, type LatchkeyState } from "./provider";
 
 // oidc-provider refuses bodies over 56 KiB itself; this spares reading larger ones.
 const MAX_BODY = 64 * 1024;
 const RETRY_AFTER_ON_FAILURE = "5";
 
-const isAuthorize = (path: string) => path === "/oidc/auth" || /^\/oidc\/auth\/[^/]+$/.test(path);
+// The authorization resumed after the interaction (oidc-provider's `resume` route).
+const isResume = (path: string) => /^\/oidc\/auth\/[^/]+$/.test(path);
+const isAuthorize = (path: string) => path === "/oidc/auth" || isResume(path);
+const END_SESSION_CONFIRM = "/oidc/session/end/confirm";
+// Marks the switch-account form (switchAccountPage): its sign-out ends the provider's session only.
+const SWITCH_FIELD = "switch_account";
 const isToken = (path: string) => path === "/oidc/token" || path === "/oidc/token/revocation";
 // Endpoints that answer a browser with a page; the others answer apps with JSON.
 const forBrowser = (path: string) => isAuthorize(path) || path.startsWith("/oidc/session/end");
@@ -112,7 +118,7 @@ export async function handleOidc(request: Request): Promise<Response> {
     if (limited) return limited;
 
     // Only the authorization and sign-out steps look at the Latchkey session.
-    const needsSession = isAuthorize(pathname) || pathname === "/oidc/session/end/confirm";
+    const needsSession = isAuthorize(pathname) || pathname === END_SESSION_CONFIRM;
     const current = needsSession ? await currentSession() : null;
     const latchkey: LatchkeyState = current
       ? { userId: current.user.id, token: current.token, twoFactors: provesTwoFactors(current.session.method, Boolean(current.session.secondFactorAt)) }
@@ -130,13 +136,11 @@ export async function handleOidc(request: Request): Promise<Response> {
     await Promise.allSettled(after);
     if (response.status >= 500) return unavailable(pathname);
     let answer = response;
-    if (
-      pathname === "/oidc/session/end/confirm" &&
-      current &&
-      response.status === 303 &&
-      body &&
-      new URLSearchParams(body.toString("utf8")).get("logout") === "yes"
-    ) {
+    if (request.method === "GET" && isResume(pathname) && response.status === 200 && /^text\/html\b/i.test(response.headers.get("content-type") ?? "")) {
+      answer = await switchAccount(response, `${baseUrl}${END_SESSION_CONFIRM}`, pathname.slice("/oidc/auth/".length));
+    }
+    const form = pathname === END_SESSION_CONFIRM && body ? new URLSearchParams(body.toString("utf8")) : null;
+    if (current && response.status === 303 && form?.get("logout") === "yes" && !switchesAccount(form, response, baseUrl)) {
       answer = await signOutOfLatchkey(response, current.token, current.user.id);
     }
     return request.method === "POST" && pathname.startsWith("/oidc/session/end") ? continueAfterForm(answer) : answer;
@@ -159,6 +163,128 @@ function continueAfterForm(response: Response): Response {
   headers.set("content-type", "text/html; charset=utf-8");
   headers.set("cache-control", "no-store");
   return new Response(continuePage(location), { status: 200, headers });
+}
+
+/**
+ * The resumed authorization found the provider's session signed in as another account than the one
+ * the interaction just signed in (the person signed in to Latchkey as someone else meanwhile).
+ * oidc-provider then answers with a page whose inline script posts a form to the sign-out
+ * confirmation (xsrf, logout=yes), which the site's Content-Security-Policy would stop: a blank
+ * page. That form, and only that one, is answered instead with a Latchkey page posting the same
+ * fields with a button (and SWITCH_FIELD). Any other page passes unchanged.
+ */
+async function switchAccount(response: Response, action: string, uid: string): Promise<Response> {
+  const text = await response.text();
+  const fields = selfSubmittingForm(text, action);
+  const headers = new Headers(response.headers);
+  headers.delete("content-length");
+  if (!fields) return new Response(text, { status: response.status, headers });
+  headers.set("content-type", "text/html; charset=utf-8");
+  headers.set("cache-control", "no-store");
+  return new Response(switchAccountPage(action, [...fields, [SWITCH_FIELD, "yes"]], await appNameOf(uid)), { status: 200, headers });
+}
+
+/** The name of the app an authorization in progress is for; undefined when it cannot be told. */
+async function appNameOf(uid: string): Promise<string | undefined> {
+  try {
+    const { provider } = await getProvider();
+    const interaction = await provider.Interaction.find(uid);
+    const client = interaction ? await provider.Client.find(String(interaction.params.client_id ?? "")) : undefined;
+    return client ? (client.clientName ?? client.clientId) : undefined;
+  } catch (err) {
+    console.error("[oidc] switch account: app name", err);
+    return undefined;
+  }
+}
+
+/**
+ * Whether a sign-out confirmation comes from the switch-account page: the form says so, and the
+ * provider's answer goes back into an authorization on this site (the resume address oidc-provider
+ * itself set as the way on, never an app's). The Latchkey session then stays: it is the account the
+ * app switches to.
+ */
+function switchesAccount(form: URLSearchParams, response: Response, baseUrl: string): boolean {
+  if (form.getAll(SWITCH_FIELD).join() !== "yes") return false;
+  const to = URL.parse(response.headers.get("location") ?? "", baseUrl);
+  return to !== null && to.origin === new URL(baseUrl).origin && isResume(to.pathname);
+}
+
+/**
+ * The hidden fields of oidc-provider's self-submitting page when it is the one form posting
+ * logout=yes with an xsrf token to `action`, every field hidden and named once; null for any other
+ * document. Read tag by tag (attributes unescaped), never by matching the page as a whole.
+ */
+function selfSubmittingForm(html: string, action: string): Array<[string, string]> | null {
+  const tags = tagsOf(html);
+  if (!tags) return null;
+  const forms = tags.filter((t) => t.name === "form");
+  const start = tags.findIndex((t) => t.name === "form" && !t.closing);
+  const end = tags.findIndex((t) => t.name === "form" && t.closing);
+  if (forms.length !== 2 || start < 0 || end < start) return null;
+  const form = tags[start]!.attrs;
+  if (form.get("method")?.toLowerCase() !== "post" || form.get("action") !== action) return null;
+  const fields: Array<[string, string]> = [];
+  for (const t of tags.slice(start + 1, end)) {
+    if (t.closing || t.name !== "input") continue;
+    const name = t.attrs.get("name");
+    if (t.attrs.get("type")?.toLowerCase() !== "hidden" || !name) return null;
+    fields.push([name, t.attrs.get("value") ?? ""]);
+  }
+  const value = (name: string) => fields.find(([n]) => n === name)?.[1];
+  const names = new Set(fields.map(([n]) => n));
+  if (names.size !== fields.length || names.has(SWITCH_FIELD) || !value("xsrf") || value("logout") !== "yes") return null;
+  return fields;
+}
+
+type Tag = { name: string; closing: boolean; attrs: Map<string, string> };
+
+const TAG = /<(\/?)([a-z][a-z0-9-]*)((?:\s+[^\s"'<>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'<>=`]+))?)*)\s*\/?>/iy;
+const ATTRIBUTE = /\s+([^\s"'<>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'<>=`]+)))?/g;
+const ENTITY = /&(?:#(\d{1,7})|#x([0-9a-f]{1,6})|(amp|lt|gt|quot|apos));/gi;
+const NAMED: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
+
+const unescape = (v: string) =>
+  v.replace(ENTITY, (_, dec?: string, hex?: string, named?: string) =>
+    named ? NAMED[named.toLowerCase()]! : String.fromCodePoint(Math.min(Number.parseInt(dec ?? hex!, dec ? 10 : 16), 0x10ffff)),
+  );
+
+/** The tags of a document in order (comments, the doctype and the text of scripts and styles skipped); null when one is malformed. */
+function tagsOf(html: string): Tag[] | null {
+  const tags: Tag[] = [];
+  let i = html.indexOf("<");
+  while (i >= 0) {
+    if (html.startsWith("<!--", i)) {
+      const close = html.indexOf("-->", i + 4);
+      if (close < 0) return null;
+      i = html.indexOf("<", close + 3);
+      continue;
+    }
+    if (html.startsWith("<!", i)) {
+      const close = html.indexOf(">", i);
+      if (close < 0) return null;
+      i = html.indexOf("<", close + 1);
+      continue;
+    }
+    TAG.lastIndex = i;
+    const m = TAG.exec(html);
+    if (!m) return null;
+    const name = m[2]!.toLowerCase();
+    const attrs = new Map<string, string>();
+    for (const a of m[3]!.matchAll(ATTRIBUTE)) {
+      const key = a[1]!.toLowerCase();
+      // As browsers do: the first of a repeated attribute counts.
+      if (!attrs.has(key)) attrs.set(key, unescape(a[2] ?? a[3] ?? a[4] ?? ""));
+    }
+    tags.push({ name, closing: m[1] === "/", attrs });
+    let next = TAG.lastIndex;
+    if (!m[1] && (name === "script" || name === "style")) {
+      const close = html.toLowerCase().indexOf(`</${name}`, next);
+      if (close < 0) return null;
+      next = close;
+    }
+    i = html.indexOf("<", next);
+  }
+  return tags;
 }
 
 /** "Sign out of Latchkey" on the app's sign-out page: the Latchkey session ends with the provider's. */

@@ -582,6 +582,67 @@ describe("sign-out (RP-initiated logout)", () => {
   });
 });
 
+describe("another account signed in to Latchkey than the app's last sign-in", () => {
+  it("a Latchkey page switches the app's sign-in to the new account, without script, and the Latchkey session stays", async () => {
+    const { client: c, secret } = await registerApp({ name: "Switch <app>", skipConsent: true });
+    const config = await rpConfig(c.id, secret);
+    const other = await createUser({ name: "Grace Hopper" });
+    const b = new Browser();
+    const first = await signInToApp(b, config, { signIn: signedIn(b) });
+    expect(first.tokens.claims()!.sub).toBe(user.id);
+
+    // The person signs in to Latchkey as another account and comes back to the app.
+    const token = await b.signIn(other.id);
+    const r = await authorize(b, config);
+    expect(r.steps).toEqual(["continue"]);
+    const page = r.page!;
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-type")).toMatch(/^text\/html/);
+    const html = await page.text();
+    expect(html).not.toMatch(/<script/i);
+    expect(html).not.toContain("Submitting Callback");
+    expect(html).toContain('<link rel="stylesheet" href="/oidc.css">');
+    expect(html).toContain("Switch &#60;app&#62;");
+    expect(html).toMatch(/another account/);
+    const form = /<form method="post" action="([^"]+)">([\s\S]*?)<\/form>/.exec(html)!;
+    expect(form[1]).toBe(`${ISSUER()}/oidc/session/end/confirm`);
+    expect(form[2]).toMatch(/<button class="primary" type="submit"[^>]*>Continue<\/button>/);
+    expect(form[2]).not.toContain("noscript");
+    const fields = Object.fromEntries([...form[2]!.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [m[1]!, m[2]!]));
+    expect(fields).toMatchObject({ xsrf: expect.any(String), logout: "yes" });
+
+    // Continue: the provider's session of the first account ends, the Latchkey session does not.
+    const confirm = await b.request(form[1]!, { form: fields });
+    expect(confirm.response.status).toBe(200);
+    expect(confirm.response.headers.getSetCookie().some((c) => c.startsWith(`${sessionCookieName()}=`))).toBe(false);
+    const done = await b.follow(confirm, RP);
+    expect(done.response).toBeNull();
+    const tokens = await client.authorizationCodeGrant(config, done.url, { pkceCodeVerifier: r.verifier, expectedState: r.state, expectedNonce: r.nonce });
+    expect(tokens.claims()!.sub).toBe(other.id);
+    expect((await sessionRow(token))!.revokedAt).toBeNull();
+    expect(b.cookies.some((c) => c.name === sessionCookieName() && c.value === token)).toBe(true);
+    // The first account's sign-in to the app on this browser ended with it.
+    expect((await oauthError(client.fetchUserInfo(config, first.tokens.access_token, user.id))).status).toBe(401);
+    // The app now signs in silently as the new account.
+    const silent = await signInToApp(b, config, { params: { prompt: "none" } });
+    expect(silent.tokens.claims()!.sub).toBe(other.id);
+  });
+
+  it("the switch form alone does not keep the Latchkey session on an app's sign-out", async () => {
+    const config = await rpConfig(web.id, web.secret);
+    const b = new Browser();
+    const token = await b.signIn(user.id);
+    await signInToApp(b, config);
+    const end = client.buildEndSessionUrl(config, { client_id: web.id, post_logout_redirect_uri: RP_BYE });
+    const page = await b.follow(await b.request(end), RP_BYE);
+    const html = await page.response!.text();
+    const xsrf = /name="xsrf" value="([^"]+)"/.exec(html)![1]!;
+    const done = await b.follow(await b.request("/oidc/session/end/confirm", { form: { xsrf, logout: "yes", switch_account: "yes" } }), RP_BYE);
+    expect(done.url.href).toBe(RP_BYE);
+    expect((await sessionRow(token))!.revokedAt).not.toBeNull();
+  });
+});
+
 describe("apps disabled, accounts refused", () => {
   it("a disabled app: its tokens end, an error page at the authorization endpoint, invalid_client at the token endpoint", async () => {
     const { setClientDisabled } = await import("@/lib/oidc/clients");
