@@ -61,6 +61,20 @@ export function switchAccountPage(action: string, fields: ReadonlyArray<readonly
 }
 
 /**
+ * An app's sign-out when this browser's provider session holds no account (nothing to sign out of):
+ * oidc-provider would post its confirmation by script, which the CSP stops; a button posts the same
+ * form (without logout=yes: there is no provider session to end, and the Latchkey session is not
+ * the app's to end), and the confirmation goes back to the app.
+ */
+export function nothingToSignOutPage(action: string, fields: ReadonlyArray<readonly [string, string]>): string {
+  const inputs = fields.map(([name, value]) => `<input type="hidden" name="${esc(name)}" value="${esc(value)}">`).join("");
+  return page(
+    "Sign out",
+    `<h1>Signed out</h1><p>This browser is not signed in to the app through Latchkey. Continue to go back to the app.</p><form method="post" action="${esc(action)}">${inputs}<div class="actions"><button class="primary" type="submit" autofocus>Continue</button></div></form>`,
+  );
+}
+
+/**
  * "Continuing…": where a form's answer leads out of Latchkey (back into the authorization, then to
  * the app). The page's policy allows forms to post to this site only (form-action 'self', which
  * browsers apply to every redirect after a form), so the way on is a navigation of its own: a

@@ -14,7 +14,7 @@ import { LIMITS, type KeyedLimit } from "@/lib/limits/catalogue";
 import { ipFromHeaders } from "@/lib/request";
 import { hasControlCharacters } from "@/lib/shared/text-input";
 import { runNodeHandler } from "./bridge";
-import { continuePage, errorPage, switchAccountPage } from "./html";
+import { continuePage, errorPage, nothingToSignOutPage, switchAccountPage } from "./html";
 import { getProvider, type LatchkeyState } from "./provider";
 
 // oidc-provider refuses bodies over 56 KiB itself; this spares reading larger ones.
@@ -24,6 +24,7 @@ const RETRY_AFTER_ON_FAILURE = "5";
 // The authorization resumed after the interaction (oidc-provider's `resume` route).
 const isResume = (path: string) => /^\/oidc\/auth\/[^/]+$/.test(path);
 const isAuthorize = (path: string) => path === "/oidc/auth" || isResume(path);
+const END_SESSION = "/oidc/session/end";
 const END_SESSION_CONFIRM = "/oidc/session/end/confirm";
 // Marks the switch-account form (switchAccountPage): its sign-out ends the provider's session only.
 const SWITCH_FIELD = "switch_account";
@@ -138,6 +139,13 @@ export async function handleOidc(request: Request): Promise<Response> {
     let answer = response;
     if (request.method === "GET" && isResume(pathname) && response.status === 200 && /^text\/html\b/i.test(response.headers.get("content-type") ?? "")) {
       answer = await switchAccount(response, `${baseUrl}${END_SESSION_CONFIRM}`, pathname.slice("/oidc/auth/".length));
+    } else if (
+      request.method === "GET" &&
+      pathname === END_SESSION &&
+      response.status === 200 &&
+      /^text\/html\b/i.test(response.headers.get("content-type") ?? "")
+    ) {
+      answer = await nothingToSignOut(response, `${baseUrl}${END_SESSION_CONFIRM}`);
     }
     const form = pathname === END_SESSION_CONFIRM && body ? new URLSearchParams(body.toString("utf8")) : null;
     if (current && response.status === 303 && form?.get("logout") === "yes" && !switchesAccount(form, response, baseUrl)) {
@@ -173,7 +181,16 @@ function continueAfterForm(response: Response): Response {
  * page. That form, and only that one, is answered instead with a Latchkey page posting the same
  * fields with a button (and SWITCH_FIELD). Any other page passes unchanged.
  */
-async function switchAccount(response: Response, action: string, uid: string): Promise<Response> {
+function switchAccount(response: Response, action: string, uid: string): Promise<Response> {
+  return replaceSelfSubmitting(response, action, async (fields) => switchAccountPage(action, [...fields, [SWITCH_FIELD, "yes"]], await appNameOf(uid)));
+}
+
+/** oidc-provider's self-submitting page posting to `action`, answered with `render`'s page instead; any other answer unchanged. */
+async function replaceSelfSubmitting(
+  response: Response,
+  action: string,
+  render: (fields: Array<[string, string]>) => string | Promise<string>,
+): Promise<Response> {
   const text = await response.text();
   const fields = selfSubmittingForm(text, action);
   const headers = new Headers(response.headers);
@@ -181,7 +198,22 @@ async function switchAccount(response: Response, action: string, uid: string): P
   if (!fields) return new Response(text, { status: response.status, headers });
   headers.set("content-type", "text/html; charset=utf-8");
   headers.set("cache-control", "no-store");
-  return new Response(switchAccountPage(action, [...fields, [SWITCH_FIELD, "yes"]], await appNameOf(uid)), { status: 200, headers });
+  return new Response(await render(fields), { status: 200, headers });
+}
+
+/**
+ * An app's sign-out on a browser whose provider session holds no account: oidc-provider answers
+ * with its self-submitting confirmation (logout=yes), stopped by the CSP; a Latchkey page posts the
+ * same form with a button, without logout=yes. Its own sign-out page (an account signed in) and
+ * any other page pass unchanged.
+ */
+function nothingToSignOut(response: Response, action: string): Promise<Response> {
+  return replaceSelfSubmitting(response, action, (fields) =>
+    nothingToSignOutPage(
+      action,
+      fields.filter(([name]) => name !== "logout"),
+    ),
+  );
 }
 
 /** The name of the app an authorization in progress is for; undefined when it cannot be told. */

@@ -571,6 +571,27 @@ describe("sign-out (RP-initiated logout)", () => {
     expect((await sessionRow(token))!.revokedAt).toBeNull();
   });
 
+  it("with no sign-in to any app on this browser: a Latchkey page with a button, no script, back to the app; the Latchkey session stays", async () => {
+    const config = await rpConfig(web.id, web.secret);
+    const b = new Browser();
+    const token = await b.signIn(user.id);
+    const end = client.buildEndSessionUrl(config, { client_id: web.id, post_logout_redirect_uri: RP_BYE, state: "s2" });
+    const { response } = await b.request(end);
+    expect(response.status).toBe(200);
+    const html = await response.text();
+    expect(html).not.toMatch(/<script/i);
+    expect(html).not.toContain("Submitting Callback");
+    const form = /<form method="post" action="([^"]+)">([\s\S]*?)<\/form>/.exec(html)!;
+    expect(form[1]).toBe(`${ISSUER()}/oidc/session/end/confirm`);
+    expect(form[2]).toMatch(/<button class="primary" type="submit"[^>]*>Continue<\/button>/);
+    const fields = Object.fromEntries([...form[2]!.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [m[1]!, m[2]!]));
+    expect(Object.keys(fields)).toEqual(["xsrf"]);
+    const done = await b.follow(await b.request(form[1]!, { form: fields }), RP_BYE);
+    expect(done.url.href).toBe(`${RP_BYE}?state=s2`);
+    const { sessionRow } = await import("../support/fixtures");
+    expect((await sessionRow(token))!.revokedAt).toBeNull();
+  });
+
   it("an unregistered post_logout_redirect_uri is an error page, no redirect", async () => {
     const config = await rpConfig(web.id, web.secret);
     const b = new Browser();
