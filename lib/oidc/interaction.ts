@@ -5,7 +5,10 @@ import type { InteractionResults } from "oidc-provider";
 import type { Current } from "@/lib/auth/current";
 import { audit } from "@/lib/audit";
 import { env } from "@/lib/env";
-import { provesTwoFactors } from "@/lib/factors/methods";
+import { addsFactor, methodsFor, provesTwoFactors } from "@/lib/factors/methods";
+import { loadPolicy } from "@/lib/factors/policy";
+import type { TwoFactorMethod } from "@/lib/settings";
+import { isTrustedDevice } from "@/lib/factors/trusted-devices";
 import { isAllowed } from "@/lib/permissions";
 import { needsFirstProfile } from "@/lib/profiles";
 import { NodeResponse, toNodeRequest } from "./bridge";
@@ -44,7 +47,7 @@ export type Step =
   | { kind: "reload" }
   | { kind: "sign_in"; href: string; app: AppInfo }
   | { kind: "reauth"; href: string; app: AppInfo }
-  | { kind: "step_up"; app: AppInfo }
+  | { kind: "step_up"; app: AppInfo; bySecondStep: boolean }
   | { kind: "pending"; app: AppInfo }
   | { kind: "first_profile"; app: AppInfo }
   | { kind: "other_account"; app: AppInfo }
@@ -72,6 +75,19 @@ async function appOf(details: Details): Promise<AppInfo | null> {
   };
 }
 
+/**
+ * The second-step methods the account has set up that add a factor to how this session signed in,
+ * main method first (after a phone-code sign-in, an SMS code adds nothing); `none` when it has some
+ * but none of them adds one: then only signing in again (with the password) gives the app two factors.
+ */
+export async function stepUpMethods(current: Current): Promise<{ adding: TwoFactorMethod[]; none: boolean }> {
+  const method = current.session.method ?? "session";
+  const { primary, backup, available } = await methodsFor(current.user, await loadPolicy());
+  const ordered = [primary, backup, ...available].filter((m): m is TwoFactorMethod => m !== null && available.includes(m));
+  const adding = [...new Set(ordered)].filter((m) => addsFactor(method, m));
+  return { adding, none: available.length > 0 && adding.length === 0 };
+}
+
 /** What signing in for this interaction still needs from this Latchkey session, if anything. */
 async function loginNeeds(details: Details, current: Current | null, app: AppInfo, uid: string): Promise<Step | null> {
   const next = encodeURIComponent(interactionPath(uid));
@@ -90,7 +106,8 @@ async function loginNeeds(details: Details, current: Current | null, app: AppInf
     String(details.params.acr_values ?? "")
       .split(" ")
       .includes(ACR_2FA);
-  if (twoFactor && !provesTwoFactors(current.session.method, Boolean(current.session.secondFactorAt))) return { kind: "step_up", app };
+  if (twoFactor && !provesTwoFactors(current.session.method, Boolean(current.session.secondFactorAt)))
+    return { kind: "step_up", app, bySecondStep: (await isTrustedDevice(current.user.id)) || !(await stepUpMethods(current)).none };
   if (await needsFirstProfile(current.user)) return { kind: "first_profile", app };
   return null;
 }

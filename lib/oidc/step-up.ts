@@ -5,9 +5,9 @@ import type { Current } from "@/lib/auth/current";
 import { startSession } from "@/lib/auth/sign-in";
 import { isTrustedDevice } from "@/lib/factors/trusted-devices";
 import { createChallenge } from "@/lib/factors/challenge";
-import { addsFactor, methodsFor } from "@/lib/factors/methods";
+import { methodsFor } from "@/lib/factors/methods";
 import { loadPolicy } from "@/lib/factors/policy";
-import { interactionPath } from "./interaction";
+import { interactionPath, stepUpMethods } from "./interaction";
 
 /**
  * A trusted device counts as the second step, as it does at sign-in (a new session is opened and the
@@ -19,8 +19,7 @@ export async function beginStepUp(current: Current, uid: string): Promise<string
   const method = current.session.method ?? "session";
   if (await isTrustedDevice(current.user.id)) await startSession(current.user.id, next, `${method}+trusted_device`, { secondFactor: true });
   await createChallenge({ userId: current.user.id, firstFactor: method, surface: "web", next });
-  const methods = await methodsFor(current.user, await loadPolicy());
-  if (addsFactor(method, methods.primary)) return "/login/verify";
-  const other = [methods.backup, ...methods.available].find((m) => m && addsFactor(method, m));
-  return other ? `/login/verify?method=${other}` : "/login/verify";
+  const [first] = (await stepUpMethods(current)).adding;
+  const { primary } = await methodsFor(current.user, await loadPolicy());
+  return !first || first === primary ? "/login/verify" : `/login/verify?method=${first}`;
 }

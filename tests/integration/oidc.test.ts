@@ -489,6 +489,38 @@ describe("prompt, max_age and two-step verification", () => {
     }
   });
 
+  it("an account whose only second step is SMS, signed in by phone code: a two-step app asks it to sign in again, never a step that adds nothing", async () => {
+    const twoFactor = await getSettings("twoFactor");
+    await updateSettings("twoFactor", { ...twoFactor, enable2fa: true, requireFor: "individual", allowedMethods: ["sms", "email", "totp", "webauthn"] }, null);
+    try {
+      const phone = "+14155553302";
+      const solo = await createAccountByAdmin({
+        name: "Only SMS",
+        email: uniqueEmail("only-sms"),
+        password: PASSWORD,
+        emailConfirmed: true,
+        phone,
+        actorId: null,
+      });
+      await db.update(users).set({ twoFactorWeb: true, primaryMethod: "sms" }).where(eq(users.id, solo.id));
+      const { client: strict, secret } = await registerApp({ name: "Requires 2FA too", require2fa: true, skipConsent: true });
+      const config = await rpConfig(strict.id, secret);
+      const b = new Browser();
+      await signInByPhoneCode(b, phone);
+      const r = await authorize(b, config, { stopAt: "step_up" });
+      expect(r.stoppedAt).toMatchObject({ kind: "step_up", bySecondStep: false });
+      // The step that would only ask for another SMS code leads back to the page, not to /login/verify.
+      const uid = r.callback.pathname.split("/").pop()!;
+      const { response } = await b.request(`/oidc/interaction/${uid}/step-up`, { form: {} });
+      expect(response.headers.get("location")).toBe(`/oidc/interaction/${uid}`);
+      // "Sign in again": the Latchkey session ends and the sign-in page comes back to the app.
+      const again = await b.request(`/oidc/interaction/${uid}/reauth`, { form: {} });
+      expect(again.response.headers.get("location")).toBe(`/login?next=${encodeURIComponent(`/oidc/interaction/${uid}`)}`);
+    } finally {
+      await updateSettings("twoFactor", twoFactor, null);
+    }
+  });
+
   it("the Manager app's second step keeps the session's first factor in its name: a password and an app code are two", async () => {
     const twoFactor = await getSettings("twoFactor");
     await updateSettings("twoFactor", { ...twoFactor, enable2fa: true, requireFor: "individual" }, null);

@@ -9,7 +9,7 @@ export async function POST(request: Request, { params }: { params: Promise<{ uid
   return interactionPost(uid, async () => {
     const current = await currentSession();
     const step = await interactionStep(request.headers, uid, current);
-    if (step.kind !== "step_up" || !current) return seeOther(interactionPath(uid));
+    if (step.kind !== "step_up" || !step.bySecondStep || !current) return seeOther(interactionPath(uid));
     return seeOther(await beginStepUp(current, uid));
   });
 }
