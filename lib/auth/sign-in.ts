@@ -18,9 +18,18 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import type { User } from "@/db/schema";
 import { checkSecondFactor, checkSecurityKey, SignInAlreadyFinished, type FactorOutcome } from "@/lib/factors/verify";
-import { clearChallengeCookie, completeChallenge, createChallenge, type Challenge } from "@/lib/factors/challenge";
+import {
+  clearChallengeCookie,
+  completeChallenge,
+  createChallenge,
+  newChallenge,
+  setChallengeCookie,
+  writeChallenge,
+  type Challenge,
+  type NewChallenge,
+} from "@/lib/factors/challenge";
 import { type SecondFactor, firstFactorSatisfies, methodsFor } from "@/lib/factors/methods";
-import { loadPolicy, needsSecondFactor, surfaceOf } from "@/lib/factors/policy";
+import { loadPolicy, needsSecondFactor, surfaceOf, type Surface } from "@/lib/factors/policy";
 import { isTrustedDevice, rememberDeviceRow, setDeviceCookie, type RememberedDevice } from "@/lib/factors/trusted-devices";
 import { assertNotBlocked } from "../blocking";
 import { takeSignUpMark } from "./sign-up-browser";
@@ -156,6 +165,22 @@ export async function signOutCurrent() {
 }
 
 /**
+ * The 2FA policy's answer for an account past its first factor (T3, T10, B4): a session now (its
+ * method, and whether the first factor also passed the second step), or the verify step.
+ */
+type Decision = { to: "session"; method: string; secondFactor: boolean } | { to: "verify"; surface: Surface };
+
+async function decide(user: User, firstFactor: string, next: string, userVerified?: boolean): Promise<Decision> {
+  const policy = await loadPolicy();
+  const surface = surfaceOf(next);
+  if (!needsSecondFactor(user, policy, surface)) return { to: "session", method: firstFactor, secondFactor: false };
+  const methods = await methodsFor(user, policy);
+  if (firstFactorSatisfies(firstFactor, methods, userVerified)) return { to: "session", method: firstFactor, secondFactor: true };
+  if (await isTrustedDevice(user.id)) return { to: "session", method: `${firstFactor}+trusted_device`, secondFactor: true };
+  return { to: "verify", surface };
+}
+
+/**
  * After the first factor (password, phone code, email confirmation, security key): the one place
  * where the 2FA policy decides between a session and the verify step (T3, T10, B4).
  */
@@ -167,17 +192,52 @@ export async function afterFirstFactor(
 ): Promise<never> {
   // A9: from its blocking date an account signs in by no route at all.
   await assertNotBlocked(user);
-  const policy = await loadPolicy();
-  const surface = surfaceOf(next);
-  if (!needsSecondFactor(user, policy, surface)) return startSession(user.id, next, firstFactor, { clears: opts.clears });
+  const decision = await decide(user, firstFactor, next, opts.userVerified);
+  if (decision.to === "session" && !decision.secondFactor) return startSession(user.id, next, decision.method, { clears: opts.clears });
   // The right first factor clears its count (A1); a session opened at once clears it with its row.
   if (opts.clears) await clear(opts.clears);
-  const methods = await methodsFor(user, policy);
-  if (firstFactorSatisfies(firstFactor, methods, opts.userVerified)) return startSession(user.id, next, firstFactor, { secondFactor: true });
-  if (await isTrustedDevice(user.id)) return startSession(user.id, next, `${firstFactor}+trusted_device`, { secondFactor: true });
+  if (decision.to === "session") return startSession(user.id, next, decision.method, { secondFactor: true });
   // No session yet: only the verify step accepts this state.
-  await createChallenge({ userId: user.id, firstFactor, surface, next });
+  await createChallenge({ userId: user.id, firstFactor, surface: decision.surface, next });
   await audit({ action: "signin.first_factor", userId: user.id, actorId: user.id, ip: await clientIp(), detail: { method: firstFactor } });
+  redirect("/login/verify");
+}
+
+/**
+ * A first factor consumed in a transaction (a phone code): the same decision as `afterFirstFactor`,
+ * made before the consume, so that the session row or the pending second step is written inside
+ * that transaction (`writeFirstFactor`: a failure leaves the factor usable). `completeFirstFactor`
+ * sets the cookies and redirects after the commit. The caller refuses a blocked account.
+ */
+export type FirstFactorStep = SessionStep | VerifyStep;
+type SessionStep = { to: "session"; opening: Opening; method: string; written?: Written };
+type VerifyStep = { to: "verify"; challenge: NewChallenge; ip: string | null; written?: true };
+
+export async function prepareFirstFactor(user: User, firstFactor: string, next: string): Promise<FirstFactorStep> {
+  const decision = await decide(user, firstFactor, next);
+  if (decision.to === "session") {
+    return { to: "session", opening: await prepareOpening(user.id, next, { secondFactor: decision.secondFactor }), method: decision.method };
+  }
+  return { to: "verify", challenge: newChallenge({ userId: user.id, firstFactor, surface: decision.surface, next }), ip: await clientIp() };
+}
+
+/** Inside the factor's transaction: the session row, or the challenge row of the verify step. */
+export async function writeFirstFactor(q: Tx, step: FirstFactorStep): Promise<void> {
+  if (step.to === "session") {
+    step.written = await writeOpening(q, step.opening, step.method);
+    return;
+  }
+  await writeChallenge(step.challenge, q);
+  step.written = true;
+}
+
+/** After the commit: the session's cookie, or the verify step's; the audit entry and the redirect. */
+export async function completeFirstFactor(step: FirstFactorStep): Promise<never> {
+  if (!step.written) throw new Error("the sign-in was not written");
+  if (step.to === "session") return completeOpening(step.opening, step.written);
+  const { userId, firstFactor } = step.challenge.values;
+  await setChallengeCookie(step.challenge);
+  await audit({ action: "signin.first_factor", userId, actorId: userId, ip: step.ip, detail: { method: firstFactor } });
   redirect("/login/verify");
 }
 

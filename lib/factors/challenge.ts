@@ -19,17 +19,38 @@ export const FAILURES_BEFORE_CONTACT = 3;
 
 export type Challenge = typeof signInChallenges.$inferSelect;
 
-export async function createChallenge(input: { userId: string; firstFactor: string; surface: Surface; next: string }) {
+/** A pending sign-in about to be stored: the random token (for the cookie) and its row. */
+export type NewChallenge = { token: string; values: typeof signInChallenges.$inferInsert };
+
+export function newChallenge(input: { userId: string; firstFactor: string; surface: Surface; next: string }): NewChallenge {
   const token = randomToken(32);
-  await db.insert(signInChallenges).values({
-    id: hashSecret(`challenge:${token}`),
-    userId: input.userId,
-    firstFactor: input.firstFactor,
-    surface: input.surface,
-    next: input.next,
-    expiresAt: new Date(Date.now() + CHALLENGE_TTL_SECONDS * 1000),
-  });
-  await challengeFlow.set({ t: token });
+  return {
+    token,
+    values: {
+      id: hashSecret(`challenge:${token}`),
+      userId: input.userId,
+      firstFactor: input.firstFactor,
+      surface: input.surface,
+      next: input.next,
+      expiresAt: new Date(Date.now() + CHALLENGE_TTL_SECONDS * 1000),
+    },
+  };
+}
+
+/** Writes a new challenge's row, with `q` inside the first factor's transaction; its cookie is set after the commit. */
+export async function writeChallenge(c: NewChallenge, q: Tx = db) {
+  await q.insert(signInChallenges).values(c.values);
+}
+
+/** Points this browser at a written challenge. */
+export async function setChallengeCookie(c: NewChallenge) {
+  await challengeFlow.set({ t: c.token });
+}
+
+export async function createChallenge(input: { userId: string; firstFactor: string; surface: Surface; next: string }) {
+  const c = newChallenge(input);
+  await writeChallenge(c);
+  await setChallengeCookie(c);
 }
 
 /**

@@ -3,12 +3,14 @@ import { insertAccount } from "@/lib/accounts/create";
 import { defineFlow } from "@/lib/flows";
 import { z } from "zod";
 // P1: registering with a phone number: the code, then the name (and optionally the email and a password).
-import { type User } from "@/db/schema";
 import { confirmsEmail, findUserByConfirmedPhone, findUserByEmail, normalizeEmail } from "@/lib/accounts/queries";
 import { sendActivationLetter } from "@/lib/accounts/activation";
 import { sendConfirmationEmail } from "@/lib/accounts/confirm-email";
 import { audit } from "@/lib/audit";
 import { consumeCode } from "@/lib/codes";
+import { prepareFirstFactor, writeFirstFactor, type FirstFactorStep } from "@/lib/auth/sign-in";
+import { assertNotBlocked, isBlocked } from "@/lib/blocking";
+import { ownsConfirmedPhone } from "@/lib/phone/login";
 import { ErrorCodes, UserError } from "@/lib/shared/errors";
 import { hashPassword, passwordProblem } from "@/lib/passwords";
 import { getSettings } from "@/lib/settings";
@@ -29,14 +31,30 @@ export async function startPhoneRegistration(phone: string, ip: string | null, c
   await deliverCode(reservation, { ip });
 }
 
-/** Verifies the code; returns the existing account when this phone already has one (the owner is then signed in). */
-export async function verifyPhoneRegistration(phone: string, code: string): Promise<{ existing: User | null }> {
-  await consumeCode({ purpose: "phone_register", target: phone, code });
+/**
+ * Verifies the code. When this phone already has an account, proving it is a phone sign-in: the
+ * session or the second step is decided before the code is consumed and written in the same
+ * transaction (a failure leaves the code usable); `signIn` is then finished by the caller. A new
+ * number writes nothing: the caller carries it to the details step.
+ */
+export async function verifyPhoneRegistration(phone: string, code: string): Promise<{ signIn: FirstFactorStep | null }> {
   const existing = await findUserByConfirmedPhone(phone);
-  if (existing?.status === "blocked") {
+  // A blocked account writes nothing: it is refused once the code is checked.
+  const now = new Date();
+  const step = existing && !isBlocked(existing, now) ? await prepareFirstFactor(existing, "sms_code", "/dashboard") : null;
+  let owned = false as boolean;
+  await consumeCode({ purpose: "phone_register", target: phone, code }, async (q) => {
+    if (!existing) return;
+    owned = await ownsConfirmedPhone(q, existing.id, phone);
+    if (owned && step) await writeFirstFactor(q, step);
+  });
+  if (!existing || !owned) return { signIn: null };
+  if (existing.status === "blocked") {
     throw new UserError(ErrorCodes.ACCOUNT_BLOCKED, "The account with this phone number is blocked. Contact your administrator.");
   }
-  return { existing };
+  // A9: from its blocking date an account signs in by no route at all.
+  await assertNotBlocked(existing, { now });
+  return { signIn: step };
 }
 
 /** Creates the account for a verified phone. Email and password are optional unless the confirmation mode needs an email. */

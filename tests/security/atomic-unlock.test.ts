@@ -2,28 +2,36 @@
 // authenticator step unlocks is written in the transaction that consumes it. Each case makes that
 // write fail after the consume — a database trigger raises on it, on PGlite and on Postgres alike —
 // and proves that the code was not used up: the same code works once the fault is gone, and nothing
-// half-done is left (no method without its recovery codes, no session without its challenge).
+// half-done is left (no method without its recovery codes, no session without its challenge). A
+// phone code that signs in writes the session, or the pending second step, the same way.
 import { eq, sql } from "drizzle-orm";
 import { generate } from "otplib";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { db } from "@/lib/db";
-import { codes, sessions, users } from "@/db/schema";
+import { codes, sessions, signInChallenges, users } from "@/db/schema";
+import { createAccountByAdmin } from "@/lib/accounts/admin";
 import { getUser } from "@/lib/accounts/queries";
 import { deliveriesSettled } from "@/lib/delivery/deferred";
 import { newSession, writeSession } from "@/lib/auth/sessions";
+import { sessionCookieName } from "@/lib/auth/cookie";
 import { finishEmailChange, startEmailChange } from "@/lib/accounts/email-change";
 import { listOutbox } from "@/lib/delivery/outbox";
 import { finishPhoneConfirmation, startPhoneConfirmation } from "@/lib/phone/confirm";
+import { phoneLoginFlow, startPhoneLogin } from "@/lib/phone/login";
+import { registrationFlows, startPhoneRegistration } from "@/lib/phone/register";
+import { verifyLoginCode } from "@/app/(auth)/login/phone/actions";
+import { verifyRegistrationCode } from "@/app/(auth)/register/phone/actions";
+import { ErrorCodes } from "@/lib/shared/errors";
 import { resetPasswordWithCode, resetPasswordWithLink, startRecovery } from "@/lib/accounts/recovery";
 import { generateRecoveryCodes, remainingRecoveryCodes } from "@/lib/factors/recovery-codes";
-import { getSettings, updateSettings } from "@/lib/settings";
+import { getSettings, updateSettings, type TwoFactorSettings } from "@/lib/settings";
 import { beginTotpEnrolment } from "@/lib/factors/totp";
 import { checkSecondFactor, sendSecondFactorCode } from "@/lib/factors/verify";
 import { completeChallenge, createChallenge, currentChallenge } from "@/lib/factors/challenge";
 import { confirmEmailMethod, confirmTotpMethod, startEmailMethod } from "@/lib/factors/enrol";
 import { verifyPassword } from "@/lib/passwords";
 import { rememberDevice } from "@/lib/factors/trusted-devices";
-import { createUser, smsClient, uniqueEmail } from "../support/fixtures";
+import { PASSWORD, createUser, smsClient, uniqueEmail } from "../support/fixtures";
 import { jar } from "../support/cookie-jar";
 
 vi.mock("next/headers", async () => (await import("../support/cookie-jar")).nextHeadersMock);
@@ -227,5 +235,98 @@ describe("the second step of a sign-in", () => {
     // Exactly one of the two recovery codes was spent: the one that opened the session.
     expect(await remainingRecoveryCodes(user.id)).toBe(9);
     expect([await sessionExists(p.opening.values.id), await sessionExists(second.values.id)].filter(Boolean)).toHaveLength(1);
+  });
+});
+
+describe("signing in with a phone code", () => {
+  const setTwoFactor = async (patch: Partial<TwoFactorSettings>) => updateSettings("twoFactor", { ...(await getSettings("twoFactor")), ...patch }, null);
+  const phoneAccount = (phone: string) =>
+    createAccountByAdmin({ name: "Pat Phone", email: uniqueEmail(), password: PASSWORD, emailConfirmed: true, phone, actorId: null });
+  const sessionsOf = (userId: string) => db.select().from(sessions).where(eq(sessions.userId, userId));
+  const challengesOf = (userId: string) => db.select().from(signInChallenges).where(eq(signInChallenges.userId, userId));
+
+  /** Submits a code form as its page does: the action's answer, or where its redirect led. */
+  async function submit(action: (prev: unknown, form: FormData) => Promise<unknown>, code: string) {
+    const form = new FormData();
+    form.set("code", code);
+    try {
+      return await action(null, form);
+    } catch (err) {
+      const digest = (err as { digest?: string }).digest ?? "";
+      if (digest.startsWith("NEXT_REDIRECT")) return { redirect: digest.split(";")[2] };
+      throw err;
+    }
+  }
+  const failedOnOurSide = { ok: false, code: ErrorCodes.UNAVAILABLE };
+  // A failure on our side is logged by the action; the injected ones need not show.
+  beforeEach(() => {
+    const quiet = vi.spyOn(console, "error").mockImplementation(() => {});
+    return () => quiet.mockRestore();
+  });
+
+  it("/login/phone: a failed session write leaves the code and the sign-in usable; the same code then signs in", async () => {
+    await setTwoFactor({ enable2fa: false });
+    const phone = "+14155550171";
+    const user = await phoneAccount(phone);
+    await startPhoneLogin(phone, null, smsClient());
+    const code = await codeIn(phone);
+    await phoneLoginFlow.set({ phone, next: "/dashboard" });
+    heal = await breakWrites("sessions", "insert");
+    expect(await submit(verifyLoginCode, code)).toMatchObject(failedOnOurSide);
+    expect(await sessionsOf(user.id)).toHaveLength(0);
+    expect(jar.has(sessionCookieName())).toBe(false);
+    expect(await unconsumed(phone)).toBe(1);
+    await heal();
+    expect(await submit(verifyLoginCode, code)).toEqual({ redirect: "/dashboard" });
+    expect(await sessionsOf(user.id)).toHaveLength(1);
+    expect(jar.has(sessionCookieName())).toBe(true);
+    expect(await unconsumed(phone)).toBe(0);
+  });
+
+  it("/login/phone: a failed write of the second step leaves the code usable; the same code then leads to it", async () => {
+    await setTwoFactor({ enable2fa: true, requireFor: "everyone", allowedMethods: ["sms", "email", "totp", "webauthn"] });
+    const phone = "+14155550172";
+    const user = await phoneAccount(phone);
+    // Email codes are this account's main method: the phone code is its first factor only.
+    await db.update(users).set({ twoFactorEmailConfirmedAt: new Date(), primaryMethod: "email" }).where(eq(users.id, user.id));
+    await startPhoneLogin(phone, null, smsClient());
+    const code = await codeIn(phone);
+    await phoneLoginFlow.set({ phone, next: "/dashboard" });
+    heal = await breakWrites("sign_in_challenges", "insert");
+    expect(await submit(verifyLoginCode, code)).toMatchObject(failedOnOurSide);
+    expect(await challengesOf(user.id)).toHaveLength(0);
+    expect(await currentChallenge()).toBeNull();
+    expect(await unconsumed(phone)).toBe(1);
+    await heal();
+    expect(await submit(verifyLoginCode, code)).toEqual({ redirect: "/login/verify" });
+    expect((await currentChallenge())?.user.id).toBe(user.id);
+    expect(await sessionsOf(user.id)).toHaveLength(0);
+    await setTwoFactor({ enable2fa: false });
+  });
+
+  it("/register/phone with a number that has an account: a failed session write leaves the code usable", async () => {
+    await setTwoFactor({ enable2fa: false });
+    const phone = "+14155550173";
+    const user = await phoneAccount(phone);
+    await startPhoneRegistration(phone, null, smsClient());
+    const code = await codeIn(phone);
+    await registrationFlows.sent.set({ phone });
+    heal = await breakWrites("sessions", "insert");
+    expect(await submit(verifyRegistrationCode, code)).toMatchObject(failedOnOurSide);
+    expect(await sessionsOf(user.id)).toHaveLength(0);
+    expect(await unconsumed(phone)).toBe(1);
+    await heal();
+    expect(await submit(verifyRegistrationCode, code)).toEqual({ redirect: "/dashboard" });
+    expect(await sessionsOf(user.id)).toHaveLength(1);
+  });
+
+  it("/register/phone with a new number: the code leads to the details step, and only the code is written", async () => {
+    const phone = "+14155550174";
+    await startPhoneRegistration(phone, null, smsClient());
+    const code = await codeIn(phone);
+    await registrationFlows.sent.set({ phone });
+    expect(await submit(verifyRegistrationCode, code)).toEqual({ redirect: "/register/phone?step=details" });
+    expect(await registrationFlows.verified.read()).toEqual({ phone });
+    expect(await unconsumed(phone)).toBe(0);
   });
 });

@@ -2,11 +2,10 @@
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { createAction, safeNext } from "@/lib/action";
-import { afterFirstFactor } from "@/lib/auth/sign-in";
 import { ErrorCodes, UserError } from "@/lib/shared/errors";
 import { parsePhone } from "@/lib/phone/parse";
 import { codeInput, phoneInput } from "@/lib/shared/form-schemas";
-import { finishPhoneLogin, phoneLoginFlow, startPhoneLogin } from "@/lib/phone/login";
+import { phoneLoginFlow, signInWithPhoneCode, startPhoneLogin } from "@/lib/phone/login";
 import { clientIp } from "@/lib/request";
 import { smsClientOf } from "@/lib/limits/sms-clients";
 import { cooldownEnd } from "@/lib/codes/send";
@@ -30,9 +29,7 @@ export const verifyLoginCode = createAction()
   .schema(z.object(codeInput))
   .run(async (data) => {
     const f = await flow();
-    const user = await finishPhoneLogin(f.phone, data.code, await clientIp());
-    await phoneLoginFlow.clear();
-    await afterFirstFactor(user, "sms_code", safeNext(f.next));
+    await signInWithPhoneCode(f.phone, data.code, safeNext(f.next), await clientIp());
   });
 
 export const resendLoginCode = createAction().run(async (_d, _ctx, formData) => {

@@ -2,7 +2,7 @@
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { createAction } from "@/lib/action";
-import { afterFirstFactor } from "@/lib/auth/sign-in";
+import { afterFirstFactor, completeFirstFactor } from "@/lib/auth/sign-in";
 import { getUser } from "@/lib/accounts/queries";
 import { ErrorCodes, UserError } from "@/lib/shared/errors";
 import { newPasswordField, SAME_AS_EMAIL, sameAsEmail } from "@/lib/passwords/schema";
@@ -32,10 +32,10 @@ export const verifyRegistrationCode = createAction()
   .schema(z.object(codeInput))
   .run(async (data) => {
     const f = await sentFlow();
-    const { existing } = await verifyPhoneRegistration(f.phone, data.code);
+    const { signIn } = await verifyPhoneRegistration(f.phone, data.code);
     await registrationFlows.sent.clear();
-    // The number already has an account: proving it is a phone sign-in.
-    if (existing) await afterFirstFactor(existing, "sms_code", "/dashboard");
+    // The number already has an account: proving it was a phone sign-in, written with the code.
+    if (signIn) await completeFirstFactor(signIn);
     await registrationFlows.verified.set({ phone: f.phone });
     redirect("/register/phone?step=details");
   });
