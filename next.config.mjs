@@ -21,6 +21,9 @@ const nextConfig = {
   experimental: {
     // A clean checkout (CI) has no build cache to reuse, so writing one only costs time there.
     turbopackFileSystemCacheForBuild: !process.env.CI,
+    // Subresource Integrity: every script Next loads carries the hash of its file (integrity=…), so
+    // a script altered on the way or on a CDN does not run; the CSP's nonces and hashes stay as they are.
+    sri: { algorithm: "sha256" },
   },
   async headers() {
     return [

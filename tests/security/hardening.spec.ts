@@ -2,6 +2,7 @@
 // Content-Security-Policy of every page, the Origin check's scheme, the old cookie of a session ended
 // on the server, NUL bytes in searches and fields, unparsable multipart bodies, and phone numbers
 // of other accounts on the security tab.
+import { createHash } from "node:crypto";
 import { type APIRequestContext } from "@playwright/test";
 import { expect, test } from "../e2e/test";
 import { adminContext, BASE_URL, signOut, signUpAndConfirm, waitForMail } from "../e2e/helpers";
@@ -75,6 +76,21 @@ test("every page has a strict CSP: a fresh nonce with 'strict-dynamic' when rend
   // The prerendered page runs under its hashes (the test's guard fails on any violation).
   await page.goto("/");
   await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+});
+
+test("Subresource Integrity: the framework's scripts carry the hash of their file, on rendered and prerendered pages", async ({ request }) => {
+  for (const path of ["/", "/login"]) {
+    const html = await (await request.get(path)).text();
+    const scripts = [...html.matchAll(/<script\b([^>]*)>/g)]
+      .map((m) => ({ src: / src="([^"]+)"/.exec(m[1]!)?.[1], integrity: / integrity="([^"]+)"/.exec(m[1]!)?.[1] }))
+      .filter((x) => x.src);
+    const signed = scripts.filter((x) => x.integrity);
+    expect(signed.length, `${path}: scripts with integrity`).toBeGreaterThan(0);
+    for (const { src, integrity } of signed) {
+      const body = await (await request.get(src!)).body();
+      expect(integrity, `${path}: ${src}`).toBe(`sha256-${createHash("sha256").update(body).digest("base64")}`);
+    }
+  }
 });
 
 test("the Origin check includes the scheme: an https:// Origin of this http:// site is refused", async ({ page, request }) => {
