@@ -2,16 +2,14 @@
 // The form-level outcome of an action, announced to screen readers.
 import { useEffect, useRef } from "react";
 import type { FormState } from "@/lib/action";
-
-/** "1 field needs attention." / "2 fields need attention." */
-export const fieldsNeedAttention = (n: number) => (n === 1 ? "1 field needs attention." : `${n} fields need attention.`);
+import { fieldsNeedAttention } from "@/lib/shared/errors";
 
 /**
  * The banner above a form. A field's own problem is shown next to that field, never repeated here:
  * `fields` names the fields this form shows, and when any of them is refused the banner only counts
  * them ("2 fields need attention"; a single one is announced without a banner) and the first refused
  * field takes the focus. A problem of a field the form does not show, and a form-level one, is told
- * here. Without `fields`, the banner says the action's message as before.
+ * here. Without `fields`, the banner says the action's message (for refused fields, how many need attention).
  */
 export function FormMessage({ state, fields }: { state: FormState; fields?: readonly string[] }) {
   const ref = useRef<HTMLDivElement>(null);

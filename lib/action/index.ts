@@ -2,7 +2,7 @@ import "server-only";
 // The action builder every server action is made with: guard, zod schema, handler, one result shape.
 import { unstable_rethrow } from "next/navigation";
 import { z } from "zod";
-import { ErrorCodes, UserError } from "@/lib/shared/errors";
+import { ErrorCodes, fieldsNeedAttention, UserError } from "@/lib/shared/errors";
 import { CONTROL_CHARACTERS_MESSAGE, hasControlCharacters } from "@/lib/shared/text-input";
 import { anyone, type Guard } from "@/lib/action/guards";
 
@@ -27,7 +27,6 @@ type Returned<D> = ActionResult<D> | void;
 // Anything secret is never echoed back into the form, nor the proof of work's payload.
 const SECRET_FIELD = /password|code|token|secret|^altcha$/i;
 const MAX_ECHO = 500;
-const FIX_FIELDS = "Please correct the fields marked below.";
 const ON_OUR_SIDE = "Something went wrong on our side. Please try again.";
 
 /** The non-secret string fields of a submission, shortened: what a refused form shows again. */
@@ -80,9 +79,12 @@ async function settle<S extends z.ZodType, C, D>(
   try {
     const ctx = await guard.resolve();
     const bad = fieldWithControlCharacters(input);
-    if (bad) return { ok: false, code: ErrorCodes.INVALID_INPUT, message: FIX_FIELDS, fieldErrors: { [bad]: CONTROL_CHARACTERS_MESSAGE }, values };
+    if (bad) return { ok: false, code: ErrorCodes.INVALID_INPUT, message: fieldsNeedAttention(1), fieldErrors: { [bad]: CONTROL_CHARACTERS_MESSAGE }, values };
     const parsed = schema.safeParse(input);
-    if (!parsed.success) return { ok: false, code: ErrorCodes.INVALID_INPUT, message: FIX_FIELDS, fieldErrors: fieldErrorsOf(parsed.error), values };
+    if (!parsed.success) {
+      const fieldErrors = fieldErrorsOf(parsed.error);
+      return { ok: false, code: ErrorCodes.INVALID_INPUT, message: fieldsNeedAttention(Object.keys(fieldErrors).length), fieldErrors, values };
+    }
     return (await handler(parsed.data, ctx)) ?? { ok: true };
   } catch (err) {
     unstable_rethrow(err);

@@ -37,3 +37,6 @@ export class UserError extends Error {
     this.name = "UserError";
   }
 }
+
+/** The form-level line when fields are refused: "1 field needs attention." / "2 fields need attention." */
+export const fieldsNeedAttention = (n: number) => (n === 1 ? "1 field needs attention." : `${n} fields need attention.`);

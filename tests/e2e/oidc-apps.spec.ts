@@ -68,7 +68,7 @@ test("register an app (errors beside the fields, the secret once), edit it, rota
   await page.getByLabel("Redirect URIs", { exact: true }).fill("http://notes.example/callback");
   await page.getByLabel("openid", { exact: true }).uncheck();
   await page.getByRole("button", { name: "Create app" }).click();
-  await expect(page.getByText("Please correct the fields marked below.")).toBeVisible();
+  await expect(page.getByText("2 fields need attention.")).toBeVisible();
   const redirect = page.getByLabel("Redirect URIs", { exact: true });
   await expect(redirect).toHaveAttribute("aria-invalid", "true");
   await expect(page.getByText(/Redirect URI "http:\/\/notes\.example\/callback" must use https:\/\//)).toBeVisible();
