@@ -45,6 +45,12 @@ export function logoutPage(form: string, clientName: string | undefined): string
   );
 }
 
+/** A form posting `fields` (hidden, escaped) to `action` with one "Continue" button: no script needed. */
+function continueForm(action: string, fields: ReadonlyArray<readonly [string, string]>): string {
+  const inputs = fields.map(([name, value]) => `<input type="hidden" name="${esc(name)}" value="${esc(value)}">`).join("");
+  return `<form method="post" action="${esc(action)}">${inputs}<div class="actions"><button class="primary" type="submit" autofocus>Continue</button></div></form>`;
+}
+
 /**
  * "Switch account": the app's last sign-in on this browser (the provider's session) belongs to
  * another account than the one just signed in to Latchkey. The form posts `fields` (oidc-provider's
@@ -53,10 +59,9 @@ export function logoutPage(form: string, clientName: string | undefined): string
  */
 export function switchAccountPage(action: string, fields: ReadonlyArray<readonly [string, string]>, appName: string | undefined): string {
   const app = appName ? esc(appName) : "this app";
-  const inputs = fields.map(([name, value]) => `<input type="hidden" name="${esc(name)}" value="${esc(value)}">`).join("");
   return page(
     "Switch account",
-    `<h1>Switch account?</h1><p>The last sign-in to ${app} on this browser belonged to another account; continuing switches ${app} to the account you are signed in to Latchkey with now.</p><form method="post" action="${esc(action)}">${inputs}<div class="actions"><button class="primary" type="submit" autofocus>Continue</button></div></form>`,
+    `<h1>Switch account?</h1><p>The last sign-in to ${app} on this browser belonged to another account; continuing switches ${app} to the account you are signed in to Latchkey with now.</p>${continueForm(action, fields)}`,
   );
 }
 
@@ -67,10 +72,9 @@ export function switchAccountPage(action: string, fields: ReadonlyArray<readonly
  * the app's to end), and the confirmation goes back to the app.
  */
 export function nothingToSignOutPage(action: string, fields: ReadonlyArray<readonly [string, string]>): string {
-  const inputs = fields.map(([name, value]) => `<input type="hidden" name="${esc(name)}" value="${esc(value)}">`).join("");
   return page(
     "Sign out",
-    `<h1>Signed out</h1><p>This browser is not signed in to the app through Latchkey. Continue to go back to the app.</p><form method="post" action="${esc(action)}">${inputs}<div class="actions"><button class="primary" type="submit" autofocus>Continue</button></div></form>`,
+    `<h1>Signed out</h1><p>This browser is not signed in to the app through Latchkey. Continue to go back to the app.</p>${continueForm(action, fields)}`,
   );
 }
 

@@ -80,12 +80,12 @@ async function appOf(details: Details): Promise<AppInfo | null> {
  * main method first (after a phone-code sign-in, an SMS code adds nothing); `none` when it has some
  * but none of them adds one: then only signing in again (with the password) gives the app two factors.
  */
-export async function stepUpMethods(current: Current): Promise<{ adding: TwoFactorMethod[]; none: boolean }> {
+export async function stepUpMethods(current: Current): Promise<{ adding: TwoFactorMethod[]; none: boolean; primary: TwoFactorMethod }> {
   const method = current.session.method ?? "session";
   const { primary, backup, available } = await methodsFor(current.user, await loadPolicy());
   const ordered = [primary, backup, ...available].filter((m): m is TwoFactorMethod => m !== null && available.includes(m));
   const adding = [...new Set(ordered)].filter((m) => addsFactor(method, m));
-  return { adding, none: available.length > 0 && adding.length === 0 };
+  return { adding, none: available.length > 0 && adding.length === 0, primary };
 }
 
 /** What signing in for this interaction still needs from this Latchkey session, if anything. */

@@ -5,8 +5,6 @@ import type { Current } from "@/lib/auth/current";
 import { startSession } from "@/lib/auth/sign-in";
 import { isTrustedDevice } from "@/lib/factors/trusted-devices";
 import { createChallenge } from "@/lib/factors/challenge";
-import { methodsFor } from "@/lib/factors/methods";
-import { loadPolicy } from "@/lib/factors/policy";
 import { interactionPath, stepUpMethods } from "./interaction";
 
 /**
@@ -19,7 +17,9 @@ export async function beginStepUp(current: Current, uid: string): Promise<string
   const method = current.session.method ?? "session";
   if (await isTrustedDevice(current.user.id)) await startSession(current.user.id, next, `${method}+trusted_device`, { secondFactor: true });
   await createChallenge({ userId: current.user.id, firstFactor: method, surface: "web", next });
-  const [first] = (await stepUpMethods(current)).adding;
-  const { primary } = await methodsFor(current.user, await loadPolicy());
+  const {
+    adding: [first],
+    primary,
+  } = await stepUpMethods(current);
   return !first || first === primary ? "/login/verify" : `/login/verify?method=${first}`;
 }

@@ -83,26 +83,17 @@ function Body({ step, uid, who }: { step: Step; uid: string; who: string }) {
         </>
       );
     case "step_up":
-      return step.bySecondStep ? (
+      return (
         <>
           <h1 className="mb-2 text-2xl font-semibold">Two-step verification needed</h1>
           <p className="mb-6 text-sm text-slate-700">
-            <strong>{step.app.name}</strong> asks for two-step verification. Continue to confirm it&apos;s you with your second step.
+            <strong>{step.app.name}</strong> asks for two-step verification.{" "}
+            {step.bySecondStep
+              ? "Continue to confirm it's you with your second step."
+              : "You signed in with the same kind of code as your second step, so it cannot count twice: sign in again with your password, then your second step."}
           </p>
           <div className="flex flex-wrap gap-3">
-            <Post uid={uid} to="step-up" label="Continue" />
-            <Cancel uid={uid} />
-          </div>
-        </>
-      ) : (
-        <>
-          <h1 className="mb-2 text-2xl font-semibold">Two-step verification needed</h1>
-          <p className="mb-6 text-sm text-slate-700">
-            <strong>{step.app.name}</strong> asks for two-step verification. You signed in with the same kind of code as your second step, so it cannot count
-            twice: sign in again with your password, then your second step.
-          </p>
-          <div className="flex flex-wrap gap-3">
-            <Post uid={uid} to="reauth" label="Sign in again" />
+            {step.bySecondStep ? <Post uid={uid} to="step-up" label="Continue" /> : <Post uid={uid} to="reauth" label="Sign in again" />}
             <Cancel uid={uid} />
           </div>
         </>
